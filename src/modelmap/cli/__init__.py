@@ -1,7 +1,27 @@
-"""The ``modelmap`` command line."""
+"""The ``modelmap`` command line (Typer): one module per command group."""
 
 from __future__ import annotations
 
+import typer
 
-def main() -> None:  # replaced by the Typer app
-    raise SystemExit("modelmap CLI not built yet")
+from modelmap.cli._misc import expand, init, plugins
+from modelmap.cli._run import EPILOG as RUN_EPILOG
+from modelmap.cli._run import run
+
+app = typer.Typer(
+    name="modelmap",
+    help="Train, compare, tune and visualize tens to thousands of classifier configurations.\n\n"
+    "Start with `modelmap init DIR`, then `modelmap run jobs/iris.json`.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command(epilog=RUN_EPILOG)(run)
+app.command()(init)
+app.command()(expand)
+app.command()(plugins)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,7 @@
+"""Turning dataset-plugin output into a validated, prepared :class:`Bundle`."""
+
+from modelmap.data._bundle import CV_TEST, CV_TRAIN, HOLDOUT, Bundle, Split, load_bundle
+from modelmap.data._prepare import call_get_data, prepare, summarise
+
+__all__ = ["Bundle", "Split", "load_bundle", "prepare", "call_get_data", "summarise",
+           "HOLDOUT", "CV_TRAIN", "CV_TEST"]

@@ -1,0 +1,41 @@
+# The two commands a new user needs: `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+MODELMAP := $(VENV)/bin/modelmap
+STAMP := $(VENV)/.modelmap-installed
+PYTEST_ARGS ?=
+
+.PHONY: demo test install clean lint
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Re-install when the project's dependencies change.
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[test,cluster]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(MODELMAP) init demo --force
+	cd demo && ../$(MODELMAP) run jobs/iris.json jobs/wine.json jobs/breast_cancer.json \
+		jobs/digits.json jobs/digits_cross_validation.json jobs/multi_label.json \
+		jobs/example_plugins.json --quiet
+	@echo
+	@echo "Results are in demo/modelmap.db (the workspace is demo/)."
+	@echo "Next:  cd demo && ../$(MODELMAP) plugins          # what you can use"
+	@echo "       cd demo && ../$(MODELMAP) expand jobs/iris.json --titles"
+	@echo "       $(PY) -c \"import modelmap; print(modelmap.Store('demo/modelmap.db').results(job='Iris'))\""
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(PY) -m pip install --quiet ruff
+	$(VENV)/bin/ruff check src tests
+
+clean:
+	rm -rf $(VENV) demo .pytest_cache

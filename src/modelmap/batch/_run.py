@@ -1,0 +1,199 @@
+"""Run a batch job: plugins → data → keys → skip finished → execute → store, one commit each."""
+
+from __future__ import annotations
+
+import signal
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from modelmap.batch._report import BatchBreak, Events, JobReport, SilentEvents
+from modelmap.data import Bundle, call_get_data, prepare
+from modelmap.errors import ArgumentError, DataError, ModelmapError
+from modelmap.execution import Context, LocalExecutor, WorkItem
+from modelmap.jobs import Job, content_hash
+from modelmap.plugins import Registry
+from modelmap.plugins.tools import validate_args
+from modelmap.store import Store
+
+#: Data keys that do not change what is trained (left out of the data key).
+NOT_IN_KEY = ("timeout", "tuning_rounds", "tuning_population", "tuning_offspring")
+
+
+class Batch:
+    """Runs jobs against one store with one executor (reused across jobs)."""
+
+    def __init__(self, store: Store, registry: Registry, *, workspace: Path | None = None,
+                 executor: Any = None, force: bool = False, strict: bool = False,
+                 break_on_error: bool = False, events: Events | None = None) -> None:
+        self.store = store
+        self.registry = registry
+        self.workspace = workspace
+        self.executor = executor or LocalExecutor()
+        self.force = force
+        self.strict = strict
+        self.break_on_error = break_on_error
+        self.events = events or SilentEvents()
+        self.interrupts = 0
+        if hasattr(self.executor, "on_start"):
+            self.executor.on_start = lambda item: self.events.started(item.title)
+
+    # -- checks ---------------------------------------------------------------------------
+    def check(self, job: Job) -> list[str]:
+        """Parameter problems of every classifier config (errors under ``--strict``)."""
+        problems = []
+        for config in job.classifiers:
+            plugin = self.registry.classifier(config.method)
+            for message in validate_args(config.as_args(), plugin.info):
+                problems.append(f"{config.source} ({config.title}): {message}")
+        if self.strict:
+            problems.extend(job.unknown_parameters)
+            if problems:
+                where = str(job.path) if job.path else job.title
+                raise ArgumentError("--strict: invalid parameters, nothing was trained:\n  "
+                                    + "\n  ".join(problems), where=where,
+                                    hint="fix the values, or run without --strict to use "
+                                    "the plugins' defaults")
+        for text in problems:
+            self.events.notice(text)
+        return problems
+
+    # -- data -----------------------------------------------------------------------------
+    def prepare(self, job: Job) -> tuple[Bundle, str]:
+        name = job.data["dataset"]
+        plugin = self.registry.dataset(name)
+        datasets_path = plugin.path.parent
+        try:
+            raw = call_get_data(plugin.module, datasets_path, job.data)
+        except ModelmapError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - show the plugin's own error
+            raise DataError(f"get_data() failed: {type(exc).__name__}: {exc}",
+                            where=f"dataset plugin '{name}' ({plugin.path})",
+                            hint="run with --debug for the full traceback") from exc
+        bundle = prepare(raw, job.data, dataset=name,
+                         info_class_names=plugin.info.get("class_names") or None)
+        data_args = {k: v for k, v in job.data.items() if k not in NOT_IN_KEY}
+        return bundle, content_hash(data_args, plugin.source_hash, bundle.fingerprint)
+
+    # -- the run --------------------------------------------------------------------------
+    def run(self, job: Job) -> JobReport:
+        started = time.time()
+        report = JobReport(job.title, job.data["dataset"], n_classifiers=len(job.classifiers),
+                           n_projections=len(job.projections))
+        for text in job.notices:
+            self.events.notice(text)
+        self.check(job)
+        bundle, data_key = self.prepare(job)
+        dataset_id = self.store.put_dataset(bundle.dataset, bundle.fingerprint,
+                                            _data_args(job), bundle.summary)
+        arrays = {"y_train": bundle.y_train, "y_test": bundle.y_test}
+        if bundle.folds is not None:
+            arrays["folds"] = bundle.folds
+        job_id = self.store.put_job(job.title, dataset_id, str(job.path) if job.path else None,
+                                    job.to_dict(), data_key, arrays=arrays)
+        report.job_id = job_id
+        items = self._items(job, data_key)
+        done = set() if self.force else self.store.done_keys(job_id)
+        todo = [i for i in items if i.key not in done]
+        report.skipped = len(items) - len(todo)
+        self.events.job_started(job.title, len(items), report.skipped)
+        self._projections(job, bundle, data_key, job_id, report)
+        with tempfile.TemporaryDirectory(prefix="modelmap-bundle-") as tmp:
+            context = Context(bundle_path=str(bundle.save(Path(tmp))),
+                              workspace=str(self.workspace) if self.workspace else None)
+            with self._interruptible():
+                for item, results in self.executor.run(context, todo):
+                    self._store(job_id, results, report)
+        report.interrupted = self.interrupts > 0
+        report.seconds = time.time() - started
+        self.events.job_finished(report)
+        return report
+
+    def _items(self, job: Job, data_key: str) -> list[WorkItem]:
+        timeout = job.data.get("timeout")
+        items = []
+        for config in job.classifiers:
+            plugin = self.registry.classifier(config.method)
+            args = config.as_args()
+            key = content_hash(data_key, config.method, args, plugin.source_hash)
+            items.append(WorkItem(key=key, title=config.title, method=config.method, args=args,
+                                  timeout=timeout))
+        return items
+
+    def _store(self, job_id: int, results: list, report: JobReport) -> None:
+        for result in results:
+            self.store.add_result(job_id, result, replace=True)
+        head = results[0]
+        report.trained += 1
+        if not head.ok:
+            report.errors.append((head.title, head.error or head.status))
+        self.events.result(head)
+        if self.break_on_error and not head.ok:
+            self.executor.stop()
+            raise BatchBreak(head)
+
+    def _projections(self, job: Job, bundle: Bundle, data_key: str, job_id: int,
+                     report: JobReport) -> None:
+        from modelmap.projection import project
+
+        if not job.projections:
+            return
+        done = {p["key"] for p in self.store.projections(job_id)} if not self.force else set()
+        X = np.vstack([bundle.X_train, bundle.X_test]) if len(bundle.X_test) else bundle.X_train
+        if bundle.scale:
+            from sklearn.preprocessing import StandardScaler
+
+            X = StandardScaler().fit(bundle.X_train).transform(X)
+        for config in job.projections:
+            key = content_hash(data_key, "projection", config.method, config.as_args())
+            if key in done:
+                continue
+            try:
+                points = project(config.method, config.as_args(), X)
+                self.store.put_projection(job_id, key, config.title, config.method,
+                                          dict(config.args), points)
+                self.events.projection(config.title, None)
+            except Exception as exc:  # noqa: BLE001 - record and go on
+                error = f"{type(exc).__name__}: {exc}"
+                report.projection_errors.append((config.title, error))
+                self.events.projection(config.title, error)
+                if self.break_on_error:
+                    raise
+
+    @contextmanager
+    def _interruptible(self) -> Iterator[None]:
+        """First Ctrl-C: submit nothing more, let running configs finish. Second: cancel."""
+        self.interrupts = 0
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+
+        def handler(signum: int, frame: Any) -> None:
+            self.interrupts += 1
+            if self.interrupts == 1:
+                self.executor.stop()
+                self.events.notice("Ctrl-C: finishing the running configs, submitting no more "
+                                   "(press Ctrl-C again to cancel them)")
+            else:
+                raise KeyboardInterrupt
+
+        previous = signal.signal(signal.SIGINT, handler)
+        try:
+            yield
+        except KeyboardInterrupt:
+            self.executor.shutdown(kill=True)
+            raise
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _data_args(job: Job) -> dict:
+    return {k: v for k, v in job.data.items() if k not in NOT_IN_KEY}
+

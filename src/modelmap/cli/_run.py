@@ -1,0 +1,136 @@
+"""``modelmap run``: train every config of one or more batch jobs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from modelmap.cli._common import (DebugOpt, StoreOpt, WorkspaceOpt, console, err_console,
+                                  open_store, reports_errors, resolve_job, workspace)
+
+EPILOG = """Examples:
+
+  modelmap run jobs/iris.json                   # all cores, results in ./modelmap.db
+
+  modelmap run iris wine -j 2 --strict          # two jobs from jobs/, 2 processes
+
+  modelmap run jobs/digits.json --force --store postgresql://me@db/modelmap
+"""
+
+
+def parse_size(text: str | None) -> int | None:
+    """'2G', '512M', '1000000' → bytes."""
+    if not text:
+        return None
+    units = {"k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
+    t = text.strip().lower().rstrip("b")
+    try:
+        if t and t[-1] in units:
+            return int(float(t[:-1]) * units[t[-1]])
+        return int(float(t))
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a size; use e.g. 2G or 512M") from None
+
+
+@reports_errors
+def run(
+    jobs: Annotated[list[str], typer.Argument(help="Job files, or names of jobs in the "
+                                               "workspace's jobs/ folder.", show_default=False)],
+    break_: Annotated[bool, typer.Option("--break", "-b", help="Stop at the first error and show "
+                                         "its traceback.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Retrain configs already in the store.")
+                     ] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat invalid or unknown parameters "
+                                         "as errors, before any training starts.")] = False,
+    n_jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes "
+                                               "(default: all cores).", show_default=False)
+                      ] = None,
+    timeout: Annotated[float | None, typer.Option("--timeout", help="Seconds a config may take "
+                                                  "before it is stopped and recorded 'timeout'.",
+                                                  show_default=False)] = None,
+    retries: Annotated[int, typer.Option("--retries", help="Extra attempts for a config whose "
+                                         "worker process died.")] = 1,
+    max_memory: Annotated[str | None, typer.Option("--max-memory", help="Memory limit per "
+                                                   "worker, e.g. 4G.", show_default=False)] = None,
+    max_configs: Annotated[int, typer.Option("--max-configs", help="Refuse jobs that expand to "
+                                             "more configs than this.")] = 10_000,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only failures and the "
+                                        "summary.")] = False,
+    ws_path: WorkspaceOpt = None,
+    store_url: StoreOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Train every classifier config of the given batch jobs and store the results.
+
+    Configs already in the store (same data, parameters and plugin code) are skipped, so
+    an interrupted run resumes where it stopped. Exit status is 0 only if nothing failed.
+    """
+    from modelmap.batch import Batch, BatchBreak, JobReport
+    from modelmap.cli._progress import RichEvents, summary_table
+    from modelmap.errors import ModelmapError
+    from modelmap.execution import LocalExecutor
+    from modelmap.jobs import load_job
+    from modelmap.plugins import Registry
+
+    ws = workspace(ws_path)
+    registry = Registry.discover(ws.root)
+    for problem in registry.problems:
+        err_console.print(f"[yellow]plugin not loaded:[/] {problem.location}: {problem.error}",
+                          soft_wrap=True)
+    loaded = [load_job(resolve_job(ws, name), registry=registry, max_configs=max_configs)
+              for name in jobs]  # all job files are checked before anything runs
+    store = open_store(ws, store_url)
+    executor = LocalExecutor(n_jobs, retries=retries, timeout=timeout,
+                             max_memory=parse_size(max_memory))
+    reports: list[JobReport] = []
+    console.print(f"[dim]store: {store.url} · workers: {executor.n_jobs}[/]")
+    with RichEvents(console, quiet=quiet) as events, executor:
+        batch = Batch(store, registry, workspace=ws.root, executor=executor, force=force,
+                      strict=strict, break_on_error=break_, events=events)
+        if strict:
+            for job in loaded:
+                batch.check(job)
+        for job in loaded:
+            try:
+                reports.append(batch.run(job))
+            except BatchBreak as stop:
+                events.__exit__(None, None, None)
+                err_console.print(f"[bold red]--break:[/] {stop.result.title} failed\n"
+                                  f"{stop.result.traceback or stop.result.error}")
+                if stop.result.log:
+                    err_console.print(f"[dim]captured output:[/]\n{stop.result.log}")
+                raise typer.Exit(1) from None
+            except ModelmapError as exc:
+                if break_ or debug:
+                    raise
+                reports.append(JobReport(job.title, job.data["dataset"],
+                                         n_classifiers=len(job.classifiers),
+                                         n_projections=len(job.projections), job_error=str(exc)))
+                err_console.print(f"[bold red]error in job {job.title}:[/] {exc}", soft_wrap=True)
+            if batch.interrupts:
+                break
+    console.print(summary_table(reports))
+    _closing(reports, store, batch.interrupts > 0)
+
+
+def _closing(reports: list, store, interrupted: bool) -> None:
+    failed = [(r.title, t, e) for r in reports for t, e in r.errors]
+    for job_title, title, error in failed[:20]:
+        first = error.strip().splitlines()[-1] if error.strip() else error
+        err_console.print(f"[red]failed:[/] {job_title} / {title}: {first}", soft_wrap=True)
+    if len(failed) > 20:
+        err_console.print(f"... and {len(failed) - 20} more (modelmap cache ls --failed)")
+    if interrupted:
+        left = sum(r.remaining for r in reports)
+        console.print(f"[yellow]Interrupted.[/] Finished results are saved in {store.url}; "
+                      f"{left} config(s) left. Run the same command again to resume.")
+        raise typer.Exit(130)
+    ok = not any(r.n_errors for r in reports)
+    if failed:
+        console.print("Rerun with [bold]--break[/] to stop at the first error and see its "
+                      "traceback; failed configs are retried on the next run.")
+    console.print(f"Results: {store.url}")
+    if not ok:
+        raise typer.Exit(1)

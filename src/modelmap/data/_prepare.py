@@ -1,0 +1,207 @@
+"""Dataset plugin output → validated, split, subsampled :class:`Bundle`."""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.model_selection import StratifiedKFold, KFold, train_test_split
+
+from modelmap.data import _validate as v
+from modelmap.data._bundle import CV_TEST, CV_TRAIN, HOLDOUT, Bundle, _jsonable
+from modelmap.errors import DataError
+
+
+def call_get_data(module: Any, datasets_path: Path, data_args: Mapping[str, Any]) -> Any:
+    """Call ``get_data(datasets_path)``, or ``get_data(datasets_path, args)`` if it takes two."""
+    get_data = module.get_data
+    try:
+        params = [
+            p
+            for p in inspect.signature(get_data).parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.VAR_POSITIONAL)
+        ]
+    except (TypeError, ValueError):
+        params = []
+    if len(params) >= 2:
+        return get_data(str(datasets_path), dict(data_args))
+    return get_data(str(datasets_path))
+
+
+def prepare(raw: Mapping[str, Any], data: Mapping[str, Any], *, dataset: str,
+            info_class_names: list[str] | None = None) -> Bundle:
+    """Turn what ``get_data`` returned into a :class:`Bundle` following the job's data section."""
+    where = f"dataset plugin '{dataset}'"
+    raw = v.check_plugin_output(raw, where)
+    class_names = tuple(raw["class_names"])
+    if info_class_names and list(info_class_names) != list(class_names):
+        raise DataError(
+            f"get_data() returned class_names {list(class_names)} but get_info() declares "
+            f"{list(info_class_names)}",
+            where=where,
+            hint="both must list the same class names in the same order",
+        )
+    specs = dict(raw.get("specs") or {})
+    multilabel = bool(specs.get("multi_label")) or np.asarray(raw["y_train"]).ndim == 2
+    k = len(class_names)
+    X_train = v.as_features(raw["X_train"], "X_train", where)
+    X_test = v.as_features(raw["X_test"], "X_test", where)
+    y_train = v.as_labels(raw["y_train"], "y_train", k, multilabel, where)
+    y_test = v.as_labels(raw["y_test"], "y_test", k, multilabel, where)
+    if len(X_train) == 0:
+        raise DataError("X_train is empty", where=where)
+    v.check_lengths(X_train, y_train, "train", where)
+    v.check_lengths(X_test, y_test, "test", where)
+    if len(X_test) and X_test.shape[1] != X_train.shape[1]:
+        raise DataError(
+            f"X_test has {X_test.shape[1]} features but X_train has {X_train.shape[1]}; "
+            "training and test data (e.g. two corpora in a cross-corpus set-up) must have the "
+            "same features",
+            where=where,
+        )
+    if len(X_test) == 0:
+        X_test = np.zeros((0, X_train.shape[1]))
+    seed = int(data.get("random_state", 42))
+    mode, folds = _cv_mode(specs, data, y_train, len(y_test), multilabel, seed, where)
+    if mode == HOLDOUT and len(y_test) == 0 and float(data.get("test_size", 0.2)) > 0:
+        X_train, X_test, y_train, y_test = _split(X_train, y_train, data, multilabel, seed)
+    idx = _subset(y_train, data.get("subset_train", 1), multilabel, seed)
+    X_train, y_train = X_train[idx], y_train[idx]
+    if mode == CV_TRAIN:
+        folds = folds[idx]
+    idx = _subset(y_test, data.get("subset_test", 1), multilabel, seed + 1)
+    X_test, y_test = X_test[idx], y_test[idx]
+    if mode == CV_TEST:
+        folds = folds[idx]
+    if folds is not None and len(np.unique(folds)) < 2:
+        raise DataError("after subsampling fewer than 2 folds are left", where=where,
+                        hint="raise subset_train/subset_test")
+    if folds is not None:
+        folds = np.unique(folds, return_inverse=True)[1].astype(np.int64)
+    bundle = Bundle(
+        dataset=dataset, job_title=str(data.get("title", "")), X_train=X_train,
+        y_train=y_train, X_test=X_test, y_test=y_test, class_names=class_names, specs=specs,
+        mode=mode, folds=folds, scale=bool(data.get("scale", False)), multilabel=multilabel,
+        save_folds=bool(data.get("save_clfs_for_folds", False)),
+    )
+    return _finish(bundle)
+
+
+def _cv_mode(specs: dict, data: Mapping, y_train: np.ndarray, n_test: int, multilabel: bool,
+             seed: int, where: str) -> tuple[str, np.ndarray | None]:
+    if data.get("disable_cross_validation"):
+        return HOLDOUT, None
+    k = data.get("cv")
+    if k:
+        if n_test:
+            raise DataError(
+                f"data.cv = {k} needs a dataset without a predefined test set, but "
+                f"'{specs.get('name', where)}' returns {n_test} test samples",
+                where=where, hint="remove 'cv' to use the plugin's test set",
+            )
+        return CV_TRAIN, _kfold(y_train, int(k), multilabel, seed)
+    if "cv_folds" not in specs or specs["cv_folds"] is None:
+        return HOLDOUT, None
+    if specs.get("cv_folds_for_test_only"):
+        if not n_test:
+            raise DataError("specs['cv_folds_for_test_only'] is set but X_test is empty",
+                            where=where)
+        return CV_TEST, v.normalise_folds(specs["cv_folds"], n_test, "X_test", where)
+    if n_test:
+        raise DataError(
+            "specs['cv_folds'] defines folds over the training data, so X_test must be empty",
+            where=where,
+            hint="return empty test arrays, or set specs['cv_folds_for_test_only'] = True "
+            "if the folds are meant for the test set",
+        )
+    return CV_TRAIN, v.normalise_folds(specs["cv_folds"], len(y_train), "X_train", where)
+
+
+def _kfold(y: np.ndarray, k: int, multilabel: bool, seed: int) -> np.ndarray:
+    folds = np.empty(len(y), dtype=np.int64)
+    counts = np.bincount(y) if not multilabel else np.array([0])
+    if not multilabel and counts[counts > 0].min() >= k:
+        splitter = StratifiedKFold(k, shuffle=True, random_state=seed).split(np.zeros(len(y)), y)
+    else:
+        splitter = KFold(k, shuffle=True, random_state=seed).split(np.zeros(len(y)))
+    for f, (_, test) in enumerate(splitter):
+        folds[test] = f
+    return folds
+
+
+def _stratify(y: np.ndarray, multilabel: bool, n_pick: int) -> np.ndarray | None:
+    if multilabel or len(y) == 0:
+        return None
+    counts = np.bincount(y)
+    present = counts[counts > 0]
+    if present.min() < 2 or n_pick < len(present) or len(y) - n_pick < len(present):
+        return None
+    return y
+
+
+def _split(X: np.ndarray, y: np.ndarray, data: Mapping, multilabel: bool, seed: int):
+    n_test = int(np.ceil(float(data.get("test_size", 0.2)) * len(y)))
+    return train_test_split(X, y, test_size=n_test, random_state=seed,
+                            stratify=_stratify(y, multilabel, n_test))
+
+
+def _subset(y: np.ndarray, size: Any, multilabel: bool, seed: int) -> np.ndarray:
+    """Seeded, stratified random subset (a fraction in (0, 1] or a count > 1)."""
+    n = len(y)
+    size = float(size if size is not None else 1)
+    k = n if size == 1 else (int(round(size * n)) if size < 1 else int(size))
+    k = max(1, k) if n else 0
+    if k >= n:
+        return np.arange(n)
+    idx, _ = train_test_split(np.arange(n), train_size=k, random_state=seed,
+                              stratify=_stratify(y, multilabel, k))
+    return np.sort(idx)
+
+
+def _finish(bundle: Bundle) -> Bundle:
+    h = hashlib.sha256()
+    for name in ("X_train", "y_train", "X_test", "y_test", "folds"):
+        arr = getattr(bundle, name)
+        if arr is not None:
+            arr = np.ascontiguousarray(arr)
+            h.update(f"{name}{arr.dtype}{arr.shape}".encode())
+            h.update(arr.tobytes())
+    h.update(repr((bundle.class_names, bundle.mode, bundle.scale, bundle.multilabel,
+                   bundle.save_folds)).encode())
+    specs = {k: val for k, val in bundle.specs.items() if k != "cv_folds"}
+    h.update(json.dumps(_jsonable(specs), sort_keys=True, default=str).encode())
+    fingerprint = h.hexdigest()
+    object.__setattr__(bundle, "fingerprint", fingerprint)
+    object.__setattr__(bundle, "summary", summarise(bundle))
+    return bundle
+
+
+def summarise(b: Bundle) -> dict[str, Any]:
+    def counts(y: np.ndarray) -> list[int]:
+        if len(y) == 0:
+            return [0] * b.num_classes
+        if b.multilabel:
+            return [int(c) for c in y.sum(axis=0)]
+        return [int(c) for c in np.bincount(y, minlength=b.num_classes)]
+
+    shape = b.specs.get("original_shape")
+    return {
+        "dataset": b.dataset,
+        "n_train": int(len(b.y_train)),
+        "n_test": int(len(b.y_test)),
+        "n_features": int(b.X_train.shape[1]),
+        "n_classes": b.num_classes,
+        "class_names": list(b.class_names),
+        "train_counts": counts(b.y_train),
+        "test_counts": counts(b.y_test),
+        "multilabel": b.multilabel,
+        "mode": b.mode,
+        "n_folds": b.n_folds,
+        "scale": b.scale,
+        "original_shape": list(shape) if shape is not None else None,
+    }

@@ -1,0 +1,225 @@
+"""Run work items on supervised local worker processes, one bad config never costing the rest.
+
+Each worker is a process the driver owns, connected by a pipe; it reports when it starts
+an item and sends each result as soon as it is done.  Because the driver knows which
+item every worker is running, it can
+
+* record the item that killed its worker (segfault, ``os._exit``, SIGKILL, out of
+  memory) as ``failed`` with the cause, retry it up to ``retries`` times, and start a
+  fresh worker — items on other workers are not touched;
+* stop an item past its time limit by killing its worker and recording ``timeout``;
+* cap each worker's memory (``max_memory`` bytes, via ``RLIMIT_AS``).
+
+We use this small supervisor instead of joblib/loky because a loky pool breaks as a whole
+when one worker dies and cannot say which task killed it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from multiprocessing.connection import wait
+
+from modelmap.execution._work import Context, WorkItem
+from modelmap.execution._worker import worker_main
+from modelmap.training import STATUS_TIMEOUT, TrainResult
+
+Outcome = tuple[WorkItem, list[TrainResult]]
+
+TARGET_CHUNK_SECONDS = 0.3  # work one message to a worker should hold (tiny configs batch)
+MAX_CHUNK = 64
+_PRELOAD = ["modelmap.execution._worker", "modelmap.execution._work", "modelmap.training",
+            "modelmap.plugins", "sklearn.ensemble", "sklearn.svm", "sklearn.neighbors"]
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: mp.process.BaseProcess
+    conn: object
+    assigned: deque = field(default_factory=deque)  # WorkItems sent, not yet done
+    current: WorkItem | None = None
+    started: float = 0.0
+    idle: bool = True
+
+
+class LocalExecutor:
+    """A supervised pool of ``n_jobs`` worker processes (default: all cores)."""
+
+    def __init__(self, n_jobs: int | None = None, *, retries: int = 1,
+                 timeout: float | None = None, max_memory: int | None = None) -> None:
+        self.n_jobs = max(1, n_jobs or os.cpu_count() or 1)
+        self.retries = retries
+        self.timeout = timeout
+        self.max_memory = max_memory
+        self.stopping = False
+        self.on_start = None  # optional callable(WorkItem) told when an item starts
+        self._workers: list[_Worker] = []
+        self._mean_seconds: float | None = None
+        self._ctx = mp.get_context("forkserver" if os.name == "posix" else "spawn")
+        if os.name == "posix":
+            self._ctx.set_forkserver_preload(_PRELOAD)
+
+    def __enter__(self) -> "LocalExecutor":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown(kill=exc[0] is not None)
+
+    def stop(self) -> None:
+        """Submit nothing more; running items finish and are returned."""
+        self.stopping = True
+
+    def shutdown(self, kill: bool = False) -> None:
+        for w in self._workers:
+            if kill:
+                w.process.kill()
+            else:
+                try:
+                    w.conn.send(None)
+                except OSError:
+                    pass
+        for w in self._workers:
+            w.process.join(timeout=5)
+            if w.process.is_alive():
+                w.process.kill()
+                w.process.join(timeout=5)
+            w.conn.close()
+        self._workers = []
+
+    # -- the loop -----------------------------------------------------------------------------
+    def run(self, context: Context, items: Iterable[WorkItem]) -> Iterator[Outcome]:
+        """Yield ``(item, results)`` as items finish, in completion order."""
+        pending: deque[WorkItem] = deque(items)
+        self.stopping = False
+        while pending and len(self._workers) < min(self.n_jobs, len(pending)):
+            self._workers.append(self._spawn())
+        while self._busy() or (pending and not self.stopping):
+            for w in list(self._workers):
+                if w.idle and pending and not self.stopping:
+                    self._send(w, context, pending)
+            yield from self._poll(pending)
+            yield from self._enforce_timeouts(pending)
+
+    def _busy(self) -> bool:
+        return any(not w.idle for w in self._workers)
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._ctx.Pipe()
+        proc = self._ctx.Process(target=worker_main, args=(child, self.max_memory), daemon=True,
+                                 name="modelmap-worker")
+        proc.start()
+        child.close()
+        return _Worker(proc, parent)
+
+    def _send(self, w: _Worker, context: Context, pending: deque) -> None:
+        size = self._chunk_size()
+        chunk = [pending.popleft()]
+        while pending and len(chunk) < size and self._limit(chunk[-1]) is None \
+                and not chunk[-1].attempts:
+            chunk.append(pending.popleft())
+        try:
+            w.conn.send((context, chunk))
+        except OSError:  # the worker died while idle: start another, keep the chunk
+            pending.extendleft(reversed(chunk))
+            self._replace(w, pending)
+            return
+        w.assigned.extend(chunk)
+        w.idle = False
+
+    def _chunk_size(self) -> int:
+        if self._mean_seconds is None:
+            return 1
+        return int(max(1, min(MAX_CHUNK, TARGET_CHUNK_SECONDS / max(self._mean_seconds, 1e-4))))
+
+    def _limit(self, item: WorkItem) -> float | None:
+        return item.timeout if item.timeout is not None else self.timeout
+
+    def _poll(self, pending: deque) -> Iterator[Outcome]:
+        busy = [w for w in self._workers if not w.idle]
+        handles = [w.conn for w in busy] + [w.process.sentinel for w in busy]
+        for ready in wait(handles, timeout=0.2):
+            w = next((w for w in busy if ready in (w.conn, w.process.sentinel)), None)
+            if w is None or w not in self._workers:
+                continue
+            yield from self._drain(w)
+            if not w.process.is_alive() and not w.idle:
+                yield from self._died(w, pending)
+
+    def _drain(self, w: _Worker) -> Iterator[Outcome]:
+        try:
+            while w.conn.poll():
+                kind, key, payload = w.conn.recv()
+                if kind == "start":
+                    w.current = next(i for i in w.assigned if i.key == key)
+                    w.started = payload
+                    if self.on_start is not None:
+                        self.on_start(w.current)
+                elif kind == "done":
+                    item = next(i for i in w.assigned if i.key == key)
+                    w.assigned.remove(item)
+                    w.current = None
+                    self._learn(payload)
+                    yield item, payload
+                else:
+                    w.idle = True
+        except (EOFError, OSError):
+            pass
+
+    def _learn(self, results: list[TrainResult]) -> None:
+        seconds = results[0].times.get("total", 0.0) if results else 0.0
+        m = self._mean_seconds
+        self._mean_seconds = seconds if m is None else 0.7 * m + 0.3 * seconds
+
+    def _replace(self, w: _Worker, pending: deque) -> None:
+        """Put a dead worker's unstarted items back and start a fresh worker in its place."""
+        rest = [i for i in w.assigned if i is not w.current]
+        pending.extendleft(reversed(rest))
+        w.process.join(timeout=5)
+        w.conn.close()
+        self._workers.remove(w)
+        if pending and not self.stopping:
+            self._workers.append(self._spawn())
+
+    def _died(self, w: _Worker, pending: deque) -> Iterator[Outcome]:
+        item = w.current
+        code = w.process.exitcode
+        self._replace(w, pending)
+        if item is None:
+            return
+        if item.attempts < self.retries:
+            pending.appendleft(replace(item, attempts=item.attempts + 1))
+            return
+        tries = item.attempts + 1
+        yield item, [item.failed(f"worker died: {_describe(code)}"
+                                 + (f" (after {tries} attempts)" if tries > 1 else ""))]
+
+    def _enforce_timeouts(self, pending: deque) -> Iterator[Outcome]:
+        now = time.time()
+        for w in list(self._workers):
+            item = w.current
+            limit = self._limit(item) if item is not None else None
+            if limit is None or now - w.started <= limit:
+                continue
+            w.process.kill()
+            used = now - w.started
+            self._replace(w, pending)
+            yield item, [item.failed(f"timeout: stopped after {used:.1f} s (limit {limit:g} s)",
+                                     status=STATUS_TIMEOUT, times={"total": used})]
+
+
+def _describe(exitcode: int | None) -> str:
+    import signal
+
+    if exitcode is None:
+        return "unknown cause"
+    if exitcode < 0:
+        try:
+            name = signal.Signals(-exitcode).name
+        except ValueError:
+            name = "unknown"
+        return f"signal {-exitcode} ({name})"
+    return f"exit code {exitcode}"

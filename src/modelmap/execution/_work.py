@@ -1,0 +1,55 @@
+"""Units of work shipped to workers, and the function workers run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from modelmap.training import STATUS_FAILED, TrainResult
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One classifier configuration to train."""
+
+    key: str
+    title: str
+    method: str
+    args: dict[str, Any]  # full plugin args, including title and method
+    timeout: float | None = None
+    attempts: int = 0
+
+    def failed(self, error: str, status: str = STATUS_FAILED, **extra: Any) -> TrainResult:
+        return TrainResult(key=self.key, title=self.title, method=self.method,
+                           args={k: v for k, v in self.args.items()
+                                 if k not in ("title", "method")},
+                           status=status, error=error, **extra)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every worker needs besides the item: where the data is, where plugins are."""
+
+    bundle_path: str
+    workspace: str | None = None
+    extra_plugin_paths: tuple[str, ...] = field(default_factory=tuple)
+
+
+def run_items(context: Context, items: list[WorkItem]) -> list[list[TrainResult]]:
+    """Train each item in this process."""
+    return [run_item(context, item) for item in items]
+
+
+def run_item(context: Context, item: WorkItem) -> list[TrainResult]:
+    """Train one item in this process; plugin errors become a failed result."""
+    from modelmap.data import load_bundle
+    from modelmap.plugins import load_plugin
+    from modelmap.training import train_config
+
+    try:
+        bundle = load_bundle(context.bundle_path)
+        plugin = load_plugin("classifier", item.method, context.workspace)
+    except Exception as exc:  # noqa: BLE001 - report, don't crash the worker
+        return [item.failed(f"{type(exc).__name__}: {exc}")]
+    return train_config(bundle, plugin.module, item.args, key=item.key,
+                        plugin_hash=plugin.source_hash)

@@ -1,0 +1,32 @@
+"""Where a result was computed: host, CPU, Python and library versions."""
+
+from __future__ import annotations
+
+import os
+import platform
+import socket
+import sys
+from functools import lru_cache
+from importlib import metadata
+from typing import Any
+
+
+@lru_cache(maxsize=1)
+def machine_info() -> dict[str, Any]:
+    def version(dist: str) -> str | None:
+        try:
+            return metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            return None
+
+    return {
+        "host": socket.gethostname(),
+        "platform": platform.platform(),
+        "cpu": platform.processor() or platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "numpy": version("numpy"),
+        "scikit-learn": version("scikit-learn"),
+        "modelmap": version("modelmap"),
+        "pid": os.getpid(),
+    }
