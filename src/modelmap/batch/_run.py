@@ -15,7 +15,7 @@ import numpy as np
 
 from modelmap.batch._report import BatchBreak, Events, JobReport, SilentEvents
 from modelmap.data import Bundle, call_get_data, prepare
-from modelmap.errors import ArgumentError, DataError, ModelmapError
+from modelmap.errors import ArgumentError, DataError, ModelmapError, StoreError
 from modelmap.execution import Context, LocalExecutor, WorkItem
 from modelmap.jobs import Job, content_hash
 from modelmap.plugins import Registry
@@ -112,6 +112,8 @@ class Batch:
                 for item, results in self.executor.run(context, todo):
                     self._store(job_id, results, report)
         report.interrupted = self.interrupts > 0
+        if not report.interrupted:
+            self._prune(job_id, {i.key for i in items})
         report.seconds = time.time() - started
         self.events.job_finished(report)
         return report
@@ -126,6 +128,20 @@ class Batch:
             items.append(WorkItem(key=key, title=config.title, method=config.method, args=args,
                                   timeout=timeout))
         return items
+
+    def _prune(self, job_id: int, current: set[str]) -> None:
+        """Remove results of this job that no config of the job produces any more (its
+        plugin code, data or parameters changed), so every config has one result."""
+        stored = self.store.done_keys(job_id, statuses=("ok", "failed", "timeout"))
+        stale = [k for k in stored if k.split(".f")[0] not in current]
+        for key in sorted(stale, key=len):  # a mean result first: it takes its folds along
+            try:
+                self.store.delete_result(key, job=job_id)
+            except StoreError:
+                pass  # a fold result already removed with its mean result
+        if stale:
+            self.events.notice(f"removed {len(stale)} result(s) of configs that changed or "
+                               "left the job")
 
     def _store(self, job_id: int, results: list, report: JobReport) -> None:
         for result in results:

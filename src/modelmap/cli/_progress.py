@@ -33,13 +33,13 @@ class RichEvents:
         self.progress.stop()
 
     def notice(self, text: str) -> None:
-        self.console.print(f"[yellow]notice:[/] {text}", soft_wrap=True)
+        self.console.print(f"[yellow]notice:[/] {_escape(text)}", soft_wrap=True)
 
     def job_started(self, title: str, total: int, skipped: int) -> None:
         if self.task is not None:
             self.progress.remove_task(self.task)
         self.running = []
-        self.console.print(f"[bold]{title}[/]: {total} classifier configs"
+        self.console.print(f"[bold]{_escape(title)}[/]: {total} classifier configs"
                            + (f", {skipped} already in the store (skipped)" if skipped else ""))
         self.task = self.progress.add_task(title, total=total - skipped, running="")
 

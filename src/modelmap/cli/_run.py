@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from modelmap.cli._common import (DebugOpt, StoreOpt, WorkspaceOpt, console, err_console,
                                   open_store, reports_errors, resolve_job, workspace)
@@ -76,8 +77,11 @@ def run(
 
     ws = workspace(ws_path)
     registry = Registry.discover(ws.root)
+    for text in registry.notices:
+        console.print(f"[yellow]notice:[/] {escape(text)}", soft_wrap=True)
     for problem in registry.problems:
-        err_console.print(f"[yellow]plugin not loaded:[/] {problem.location}: {problem.error}",
+        err_console.print(f"[yellow]plugin not loaded:[/] {escape(problem.location)}: "
+                          f"{escape(problem.error)}",
                           soft_wrap=True)
     loaded = [load_job(resolve_job(ws, name), registry=registry, max_configs=max_configs)
               for name in jobs]  # all job files are checked before anything runs
@@ -97,10 +101,11 @@ def run(
                 reports.append(batch.run(job))
             except BatchBreak as stop:
                 events.__exit__(None, None, None)
-                err_console.print(f"[bold red]--break:[/] {stop.result.title} failed\n"
-                                  f"{stop.result.traceback or stop.result.error}")
+                err_console.print(f"[bold red]--break:[/] {escape(stop.result.title)} failed")
+                err_console.print(stop.result.traceback or stop.result.error, markup=False)
                 if stop.result.log:
-                    err_console.print(f"[dim]captured output:[/]\n{stop.result.log}")
+                    err_console.print("[dim]captured output:[/]")
+                    err_console.print(stop.result.log, markup=False)
                 raise typer.Exit(1) from None
             except ModelmapError as exc:
                 if break_ or debug:
@@ -108,7 +113,8 @@ def run(
                 reports.append(JobReport(job.title, job.data["dataset"],
                                          n_classifiers=len(job.classifiers),
                                          n_projections=len(job.projections), job_error=str(exc)))
-                err_console.print(f"[bold red]error in job {job.title}:[/] {exc}", soft_wrap=True)
+                err_console.print(f"[bold red]error in job {escape(job.title)}:[/] "
+                                  f"{escape(str(exc))}", soft_wrap=True)
             if batch.interrupts:
                 break
     console.print(summary_table(reports))
@@ -119,7 +125,8 @@ def _closing(reports: list, store, interrupted: bool) -> None:
     failed = [(r.title, t, e) for r in reports for t, e in r.errors]
     for job_title, title, error in failed[:20]:
         first = error.strip().splitlines()[-1] if error.strip() else error
-        err_console.print(f"[red]failed:[/] {job_title} / {title}: {first}", soft_wrap=True)
+        err_console.print(f"[red]failed:[/] {escape(job_title)} / {escape(title)}: "
+                          f"{escape(first)}", soft_wrap=True)
     if len(failed) > 20:
         err_console.print(f"... and {len(failed) - 20} more (modelmap cache ls --failed)")
     if interrupted:

@@ -1,0 +1,125 @@
+"""Expanding checked entries into configurations: limit, cartesian product, merging."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+
+from ._canonical import canonical_json, to_plain
+from ._entries import Entry
+from ._model import Config
+from ._problems import Problems, show
+
+_MISSING = object()
+
+
+def check_limit(entries: Iterable[Entry], max_configs: int, problems: Problems) -> None:
+    """Add a problem when the entries expand to more than ``max_configs`` configurations."""
+    entries = list(entries)
+    total = sum(entry.count for entry in entries)
+    if total <= max_configs:
+        return
+    biggest = sorted(entries, key=lambda entry: -entry.count)[:3]
+    problems.add(
+        "",
+        f"the job expands to {total:,} configurations, more than the limit of {max_configs:,}; "
+        f"most come from {', '.join(_describe(entry) for entry in biggest)}",
+        "use fewer meta-parameter values or narrower ranges, or raise the limit with "
+        f"--max-configs {total} (load_job(..., max_configs={total}))",
+    )
+
+
+def _describe(entry: Entry) -> str:
+    factors = " × ".join(f"{name}: {count:,}" for name, count in entry.meta_counts())
+    return f"{entry.source} ({entry.count:,}{' = ' + factors if factors else ''})"
+
+
+def expand(entries: Iterable[Entry], problems: Problems, notices: list[str]) -> list[Config]:
+    """All configurations of ``entries`` (one kind), duplicates merged."""
+    configs: list[Config] = []
+    for entry in entries:
+        configs.extend(_expand_entry(entry, problems))
+    return _merge(configs, problems, notices)
+
+
+def _expand_entry(entry: Entry, problems: Problems) -> list[Config]:
+    names = [name for name, _ in entry.params]
+    keep = entry.tuning
+    configs = []
+    for combination in itertools.product(*(values.values() for _, values in entry.params)):
+        args = {name: to_plain(value) for name, value in zip(names, combination)}
+        title, problem = entry.title.render(args, keep)
+        if problem is None and not title.strip():
+            problem = "the title is empty once its placeholders are filled in"
+        if problem is not None:
+            problems.add(f"{entry.source}.title", problem)
+            continue
+        configs.append(Config(title, entry.method, args, entry.source))
+    return configs
+
+
+def _merge(configs: list[Config], problems: Problems, notices: list[str]) -> list[Config]:
+    first: dict[str, tuple[Config, str]] = {}
+    merged: list[Config] = []
+    conflicts: set[tuple[str, str]] = set()  # one report per pair of entries
+    for config in configs:
+        key = canonical_json([config.method, config.args])
+        if config.title not in first:
+            first[config.title] = (config, key)
+            merged.append(config)
+        elif key == first[config.title][1]:
+            notice = _merge_notice(first[config.title][0], config)
+            if notice not in notices:
+                notices.append(notice)
+        elif (first[config.title][0].source, config.source) not in conflicts:
+            conflicts.add((first[config.title][0].source, config.source))
+            _add_conflict(first[config.title][0], config, problems)
+    return merged
+
+
+def _merge_notice(earlier: Config, later: Config) -> str:
+    if earlier.source == later.source:
+        return (
+            f"{later.source}: '{later.title}' comes out more than once from this entry; "
+            "it is trained once"
+        )
+    return (
+        f"{later.source}: '{later.title}' is the same configuration as {earlier.source}; "
+        "the two were merged"
+    )
+
+
+def _add_conflict(earlier: Config, later: Config, problems: Problems) -> None:
+    differences, parameter = _differences(earlier, later)
+    if earlier.source == later.source:
+        what = "is given to different configurations of this entry"
+    else:
+        what = f"is already used by {earlier.source} for a different configuration"
+    if parameter is not None:
+        hint = f"add a placeholder such as {{{parameter}}} to the title, or rename one of them"
+    else:
+        hint = "rename one of them"
+    problems.add(
+        later.source,
+        f"title '{later.title}' {what} ({differences}); titles must be unique",
+        hint,
+    )
+
+
+def _differences(earlier: Config, later: Config) -> tuple[str, str | None]:
+    found: list[str] = []
+    parameter = None
+    if earlier.method != later.method:
+        found.append(f"method: {show(later.method)} vs {show(earlier.method)}")
+    for name in dict.fromkeys([*later.args, *earlier.args]):
+        old, new = earlier.args.get(name, _MISSING), later.args.get(name, _MISSING)
+        if old is _MISSING or new is _MISSING or canonical_json(old) != canonical_json(new):
+            found.append(f"{name}: {_show(new)} vs {_show(old)}")
+            if parameter is None and new is not _MISSING:
+                parameter = name
+    text = ", ".join(found[:3]) + (", ..." if len(found) > 3 else "")
+    return text, parameter
+
+
+def _show(value: object) -> str:
+    return "not set" if value is _MISSING else show(value)

@@ -1,0 +1,116 @@
+"""Any scikit-learn-compatible estimator, named by its import path.
+
+    {"title": "Ridge", "method": "sklearn",
+     "estimator": "sklearn.linear_model.RidgeClassifier", "alpha": 0.5}
+
+Every parameter other than ``title``, ``method``, ``fold`` and ``estimator`` is passed
+to the estimator as a keyword argument (``random_state`` only when the estimator has
+one).  ``predict_proba`` and ``decision_function`` exist exactly when the estimator has
+them; otherwise reading them raises ``AttributeError``.
+"""
+
+import importlib
+import inspect
+
+from sklearn.base import BaseEstimator
+
+from modelmap.errors import ArgumentError
+
+from ...tools import check_argument as check
+
+CLF_INFO = {
+    'name': 'sklearn',
+    'short': 'sklearn',
+    'description': 'Any scikit-learn estimator by import path (other parameters are passed on)',
+    # Parameters other than 'estimator' depend on the estimator and are not declared here
+    'any_parameters': True,
+    'parameters': [
+        {'name': 'estimator', 'description': 'Import path of the estimator class',
+         'type': 'string', 'default_value': 'sklearn.linear_model.LogisticRegression'},
+    ],
+}
+
+NOT_PASSED = ('title', 'method', 'fold', 'estimator')
+_HINT = 'give the dotted path of an estimator class, e.g. "sklearn.linear_model.RidgeClassifier".'
+
+
+def get_clf(args, data_specs):
+    return Classifier(args, data_specs)
+
+
+def get_info():
+    return CLF_INFO
+
+
+def load_estimator_class(path):
+    """The estimator class at dotted ``path``, or an :class:`ArgumentError` saying why not."""
+    module_name, _, attr = path.rpartition('.')
+    if not module_name or not attr:
+        raise ArgumentError(f'The estimator {path!r} is not a dotted import path.',
+                            where='estimator', hint=_HINT)
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ArgumentError(f'Cannot import the estimator {path!r}: {exc}.',
+                            where='estimator', hint=_HINT) from exc
+    cls = getattr(module, attr, None)
+    if cls is None:
+        raise ArgumentError(f'The module {module_name!r} has no {attr!r}.',
+                            where='estimator', hint=_HINT)
+    if not (isinstance(cls, type) and issubclass(cls, BaseEstimator)
+            and callable(getattr(cls, 'fit', None)) and callable(getattr(cls, 'predict', None))):
+        raise ArgumentError(
+            f'{path!r} is not a scikit-learn estimator class with fit and predict.',
+            where='estimator', hint=_HINT)
+    return cls
+
+
+def estimator_parameters(cls):
+    """Names of the keyword arguments the estimator's constructor accepts."""
+    signature = inspect.signature(cls.__init__)
+    return [p.name for p in signature.parameters.values()
+            if p.name != 'self' and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+
+
+def make_estimator(path, args):
+    cls = load_estimator_class(path)
+    valid = estimator_parameters(cls)
+    kwargs = {k: v for k, v in args.items() if k not in NOT_PASSED}
+    if 'random_state' not in valid:
+        kwargs.pop('random_state', None)
+    unknown = sorted(k for k in kwargs if k not in valid)
+    if unknown:
+        raise ArgumentError(
+            f"The estimator {path} has no parameter {', '.join(repr(k) for k in unknown)}.",
+            where='parameters',
+            hint=f"valid parameters of {cls.__name__}: {', '.join(valid) or '(none)'}.")
+    return cls(**kwargs)
+
+
+class Classifier():
+    def __init__(self, args, data_specs):
+        self.estimator = check('estimator', args, CLF_INFO)
+        self.clf = make_estimator(self.estimator, args)
+
+    def get_info(self):
+        return CLF_INFO
+
+    def fit(self, X_train, y_train):
+        return self.clf.fit(X_train, y_train)
+
+    def predict(self, X_test, y_test=None):
+        return self.clf.predict(X_test)
+
+    def _method(self, name):
+        if not hasattr(self.clf, name):
+            raise AttributeError(f'The estimator {self.estimator} has no {name}.')
+        method = getattr(self.clf, name)
+        return lambda X_test, y_test=None: method(X_test)
+
+    @property
+    def predict_proba(self):
+        return self._method('predict_proba')
+
+    @property
+    def decision_function(self):
+        return self._method('decision_function')

@@ -1,0 +1,29 @@
+"""A small synthetic multi-label data set: y is an indicator matrix of 5 labels."""
+
+import numpy as np
+from sklearn.datasets import make_multilabel_classification
+
+CLASS_NAMES = ['Label A', 'Label B', 'Label C', 'Label D', 'Label E']
+
+
+def get_info():
+    return {
+        'name': 'multi_label_test',
+        'description': 'Synthetic | Multi-label test (300 samples, 5 labels)',
+        'class_names': CLASS_NAMES,
+    }
+
+
+def get_data(datasets_path):
+    X, Y = make_multilabel_classification(
+        n_samples=300, n_features=20, n_classes=5, random_state=0
+    )
+    return {
+        'X_train': np.array(X, dtype=float),
+        # One row per sample, one 0/1 column per label
+        'y_train': np.array(Y, dtype=int),
+        'X_test': np.array([]),
+        'y_test': np.array([]),
+        'class_names': CLASS_NAMES,
+        'specs': {'multi_label': True},
+    }

@@ -1,0 +1,25 @@
+"""The wine recognition data set bundled with scikit-learn (178 samples, 13 features)."""
+
+import numpy as np
+from sklearn import datasets
+
+CLASS_NAMES = ['Class 0', 'Class 1', 'Class 2']
+
+
+def get_info():
+    return {
+        'name': 'sklearn_wine',
+        'description': 'ScikitLearn | Wine',
+        'class_names': CLASS_NAMES,
+    }
+
+
+def get_data(datasets_path):
+    data = datasets.load_wine()
+    return {
+        'X_train': np.array(data.data),
+        'y_train': np.array(data.target),
+        'X_test': np.array([]),
+        'y_test': np.array([]),
+        'class_names': CLASS_NAMES,
+    }
