@@ -70,7 +70,7 @@ def test_timeout_stops_the_config_and_the_job_goes_on(ws):
 
 def test_memory_limit_fails_the_oversized_config_alone(ws):
     write_job(ws, "faults", job({"title": "hog", "method": "misbehave", "behaviour": "allocate"}))
-    modelmap("run", "jobs/faults.json", "-j", "2", "--max-memory", "3G", cwd=ws, check=1)
+    modelmap("run", "jobs/faults.json", "-j", "2", "--max-memory", "2G", cwd=ws, check=1)
     status, df = statuses(ws)
     assert status["hog"] == "failed" and status["healthy after"] == "ok"
     assert df.loc["hog", "error"].startswith(("MemoryError", "worker died"))
