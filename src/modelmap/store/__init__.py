@@ -1,0 +1,12 @@
+"""Persistence of modelmap: datasets, jobs, results, projections and classifier maps.
+
+``Store(url_or_path)`` opens a SQLite file (the default) or a PostgreSQL database.
+Nothing is pickled: arrays are NumPy ``.npy`` bytes, everything else JSON.
+"""
+
+from __future__ import annotations
+
+from modelmap.store._schema import SCHEMA_VERSION
+from modelmap.store._store import Store
+
+__all__ = ["SCHEMA_VERSION", "Store"]

@@ -1,0 +1,148 @@
+"""Results: the resumable insert, look-ups by id, key or key prefix, and full rows."""
+
+from __future__ import annotations
+
+import dataclasses
+import numbers
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Connection, func, select, update
+
+from modelmap.errors import StoreError
+from modelmap.store import _arrays, _jobs
+from modelmap.store import _schema as s
+from modelmap.store._codec import from_json, to_json
+from modelmap.training._result import STATUS_OK, STATUSES, TrainResult
+
+ResultRef = int | str
+_JSON_FIELDS = ("args", "scores", "times", "history", "machine")
+_FIELDS = tuple(f.name for f in dataclasses.fields(TrainResult) if f.name != "arrays")
+
+
+def encode(result: TrainResult) -> tuple[dict[str, Any], _arrays.Encoded]:
+    """Column values and encoded arrays of ``result`` (raises before any write)."""
+    where = f"result '{result.key}' ({result.title})"
+    if result.status not in STATUSES:
+        raise StoreError(
+            f"{where} has status {result.status!r}",
+            hint=f"use one of {', '.join(STATUSES)}",
+        )
+    values = {name: getattr(result, name) for name in _FIELDS}
+    for name in _JSON_FIELDS:
+        values[name] = to_json(values[name], f"{where} {name}")
+    values["started_at"] = float(result.started_at)
+    values["finished_at"] = float(result.finished_at)
+    return values, _arrays.encode(result.arrays, where)
+
+
+def add(
+    conn: Connection,
+    job_id: int,
+    values: dict[str, Any],
+    arrays: _arrays.Encoded,
+    replace: bool,
+) -> int | None:
+    """Insert a result; on a key clash replace it if asked or if it did not succeed."""
+    if conn.execute(select(s.jobs.c.id).where(s.jobs.c.id == job_id)).first() is None:
+        raise StoreError(
+            f"cannot add result '{values['key']}': there is no job with id {job_id}",
+            hint="store the job first with put_job() and use the id it returns",
+        )
+    stmt = _jobs.insert(conn, s.results).values(job_id=job_id, created_at=time.time(), **values)
+    stmt = stmt.on_conflict_do_nothing(index_elements=["job_id", "key"])
+    new_id = conn.execute(stmt.returning(s.results.c.id)).scalar()
+    if new_id is not None:
+        _arrays.put(conn, s.owner("result", new_id), arrays, replace_all=True)
+        return new_id
+    existing = conn.execute(
+        select(s.results.c.id, s.results.c.status)
+        .where(s.results.c.job_id == job_id, s.results.c.key == values["key"])
+        .with_for_update()
+    ).one()
+    if not replace and existing.status == STATUS_OK:
+        return None
+    conn.execute(update(s.results).where(s.results.c.id == existing.id).values(**values))
+    _arrays.put(conn, s.owner("result", existing.id), arrays, replace_all=True)
+    return existing.id
+
+
+def done_keys(conn: Connection, job_id: int, statuses: Iterable[str]) -> set[str]:
+    query = select(s.results.c.key).where(
+        s.results.c.job_id == job_id, s.results.c.status.in_(list(statuses))
+    )
+    return set(conn.execute(query).scalars())
+
+
+def find(conn: Connection, ref: ResultRef, job: _jobs.JobRef | None = None) -> int | None:
+    """The id of a result given its id or its full key (``job`` narrows a key)."""
+    query = select(s.results.c.id, s.jobs.c.title).join(s.jobs, s.jobs.c.id == s.results.c.job_id)
+    if isinstance(ref, numbers.Integral):
+        query = query.where(s.results.c.id == int(ref))
+    else:
+        query = query.where(s.results.c.key == ref)
+    if job is not None:
+        job_id = _jobs.find_job(conn, job)
+        if job_id is None:
+            return None
+        query = query.where(s.results.c.job_id == job_id)
+    rows = conn.execute(query.order_by(s.results.c.id)).all()
+    if len(rows) > 1:
+        titles = ", ".join(repr(row.title) for row in rows)
+        raise StoreError(
+            f"result key '{ref}' is in several jobs ({titles})",
+            hint="name the job as well (job=TITLE / --job TITLE)",
+        )
+    return rows[0].id if rows else None
+
+
+def row(conn: Connection, result_id: int) -> dict[str, Any]:
+    """The full row of a result as a dict, with ``job``, ``dataset`` and ``arrays``."""
+    query = (
+        select(s.results, s.jobs.c.title.label("job"), s.datasets.c.name.label("dataset"))
+        .join(s.jobs, s.jobs.c.id == s.results.c.job_id)
+        .outerjoin(s.datasets, s.datasets.c.id == s.jobs.c.dataset_id)
+        .where(s.results.c.id == result_id)
+    )
+    data = dict(conn.execute(query).one()._mapping)
+    for name in _JSON_FIELDS:
+        data[name] = from_json(data[name])
+    data["arrays"] = _arrays.get(conn, s.owner("result", result_id))
+    return data
+
+
+def to_record(data: dict[str, Any]) -> TrainResult:
+    """A :class:`TrainResult` from a dict made by :func:`row`."""
+    return TrainResult(arrays=data["arrays"], **{name: data[name] for name in _FIELDS})
+
+
+def resolve_key(conn: Connection, prefix: str, job: _jobs.JobRef | None = None) -> str:
+    """The one result key starting with ``prefix``; :class:`StoreError` if none or several."""
+    prefix = prefix.strip()
+    if not prefix:
+        raise StoreError(
+            "the result key is empty", hint="give a result key or its first characters"
+        )
+    query = select(s.results.c.key, func.min(s.results.c.title)).where(
+        s.results.c.key.startswith(prefix, autoescape=True)
+    )
+    if job is not None:
+        query = query.where(s.results.c.job_id == _jobs.job_id(conn, job))
+    rows = conn.execute(query.group_by(s.results.c.key).order_by(s.results.c.key).limit(11)).all()
+    keys = [key for key, _ in rows]
+    if prefix in keys:
+        return prefix
+    if len(rows) == 1:
+        return rows[0][0]
+    if not rows:
+        raise StoreError(
+            f"no result key starts with '{prefix}'",
+            hint="list the results with `modelmap results` and copy a key",
+        )
+    shown = ", ".join(f"{key} ({title})" for key, title in rows[:10])
+    more = " ..." if len(rows) > 10 else ""
+    raise StoreError(
+        f"result key '{prefix}' is ambiguous; it matches {shown}{more}",
+        hint="type more characters of the key",
+    )

@@ -1,0 +1,251 @@
+"""The :class:`Store`: one object per results database."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection
+
+from modelmap.errors import StoreError
+from modelmap.store import _arrays, _delete, _engine, _extras, _jobs, _results, _sizes
+from modelmap.store._codec import to_json
+from modelmap.store._frames import results_frame
+from modelmap.store._url import resolve
+from modelmap.training._result import TrainResult
+
+JobRef = _jobs.JobRef
+ResultRef = _results.ResultRef
+
+
+class Store:
+    """Persistent results of modelmap: datasets, jobs, results, projections, maps.
+
+    ``Store("results.db")`` or ``Store("sqlite:///results.db")`` opens (and creates)
+    a SQLite file; ``Store("postgresql://user:pw@host/db")`` a PostgreSQL database
+    (psycopg 3).  Every write method runs in its own transaction and commits before it
+    returns, so several processes may write one store at once.  Nothing is pickled:
+    arrays are stored as ``.npy`` bytes, everything else as JSON.  Jobs are named by
+    title or id (``JobRef``); results by id or full key (``ResultRef``).
+    """
+
+    def __init__(self, url: str | os.PathLike[str]):
+        target = resolve(url)
+        self._target = target
+        self._engine = _engine.create(target)
+        try:
+            _engine.prepare(self._engine, target.display)
+        except BaseException:
+            self._engine.dispose()
+            raise
+
+    # -- plumbing ------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        """The store URL with its password masked."""
+        return self._target.display
+
+    @property
+    def dialect(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self._target.dialect
+
+    def __repr__(self) -> str:
+        return f"Store({self.url!r})"
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close every pooled connection (the store can be reopened with ``Store(url)``)."""
+        self._engine.dispose()
+
+    @contextmanager
+    def _write(self, action: str) -> Iterator[Connection]:
+        with _engine.guard(self.url, action), _engine.writing(self._engine) as conn:
+            yield conn
+
+    @contextmanager
+    def _read(self, action: str) -> Iterator[Connection]:
+        with _engine.guard(self.url, action), _engine.reading(self._engine) as conn:
+            yield conn
+
+    # -- datasets and jobs -------------------------------------------------------------
+    def put_dataset(self, name: str, fingerprint: str, args: dict, summary: dict) -> int:
+        """Store a dataset (upsert by name and fingerprint); return its id."""
+        args = to_json(args, f"dataset '{name}' args")
+        summary = to_json(summary, f"dataset '{name}' summary")
+        with self._write(f"store dataset '{name}'") as conn:
+            return _jobs.put_dataset(conn, name, fingerprint, args, summary)
+
+    def put_job(
+        self,
+        title: str,
+        dataset_id: int | None,
+        file: str | None,
+        config: dict,
+        data_key: str,
+        arrays: Mapping[str, np.ndarray] | None = None,
+    ) -> int:
+        """Store a job (upsert by title); return its id.
+
+        Results of an earlier version of the job are kept (they carry their own keys).
+        ``arrays`` (e.g. labels of the prepared data) replace all stored job arrays;
+        ``None`` keeps them.
+        """
+        config = to_json(config, f"job '{title}' config")
+        encoded = None if arrays is None else _arrays.encode(arrays, f"job '{title}'")
+        with self._write(f"store job '{title}'") as conn:
+            return _jobs.put_job(conn, title, dataset_id, file, config, data_key, encoded)
+
+    def job(self, title_or_id: JobRef) -> dict[str, Any] | None:
+        """A job's row with ``dataset`` (name), ``counts`` by status, ``n_results``."""
+        with self._read("read a job") as conn:
+            return _jobs.job(conn, title_or_id)
+
+    def jobs(self) -> list[dict[str, Any]]:
+        with self._read("list jobs") as conn:
+            return _jobs.jobs(conn)
+
+    def datasets(self) -> list[dict[str, Any]]:
+        with self._read("list datasets") as conn:
+            return _jobs.datasets(conn)
+
+    # -- results -----------------------------------------------------------------------
+    def done_keys(self, job_id: JobRef, statuses: Iterable[str] = ("ok",)) -> set[str]:
+        """Keys of the job's results whose status is in ``statuses`` (to resume or skip)."""
+        with self._read("read finished results") as conn:
+            return _results.done_keys(conn, _jobs.job_id(conn, job_id), statuses)
+
+    def add_result(
+        self, job_id: JobRef, result: TrainResult, *, replace: bool = False
+    ) -> int | None:
+        """Store one result in its own transaction; return its id, or ``None`` if skipped.
+
+        If the job already has a result with this key, it is replaced when ``replace`` is
+        true or its status is not ``ok``; otherwise nothing is written.  Concurrent
+        writers of one key never create two rows.
+        """
+        values, arrays = _results.encode(result)
+        with self._write(f"store result '{result.key}'") as conn:
+            return _results.add(conn, _jobs.job_id(conn, job_id), values, arrays, replace)
+
+    def results(
+        self,
+        job: JobRef | None = None,
+        *,
+        dataset: str | None = None,
+        status: str | Iterable[str] | None = None,
+        method: str | Iterable[str] | None = None,
+        include_folds: bool = False,
+    ) -> pd.DataFrame:
+        """One row per result (see :mod:`modelmap.store._frames` for the columns)."""
+        with self._read("list results") as conn:
+            job_id = None if job is None else _jobs.job_id(conn, job)
+            return results_frame(
+                conn,
+                job_id=job_id,
+                dataset=dataset,
+                status=status,
+                method=method,
+                include_folds=include_folds,
+            )
+
+    def result(self, key_or_id: ResultRef, job: JobRef | None = None) -> dict[str, Any] | None:
+        """The full row of a result (args, scores, history, log, arrays ...) or ``None``."""
+        with self._read("read a result") as conn:
+            found = _results.find(conn, key_or_id, job)
+            return None if found is None else _results.row(conn, found)
+
+    def train_result(self, key_or_id: ResultRef, job: JobRef | None = None) -> TrainResult | None:
+        """The stored result as the :class:`TrainResult` it was made from."""
+        data = self.result(key_or_id, job)
+        return None if data is None else _results.to_record(data)
+
+    def resolve_key(self, prefix: str, job: JobRef | None = None) -> str:
+        """The full result key that starts with ``prefix`` (unique prefix look-up)."""
+        with self._read("look up a result key") as conn:
+            return _results.resolve_key(conn, prefix, job)
+
+    def arrays(self, owner: str, names: Iterable[str] | None = None) -> dict[str, np.ndarray]:
+        """Arrays of ``owner`` such as ``"result:12"`` or ``"job:3"`` (all, or ``names``)."""
+        with self._read(f"read arrays of {owner}") as conn:
+            return _arrays.get(conn, owner, names)
+
+    # -- projections and maps ------------------------------------------------------------
+    def put_projection(
+        self, job_id: JobRef, key: str, title: str, method: str, args: dict, points: np.ndarray
+    ) -> int:
+        """Store a data projection of a job (upsert by job and key); return its id."""
+        args = to_json(args, f"projection '{key}' args")
+        encoded = _arrays.encode({"points": points}, f"projection '{key}'")
+        with self._write(f"store projection '{key}'") as conn:
+            job = _jobs.job_id(conn, job_id)
+            return _extras.put_projection(conn, job, key, title, method, args, encoded)
+
+    def projections(self, job_id: JobRef) -> list[dict[str, Any]]:
+        """The job's projections, each with its ``points`` array."""
+        with self._read("read projections") as conn:
+            return _extras.projections(conn, _jobs.job_id(conn, job_id))
+
+    def put_map(self, key: str, params: dict, arrays: Mapping[str, np.ndarray]) -> int:
+        """Cache a classifier map (upsert by key; its arrays are replaced); return its id."""
+        params = to_json(params, f"map '{key}' params")
+        encoded = _arrays.encode(arrays, f"map '{key}'")
+        with self._write(f"store map '{key}'") as conn:
+            return _extras.put_map(conn, key, params, encoded)
+
+    def get_map(self, key: str) -> dict[str, Any] | None:
+        with self._read("read a map") as conn:
+            return _extras.get_map(conn, key)
+
+    # -- deleting and housekeeping -------------------------------------------------------
+    def delete_result(self, key_or_id: ResultRef, job: JobRef | None = None) -> dict[str, int]:
+        """Delete a result with its per-fold results and arrays."""
+        with self._write("delete a result") as conn:
+            found = _results.find(conn, key_or_id, job)
+            if found is None:
+                raise StoreError(
+                    f"no result {key_or_id!r} in the store",
+                    hint="give a result id or full key (see Store.resolve_key for prefixes)",
+                )
+            return _delete.result(conn, found)
+
+    def delete_job(self, title_or_id: JobRef) -> dict[str, int]:
+        """Delete a job with its results, projections and arrays."""
+        with self._write("delete a job") as conn:
+            return _delete.job(conn, _jobs.job_id(conn, title_or_id))
+
+    def delete_dataset(self, name: str) -> dict[str, int]:
+        """Delete a dataset (every fingerprint) with its jobs and everything they own."""
+        with self._write(f"delete dataset '{name}'") as conn:
+            return _delete.dataset(conn, name)
+
+    def delete_failed(self, job: JobRef | None = None) -> dict[str, int]:
+        """Delete results whose status is not ``ok`` (of one job, or of all jobs)."""
+        with self._write("delete failed results") as conn:
+            return _delete.failed(conn, None if job is None else _jobs.job_id(conn, job))
+
+    def delete_maps(self) -> dict[str, int]:
+        """Empty the classifier-map cache."""
+        with self._write("delete maps") as conn:
+            return _delete.maps(conn)
+
+    def sizes(self) -> list[dict[str, Any]]:
+        """Bytes per dataset, job and kind: ``{"dataset","job","kind","items","bytes"}``."""
+        with self._read("measure the store") as conn:
+            return _sizes.sizes(conn)
+
+    def vacuum(self) -> dict[str, int]:
+        """Delete orphaned arrays and give free space back (``VACUUM``)."""
+        with self._write("delete orphaned arrays") as conn:
+            counts = _delete.orphans(conn)
+        _engine.vacuum(self._engine, self.url)
+        return counts
