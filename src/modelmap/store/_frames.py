@@ -4,7 +4,7 @@ Columns, in order: ``id, job, dataset, key, title, method, status, fold, parent_
 times as ``<name>_time`` (``fit_time``, ``predict_train_time``, ``predict_test_time``,
 ``total_time`` always, others after them); scores as ``<split>_<name>`` (splits ``test``,
 ``train``, ``test_std``, ``train_std`` first, e.g. ``test_accuracy``); arguments as
-``param_<name>``; then ``error, started_at, finished_at``.  Missing values are NaN/None;
+``param_<name>``; tags as ``tag_<name>``; then ``error, started_at, finished_at``.  Missing values are NaN/None;
 ``fold`` is a nullable integer column.
 """
 
@@ -47,6 +47,7 @@ def _query(
             r.c.times,
             r.c.scores,
             r.c.args,
+            r.c.tags,
             r.c.error,
             r.c.started_at,
             r.c.finished_at,
@@ -86,6 +87,9 @@ def _flatten(row: Any) -> tuple[dict[str, Any], list[str], list[str], list[str]]
     for name, value in (from_json(row.args) or {}).items():
         params.append(f"param_{name}")
         record[f"param_{name}"] = value
+    for name, value in (from_json(row.tags) or {}).items():
+        params.append(f"tag_{name}")
+        record[f"tag_{name}"] = value
     return record, times, scores, params
 
 

@@ -17,7 +17,7 @@ from modelmap.store._codec import from_json, to_json
 from modelmap.training._result import STATUS_OK, STATUSES, TrainResult
 
 ResultRef = int | str
-_JSON_FIELDS = ("args", "scores", "times", "history", "machine")
+_JSON_FIELDS = ("args", "scores", "times", "history", "machine", "tags")
 _FIELDS = tuple(f.name for f in dataclasses.fields(TrainResult) if f.name != "arrays")
 
 

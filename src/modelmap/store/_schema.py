@@ -93,6 +93,7 @@ results = Table(
     Column("fold", Integer),
     Column("parent_key", String),
     Column("plugin_hash", String, nullable=False),
+    Column("tags", _json(), nullable=False),
     Column("started_at", Double, nullable=False),
     Column("finished_at", Double, nullable=False),
     Column("created_at", Double, nullable=False),

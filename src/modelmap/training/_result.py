@@ -30,7 +30,8 @@ class TrainResult:
     ``times`` holds seconds: ``fit``, ``predict_train``, ``predict_test``, ``total``.
     ``history`` is a Keras-like ``{"loss": [...], "val_accuracy": [...]}`` or ``None``.
     ``fold`` is set on per-fold results (``save_clfs_for_folds``); ``parent_key`` then
-    names the mean result they belong to.
+    names the mean result they belong to.  ``tags`` are free-form labels a caller
+    attaches (a tuning run tags each candidate with its run, round or step).
     """
 
     key: str
@@ -49,6 +50,7 @@ class TrainResult:
     fold: int | None = None
     parent_key: str | None = None
     plugin_hash: str = ""
+    tags: dict[str, Any] = field(default_factory=dict)
     started_at: float = 0.0
     finished_at: float = 0.0
 
