@@ -42,3 +42,8 @@ def modelmap(*args: str, cwd: Path, timeout: float = 240, env: dict | None = Non
     if check is not None:
         assert proc.returncode == check, f"exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
     return proc
+
+
+# The store URL fixtures (SQLite and, with MODELMAP_TEST_POSTGRES_URL, PostgreSQL) are
+# shared with every test that needs a store of each kind.
+from tests.store.conftest import pg_admin, store_url  # noqa: E402,F401

@@ -18,6 +18,8 @@ EPILOG = """Examples:
   modelmap run iris wine -j 2 --strict          # two jobs from jobs/, 2 processes
 
   modelmap run jobs/digits.json --force --store postgresql://me@db/modelmap
+
+  modelmap run jobs/digits.json --cluster tcp://scheduler:8786   # on a Dask cluster
 """
 
 
@@ -57,6 +59,9 @@ def run(
                                                    "worker, e.g. 4G.", show_default=False)] = None,
     max_configs: Annotated[int, typer.Option("--max-configs", help="Refuse jobs that expand to "
                                              "more configs than this.")] = 10_000,
+    cluster: Annotated[str | None, typer.Option("--cluster", help="Run on a Dask cluster: "
+                                                "tcp://HOST:8786, or local[:N] for a local "
+                                                "one on 127.0.0.1.", show_default=False)] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only failures and the "
                                         "summary.")] = False,
     ws_path: WorkspaceOpt = None,
@@ -71,7 +76,7 @@ def run(
     from modelmap.batch import Batch, BatchBreak, JobReport
     from modelmap.cli._progress import RichEvents, summary_table
     from modelmap.errors import ModelmapError
-    from modelmap.execution import LocalExecutor
+    from modelmap.execution import executor_for
     from modelmap.jobs import load_job
     from modelmap.plugins import Registry
 
@@ -86,10 +91,11 @@ def run(
     loaded = [load_job(resolve_job(ws, name), registry=registry, max_configs=max_configs)
               for name in jobs]  # all job files are checked before anything runs
     store = open_store(ws, store_url)
-    executor = LocalExecutor(n_jobs, retries=retries, timeout=timeout,
-                             max_memory=parse_size(max_memory))
+    executor = executor_for(cluster, n_jobs, retries=retries, timeout=timeout,
+                            max_memory=parse_size(max_memory))
     reports: list[JobReport] = []
-    console.print(f"[dim]store: {store.url} · workers: {executor.n_jobs}[/]")
+    where = f" on the Dask cluster {cluster}" if cluster else ""
+    console.print(f"[dim]store: {escape(store.url)} · workers: {executor.n_jobs}{escape(where)}[/]")
     with RichEvents(console, quiet=quiet) as events, executor:
         batch = Batch(store, registry, workspace=ws.root, executor=executor, force=force,
                       strict=strict, break_on_error=break_, events=events)

@@ -1,6 +1,14 @@
-"""Running many configurations: a local process pool (and, later, a Dask cluster)."""
+"""Running many configurations: supervised local worker processes, or a Dask cluster."""
 
 from modelmap.execution._local import LocalExecutor
-from modelmap.execution._work import Context, WorkItem, run_items
+from modelmap.execution._work import Context, WorkItem, run_item, run_items
 
-__all__ = ["LocalExecutor", "Context", "WorkItem", "run_items"]
+
+def executor_for(cluster: str | None, n_jobs: int | None, **options):
+    """``--cluster ADDRESS`` → a Dask executor; otherwise a local pool of ``n_jobs``."""
+    from modelmap.execution._dask import executor_for as _for
+
+    return _for(cluster, n_jobs, **options)
+
+
+__all__ = ["LocalExecutor", "Context", "WorkItem", "run_item", "run_items", "executor_for"]

@@ -1,0 +1,172 @@
+"""Run work items on a Dask cluster with the same fault handling as the local pool.
+
+The driver ships two byte blobs to every worker once (``client.scatter``): the prepared
+data (the bundle's ``.npy``/JSON files) and the workspace's ``plugins/`` folder, both as
+zip archives — no pickled objects.  Each Dask worker runs items in its own supervised
+child process (a one-worker :class:`LocalExecutor`), so a segfault, ``os._exit``, a time
+or memory limit is recorded exactly as it is locally, and the Dask worker lives on.  A Dask
+worker that dies itself makes Dask retry its task elsewhere; when Dask gives up
+(``KilledWorker``) the item is recorded ``failed``.  The driver alone writes the store.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+from collections import deque
+from collections.abc import Iterable, Iterator
+
+from pathlib import Path
+from typing import Any
+
+from modelmap.errors import ModelmapError
+from modelmap.execution._ship import digest, unpack, zip_folder
+from modelmap.execution._work import Context, WorkItem, run_item
+from modelmap.training import TrainResult
+
+Outcome = tuple[WorkItem, list[TrainResult]]
+_EXECUTORS: dict[tuple, Any] = {}
+
+
+def _worker_executor(timeout: float | None, max_memory: int | None, retries: int):
+    """One supervised child per Dask worker process, reused across tasks."""
+    from modelmap.execution._local import LocalExecutor
+
+    key = (timeout, max_memory, retries)
+    if key not in _EXECUTORS:
+        _EXECUTORS[key] = LocalExecutor(1, timeout=timeout, max_memory=max_memory,
+                                        retries=retries)
+    return _EXECUTORS[key]
+
+
+def run_on_worker(bundle: tuple[str, bytes], plugins: tuple[str, bytes] | None, item: WorkItem,
+                  timeout: float | None, max_memory: int | None,
+                  retries: int) -> list[TrainResult]:
+    """The Dask task: unpack data and plugins once, then train ``item`` in a child process."""
+    bundle_dir = unpack(*bundle)
+    workspace = unpack(*plugins) if plugins else None
+    context = Context(bundle_path=str(Path(bundle_dir) / "bundle"), workspace=workspace)
+    if mp.current_process().daemon:  # daemonic Dask workers cannot have children
+        return run_item(context, item)
+    executor = _worker_executor(timeout, max_memory, retries)
+    results = [res for _, res in executor.run(context, [item])]
+    return results[0]
+
+
+class DaskExecutor:
+    """Executor over a Dask cluster: ``tcp://host:8786`` or ``local[:N]`` (a LocalCluster
+    on 127.0.0.1)."""
+
+    def __init__(self, address: str, *, retries: int = 1, timeout: float | None = None,
+                 max_memory: int | None = None) -> None:
+        self.address = address
+        self.retries = retries
+        self.timeout = timeout
+        self.max_memory = max_memory
+        self.stopping = False
+        self.on_start = None
+        self._cluster = None
+        self._client = self._connect(address)
+        self.n_jobs = max(1, len(self._client.scheduler_info(n_workers=-1)["workers"]))
+
+    def _connect(self, address: str):
+        import dask
+        from distributed import Client, LocalCluster
+
+        dask.config.set({"distributed.worker.daemon": False})
+        try:
+            if address.startswith("local"):
+                n = int(address.split(":", 1)[1]) if ":" in address else None
+                self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                             host="127.0.0.1", dashboard_address=None,
+                                             silence_logs=logging.ERROR)
+                return Client(self._cluster)
+            return Client(address, timeout="20s")
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ModelmapError(f"cannot reach the Dask scheduler at {address}: {exc}",
+                                hint="start one with `dask scheduler` and workers with "
+                                "`dask worker ADDRESS`, or use --cluster local:2") from None
+
+    def __enter__(self) -> "DaskExecutor":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.shutdown()
+
+    def stop(self) -> None:
+        self.stopping = True
+
+    def shutdown(self, kill: bool = False) -> None:
+        logging.getLogger("distributed").setLevel(logging.CRITICAL)  # quiet teardown
+        self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+    def run(self, context: Context, items: Iterable[WorkItem]) -> Iterator[Outcome]:
+        from distributed import as_completed
+
+        pending: deque[WorkItem] = deque(items)
+        if not pending:
+            return
+        self.stopping = False
+        bundle = _zip_bundle(Path(context.bundle_path))
+        plugins = _zip_plugins(context.workspace)
+        bundle_f = self._client.scatter(bundle, broadcast=True)
+        plugins_f = self._client.scatter(plugins, broadcast=True) if plugins else None
+        window = as_completed()
+        inflight: dict[Any, WorkItem] = {}
+
+        def submit() -> None:
+            while pending and not self.stopping and len(inflight) < 2 * self.n_jobs + 2:
+                item = pending.popleft()
+                fut = self._client.submit(run_on_worker, bundle_f, plugins_f, item, _limit(
+                    item, self.timeout), self.max_memory, self.retries, key=f"mm-{item.key}-"
+                    f"{item.attempts}", pure=False)
+                inflight[fut] = item
+                window.add(fut)
+                if self.on_start is not None:
+                    self.on_start(item)
+
+        submit()
+        while inflight:
+            fut = next(window)
+            item = inflight.pop(fut)
+            yield item, self._result(fut, item)
+            fut.release()
+            submit()
+
+    def _result(self, fut: Any, item: WorkItem) -> list[TrainResult]:
+        try:
+            return fut.result()
+        except Exception as exc:  # noqa: BLE001 - KilledWorker, lost connection, ...
+            name = type(exc).__name__
+            cause = "worker died" if name == "KilledWorker" else name
+            return [item.failed(f"{cause}: {exc}".strip())]
+
+
+def _limit(item: WorkItem, default: float | None) -> float | None:
+    return item.timeout if item.timeout is not None else default
+
+
+def _zip_bundle(path: Path) -> tuple[str, bytes]:
+    blob = zip_folder(path, "bundle")
+    return digest(blob), blob
+
+
+def _zip_plugins(workspace: str | None) -> tuple[str, bytes] | None:
+    if not workspace or not (Path(workspace) / "plugins").is_dir():
+        return None
+    blob = zip_folder(Path(workspace) / "plugins", "plugins")
+    return digest(blob), blob
+
+
+def executor_for(cluster: str | None, n_jobs: int | None, **options: Any):
+    """``--cluster`` → a DaskExecutor, else a LocalExecutor over ``n_jobs`` processes."""
+    if cluster:
+        return DaskExecutor(cluster, **options)
+    from modelmap.execution._local import LocalExecutor
+
+    return LocalExecutor(n_jobs, **options)
+
+
+__all__ = ["DaskExecutor", "executor_for"]

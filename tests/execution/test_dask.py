@@ -1,0 +1,107 @@
+"""The same fault handling on a real Dask cluster: `dask scheduler` + two `dask worker`s."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from modelmap.store import Store
+from tests.conftest import modelmap, write_job
+
+pytestmark = pytest.mark.timeout(240)
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__DAEMON": "False"}
+    procs = [subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port",
+                               str(port), "--no-dashboard"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    time.sleep(2)
+    workers = [subprocess.Popen([str(BIN / "dask"), "worker", address, "--nthreads", "1",
+                                 "--no-nanny", "--no-dashboard", "--host", "127.0.0.1"], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+               for _ in range(2)]
+    procs += workers
+    from distributed import Client
+
+    with Client(address, timeout="30s") as client:
+        client.wait_for_workers(2, timeout=60)
+    yield address, workers
+    for p in reversed(procs):
+        p.terminate()
+    for p in procs:
+        try:
+            p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+
+
+def test_faults_on_the_cluster(ws, cluster):
+    address, _ = cluster
+    write_job(ws, "faults", {
+        "data": {"title": "Faults", "dataset": "sklearn_iris", "timeout": 4},
+        "classifiers": [
+            {"title": "healthy {n}", "method": "misbehave", "n": {"is_meta": True,
+                                                                  "values": [1, 2, 3]}},
+            {"title": "raises", "method": "misbehave", "behaviour": "raise"},
+            {"title": "segfaults", "method": "misbehave", "behaviour": "segfault"},
+            {"title": "exits", "method": "misbehave", "behaviour": "exit"},
+            {"title": "sleeps", "method": "misbehave", "behaviour": "sleep", "seconds": 60},
+            {"title": "hog", "method": "misbehave", "behaviour": "allocate"},
+        ],
+    })
+    proc = modelmap("run", "faults", "--cluster", address, "--retries", "0", "--max-memory", "2G",
+                    cwd=ws, check=1)
+    assert "on the Dask cluster" in proc.stdout
+    df = Store(ws / "modelmap.db").results(job="Faults").set_index("title")
+    assert df["status"].to_dict() == {
+        "healthy 1": "ok", "healthy 2": "ok", "healthy 3": "ok", "raises": "failed",
+        "segfaults": "failed", "exits": "failed", "sleeps": "timeout", "hog": "failed"}
+    assert df.loc["segfaults", "error"] == "worker died: signal 11 (SIGSEGV)"
+    assert df.loc["exits", "error"] == "worker died: exit code 3"
+    assert df.loc["raises", "error"] == "RuntimeError: raises refuses to train"
+
+
+def test_a_worker_killed_mid_job_loses_nothing(ws, cluster, tmp_path):
+    address, workers = cluster
+    write_job(ws, "slow", {
+        "data": {"title": "Slow", "dataset": "sklearn_iris"},
+        "classifiers": [{"title": "c{n}", "method": "misbehave", "behaviour": "sleep",
+                         "seconds": 0.5, "n": {"is_meta": True, "min": 1, "max": 12,
+                                               "step": {"type": "add", "value": 1}}}],
+    })
+    env = {**os.environ, "NO_COLOR": "1"}
+    driver = subprocess.Popen([sys.executable, "-m", "modelmap", "run", "slow", "--cluster",
+                               address], cwd=ws, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    db = ws / "modelmap.db"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        time.sleep(0.3)
+        try:
+            if db.exists() and len(Store(db).results(job="Slow")) >= 2:
+                break
+        except Exception:  # noqa: BLE001 - not created yet
+            pass
+    workers[0].send_signal(signal.SIGKILL)
+    out, _ = driver.communicate(timeout=180)
+    assert driver.returncode == 0, out
+    df = Store(db).results(job="Slow")
+    assert len(df) == 12 and df["title"].is_unique and (df["status"] == "ok").all()
