@@ -6,6 +6,7 @@ import signal
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -107,7 +108,8 @@ class Batch:
         self._projections(job, bundle, data_key, job_id, report)
         with tempfile.TemporaryDirectory(prefix="modelmap-bundle-") as tmp:
             context = Context(bundle_path=str(bundle.save(Path(tmp))),
-                              workspace=str(self.workspace) if self.workspace else None)
+                              workspace=str(self.workspace) if self.workspace else None,
+                              run_id=uuid.uuid4().hex)
             with self._interruptible():
                 for item, results in self.executor.run(context, todo):
                     self._store(job_id, results, report)

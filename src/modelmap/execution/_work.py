@@ -33,6 +33,10 @@ class Context:
     bundle_path: str
     workspace: str | None = None
     extra_plugin_paths: tuple[str, ...] = field(default_factory=tuple)
+    run_id: str = ""  # plugins are looked up once per run and worker, not per item
+
+
+_PLUGINS: dict[tuple, Any] = {}
 
 
 def run_items(context: Context, items: list[WorkItem]) -> list[list[TrainResult]]:
@@ -48,7 +52,13 @@ def run_item(context: Context, item: WorkItem) -> list[TrainResult]:
 
     try:
         bundle = load_bundle(context.bundle_path)
-        plugin = load_plugin("classifier", item.method, context.workspace)
+        cache_key = (context.run_id, context.workspace, item.method)
+        plugin = _PLUGINS.get(cache_key) if context.run_id else None
+        if plugin is None:
+            plugin = load_plugin("classifier", item.method, context.workspace)
+            if len(_PLUGINS) > 256:
+                _PLUGINS.clear()
+            _PLUGINS[cache_key] = plugin
     except Exception as exc:  # noqa: BLE001 - report, don't crash the worker
         return [item.failed(f"{type(exc).__name__}: {exc}")]
     return train_config(bundle, plugin.module, item.args, key=item.key,
