@@ -96,7 +96,8 @@ _OWN_FILES = {os.path.join(os.path.dirname(__file__), f) for f in ("_loading.py"
 
 def _is_plugin_frame(filename: str) -> bool:
     """Frames of importlib and of the registry itself say nothing about the plugin."""
-    return not (filename.startswith(("<", _IMPORTLIB)) or filename in _OWN_FILES)
+    return not (filename.startswith(("<", _IMPORTLIB)) or filename in _OWN_FILES
+                or f"{os.sep}importlib_metadata{os.sep}" in filename)
 
 
 def describe_exception(exc: BaseException) -> str:
