@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import typer
 
+from modelmap.cli._cache import app as cache_app
 from modelmap.cli._misc import expand, init, plugins
 from modelmap.cli._run import EPILOG as RUN_EPILOG
 from modelmap.cli._run import run
+from modelmap.cli._serve import EPILOG as SERVE_EPILOG
+from modelmap.cli._serve import serve
 
 app = typer.Typer(
     name="modelmap",
@@ -21,6 +24,8 @@ app.command(epilog=RUN_EPILOG)(run)
 app.command()(init)
 app.command()(expand)
 app.command()(plugins)
+app.add_typer(cache_app, name="cache")
+app.command(epilog=SERVE_EPILOG)(serve)
 
 
 def main() -> None:

@@ -44,8 +44,13 @@ def reports_errors(func: F) -> F:
         except ModelmapError as exc:
             if kwargs.get("debug"):
                 raise
-            err_console.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+            from rich.markup import escape
+
+            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
             raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            err_console.print("[yellow]Cancelled.[/]")
+            raise typer.Exit(130) from None
 
     return wrapper  # type: ignore[return-value]
 

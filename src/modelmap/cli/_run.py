@@ -105,6 +105,11 @@ def run(
         for job in loaded:
             try:
                 reports.append(batch.run(job))
+            except KeyboardInterrupt:
+                events.__exit__(None, None, None)
+                err_console.print(f"[yellow]Cancelled.[/] Finished results are saved in "
+                                  f"{escape(store.url)}; run the same command again to resume.")
+                raise typer.Exit(130) from None
             except BatchBreak as stop:
                 events.__exit__(None, None, None)
                 err_console.print(f"[bold red]--break:[/] {escape(stop.result.title)} failed")
