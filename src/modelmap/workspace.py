@@ -95,7 +95,8 @@ def init_workspace(path: str | os.PathLike, *, force: bool = False) -> tuple[Wor
             f"url = \"{DEFAULT_STORE}\"\n", encoding="utf-8")
         created.append(marker)
     for src_dir, dst_dir in ((EXAMPLES / "jobs", root / "jobs"),
-                             (EXAMPLES / "plugins", root / "plugins")):
+                             (EXAMPLES / "plugins", root / "plugins"),
+                             (EXAMPLES / "data", root / "data")):
         for src in sorted(src_dir.rglob("*")):
             if src.is_dir() or "__pycache__" in src.parts:
                 continue

@@ -172,3 +172,16 @@ def test_dataset_plugin_failure_is_shown_and_other_jobs_run(ws):
     proc = modelmap("run", "a", "b", cwd=ws, check=1)
     assert "get_data() failed: OSError: disk on fire" in proc.stderr
     assert len(Store(ws / "modelmap.db").results(job="B")) == 1
+
+
+def test_table_dataset_reads_a_csv_relative_to_the_workspace(tmp_path):
+    modelmap("init", str(tmp_path / "w"), cwd=tmp_path, check=0)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    proc = modelmap("run", "table", "-q", "--workspace", str(tmp_path / "w"), cwd=elsewhere,
+                    check=0)
+    assert "Wine table" in proc.stdout
+    store = Store(tmp_path / "w" / "modelmap.db")
+    summary = store.datasets()[0]["summary"]
+    assert summary["class_names"] == ["Barbera", "Barolo", "Grignolino"]
+    assert summary["n_features"] == 8 and summary["n_train"] + summary["n_test"] == 178

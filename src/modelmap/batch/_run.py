@@ -71,7 +71,7 @@ class Batch:
         plugin = self.registry.dataset(name)
         datasets_path = plugin.path.parent
         try:
-            raw = call_get_data(plugin.module, datasets_path, job.data)
+            raw = call_get_data(plugin.module, datasets_path, self._data_args_for_plugin(job))
         except ModelmapError:
             raise
         except Exception as exc:  # noqa: BLE001 - show the plugin's own error
@@ -82,6 +82,19 @@ class Batch:
                          info_class_names=plugin.info.get("class_names") or None)
         data_args = {k: v for k, v in job.data.items() if k not in NOT_IN_KEY}
         return bundle, content_hash(data_args, plugin.source_hash, bundle.fingerprint)
+
+    def _data_args_for_plugin(self, job: Job) -> dict:
+        """The data section, with a relative ``path`` resolved against the workspace (or
+        the job file's folder) when the file is found there."""
+        data = dict(job.data)
+        raw = data.get("path")
+        if isinstance(raw, str) and raw and not Path(raw).expanduser().is_absolute():
+            roots = [r for r in (self.workspace, job.path.parent if job.path else None) if r]
+            for root in roots:
+                if (Path(root) / raw).exists():
+                    data["path"] = str(Path(root) / raw)
+                    break
+        return data
 
     # -- the run --------------------------------------------------------------------------
     def run(self, job: Job) -> JobReport:

@@ -4,7 +4,7 @@ The job's data section tells the plugin what to read::
 
     "data": {
         "dataset": "table",
-        "path": "measurements.csv",   // relative to the directory modelmap runs in
+        "path": "measurements.csv",   // relative to the workspace, the job file or the current folder
         "label": "species",           // column name (or 0-based column index) of the class
         "features": ["a", "b"]        // optional: feature columns, default all other columns
     }
@@ -54,7 +54,8 @@ def _read(args):
     if not path.is_file():
         raise DataError(f'The file {str(path)!r} does not exist (resolved to {path.resolve()}).',
                         where='data.path',
-                        hint='relative paths are resolved from the directory modelmap runs in.')
+                        hint='relative paths are looked up in the workspace folder, then next to the job file, '
+                             'then in the current folder.')
     return _READERS[suffix](path)
 
 
