@@ -74,3 +74,19 @@ def test_memory_limit_fails_the_oversized_config_alone(ws):
     status, df = statuses(ws)
     assert status["hog"] == "failed" and status["healthy after"] == "ok"
     assert df.loc["hog", "error"].startswith(("MemoryError", "worker died"))
+
+
+def test_break_stops_at_the_first_error_and_shows_its_traceback(ws):
+    write_job(ws, "faults", {
+        "data": {"title": "Faults", "dataset": "sklearn_iris"},
+        "classifiers": [{"title": "raises", "method": "misbehave", "behaviour": "raise"}] + [
+            {"title": f"later {n}", "method": "misbehave", "behaviour": "sleep", "seconds": 0.3,
+             "n": n} for n in range(12)],
+    })
+    proc = modelmap("run", "faults", "-j", "1", "--break", cwd=ws, check=1)
+    assert "--break: raises failed" in proc.stderr
+    assert "Traceback (most recent call last)" in proc.stderr
+    assert "RuntimeError: raises refuses to train" in proc.stderr
+    assert "training raises (raise)" in proc.stderr  # the captured output of the config
+    status, _ = statuses(ws)
+    assert status["raises"] == "failed" and len(status) < 13
