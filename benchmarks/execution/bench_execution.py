@@ -1,6 +1,7 @@
 """Execution benchmarks for `modelmap run`, each against its peer in the same run.
 
-    .venv/bin/python benchmarks/execution/bench_execution.py [throughput speedup tiny resume memory dask]
+    .venv/bin/python benchmarks/execution/bench_execution.py \
+        [throughput speedup tiny resume memory dask]
 
 1. throughput — a 200-config digits job (SVC, random forest, k-NN, logistic regression, MLP)
    with `modelmap run -j 2` vs scikit-learn GridSearchCV(n_jobs=2) over the same configs and
@@ -29,7 +30,8 @@ from pathlib import Path
 
 PY = sys.executable
 ESTIMATORS = {
-    "svc": ("sklearn.svm.SVC", {"C": [0.1, 1, 10, 100, 1000], "gamma": [0.0003, 0.001, 0.003, 0.01],
+    "svc": ("sklearn.svm.SVC", {"C": [0.1, 1, 10, 100, 1000],
+                                "gamma": [0.0003, 0.001, 0.003, 0.01],
                                 "kernel": ["rbf", "poly"]}),  # 40
     "rf": ("sklearn.ensemble.RandomForestClassifier",
            {"n_estimators": [10, 30, 60, 100, 150], "max_depth": [4, 8, 16, None],
@@ -87,7 +89,8 @@ for path, params in spec:
     mod, cls = path.rsplit(".", 1)
     est = getattr(importlib.import_module(mod), cls)()
     g = {"clf": [est]}
-    g.update({f"clf__{k}": [tuple(x) if isinstance(x, list) else x for x in v] for k, v in params.items()})
+    g.update({f"clf__{k}": [tuple(x) if isinstance(x, list) else x for x in v]
+              for k, v in params.items()})
     grids.append(g)
 pipe = Pipeline([("scale", StandardScaler()), ("clf", grids[0]["clf"][0])])
 search = GridSearchCV(pipe, grids, cv=PredefinedSplit(fold), n_jobs=2, refit=False)
@@ -192,7 +195,8 @@ from sklearn import datasets
 from sklearn.model_selection import train_test_split
 from sklearn.tree import DecisionTreeClassifier
 d = datasets.load_iris()
-Xtr, Xte, ytr, yte = train_test_split(d.data, d.target, test_size=0.2, random_state=42, stratify=d.target)
+Xtr, Xte, ytr, yte = train_test_split(d.data, d.target, test_size=0.2, random_state=42,
+                                      stratify=d.target)
 for i in range(1000):
     clf = DecisionTreeClassifier(max_depth=1 + i % 5, random_state=i).fit(Xtr, ytr)
     clf.predict(Xtr); clf.predict(Xte); clf.predict_proba(Xte)

@@ -34,7 +34,7 @@ def plugin(estimator_factory, *, proba=True, decision=False, history=None, noisy
         def fit(self, X, y):
             if noisy:
                 print("fitting now")
-                warnings.warn("something odd")
+                warnings.warn("something odd", stacklevel=1)
             return self.clf.fit(X, y)
 
         def predict(self, X, y):

@@ -124,7 +124,7 @@ class Batch:
                               workspace=str(self.workspace) if self.workspace else None,
                               run_id=uuid.uuid4().hex)
             with self._interruptible():
-                for item, results in self.executor.run(context, todo):
+                for _item, results in self.executor.run(context, todo):
                     self._store(job_id, results, report)
         report.interrupted = self.interrupts > 0
         if not report.interrupted:

@@ -120,7 +120,8 @@ def _one(spec: dict, name: str) -> None:
         for entry in spec.get(kind, []):
             if entry["name"] != name:
                 continue
-            console.print(f"[bold]{escape(name)}[/] ({kind[:-1]}, {escape(str(entry.get('origin')))})"
+            origin = escape(str(entry.get("origin")))
+            console.print(f"[bold]{escape(name)}[/] ({kind[:-1]}, {origin})"
                           f"\n{escape(str(entry.get('description', '')))}")
             table = Table("parameter", "type", "range", "default", "description")
             config: dict = {"title": entry.get("short") or name, "method": name}

@@ -25,7 +25,7 @@ class RichEvents:
         self.task = None
         self.running: list[str] = []
 
-    def __enter__(self) -> "RichEvents":
+    def __enter__(self) -> RichEvents:
         self.progress.start()
         return self
 

@@ -87,7 +87,7 @@ class DaskExecutor:
                                 hint="start one with `dask scheduler` and workers with "
                                 "`dask worker ADDRESS`, or use --cluster local:2") from None
 
-    def __enter__(self) -> "DaskExecutor":
+    def __enter__(self) -> DaskExecutor:
         return self
 
     def __exit__(self, *exc: object) -> None:

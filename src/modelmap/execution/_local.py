@@ -63,7 +63,7 @@ class LocalExecutor:
         if os.name == "posix":
             self._ctx.set_forkserver_preload(_PRELOAD)
 
-    def __enter__(self) -> "LocalExecutor":
+    def __enter__(self) -> LocalExecutor:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -58,7 +58,7 @@ class TrainResult:
     def ok(self) -> bool:
         return self.status == STATUS_OK
 
-    def replace(self, **changes: Any) -> "TrainResult":
+    def replace(self, **changes: Any) -> TrainResult:
         return dataclasses.replace(self, **changes)
 
     def summary_line(self) -> str:

@@ -43,7 +43,8 @@ def train_config(bundle: Bundle, module: Any, args: Mapping[str, Any], *, key: s
     with the traceback and the captured log.
     """
     started = time.time()
-    base = TrainResult(key=key, title=str(args.get("title", "")), method=str(args.get("method", "")),
+    base = TrainResult(key=key, title=str(args.get("title", "")),
+                       method=str(args.get("method", "")),
                        args={k: v for k, v in args.items() if k not in ("title", "method")},
                        machine=machine_info(), plugin_hash=plugin_hash, started_at=started)
     with capture() as log:
@@ -73,8 +74,10 @@ def _train(bundle: Bundle, module: Any, args: dict, base: TrainResult) -> list[T
 
 def _run_split(bundle: Bundle, module: Any, args: dict, split: Split) -> _Outcome:
     X_train, y_train = bundle.X_train[split.train_idx], bundle.y_train[split.train_idx]
-    source_X, source_y = (bundle.X_train, bundle.y_train) if split.test_from_train else (
-        bundle.X_test, bundle.y_test)
+    if split.test_from_train:
+        source_X, source_y = bundle.X_train, bundle.y_train
+    else:
+        source_X, source_y = bundle.X_test, bundle.y_test
     X_test, y_test = source_X[split.test_idx], source_y[split.test_idx]
     if bundle.scale:
         scaler = StandardScaler().fit(X_train)
@@ -85,9 +88,11 @@ def _run_split(bundle: Bundle, module: Any, args: dict, split: Split) -> _Outcom
     t0 = time.perf_counter()
     clf.fit(X_train, y_train)
     out.fit = time.perf_counter() - t0
-    out.pred_train, out.proba_train, out.predict_train = _predict(clf, X_train, y_train, bundle, out)
+    out.pred_train, out.proba_train, out.predict_train = _predict(clf, X_train, y_train, bundle,
+                                                                  out)
     if len(y_test):
-        out.pred_test, out.proba_test, out.predict_test = _predict(clf, X_test, y_test, bundle, out)
+        out.pred_test, out.proba_test, out.predict_test = _predict(clf, X_test, y_test, bundle,
+                                                                   out)
     out.history = _history(clf, out)
     for note in out.notes:
         print(f"modelmap: {note}")
@@ -188,7 +193,8 @@ def _record(bundle: Bundle, base: TrainResult, split: Split, o: _Outcome, *,
     scores: dict[str, dict[str, float]] = {}
     arrays: dict[str, np.ndarray] = {}
     y_train = bundle.y_train[split.train_idx]
-    scores["train"], arrays["confusion_train"] = _score(bundle, y_train, o.pred_train, o.proba_train)
+    scores["train"], arrays["confusion_train"] = _score(bundle, y_train, o.pred_train,
+                                                        o.proba_train)
     if include_train:
         arrays["pred_train"] = o.pred_train
         if o.proba_train is not None:
