@@ -96,11 +96,11 @@ def plugins(
         _one(spec, name)
         return
     for kind in ("datasets", "classifiers", "projections"):
-        table = Table(title=kind.capitalize(), show_lines=False)
+        table = Table(title=kind.capitalize(), show_lines=True)
         for col in ("name", "description", "parameters", "origin"):
             table.add_column(col)
         for entry in spec.get(kind, []):
-            params = ", ".join(p["name"] for p in entry.get("parameters") or [])
+            params = "\n".join(_describe(p) for p in entry.get("parameters") or [])
             if entry.get("parameters") is None:
                 params = "(any estimator parameter)"
             table.add_row(escape(entry["name"]), escape(str(entry.get("description", ""))),
@@ -111,6 +111,16 @@ def plugins(
                           f"{escape(problem.error)}", soft_wrap=True)
     if registry.problems:
         raise typer.Exit(1)
+
+
+def _describe(param: dict) -> str:
+    """'n_neighbors: integer [1, 1000] = 5' — name, type, range and default on one line."""
+    kind = param.get("type", "other")
+    rng = param.get("range")
+    text = f"{param['name']}: {kind}"
+    if rng is not None and kind != "boolean":
+        text += f" {list(rng)}" if not isinstance(rng, str) else f" {rng}"
+    return f"{text} = {param.get('default_value')!r}"
 
 
 def _one(spec: dict, name: str) -> None:
