@@ -138,7 +138,7 @@ def resolve_key(conn: Connection, prefix: str, job: _jobs.JobRef | None = None) 
     if not rows:
         raise StoreError(
             f"no result key starts with '{prefix}'",
-            hint="list the results with `modelmap results` and copy a key",
+            hint="list the results with `modelmap cache ls` and copy a key",
         )
     shown = ", ".join(f"{key} ({title})" for key, title in rows[:10])
     more = " ..." if len(rows) > 10 else ""

@@ -9,11 +9,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection
+from sqlalchemy import Connection, cast, func, select
+from sqlalchemy.types import Text
 
 from modelmap.errors import StoreError
 from modelmap.store import _arrays, _delete, _engine, _extras, _jobs, _results, _sizes
-from modelmap.store._codec import to_json
+from modelmap.store import _schema as s
+from modelmap.store._codec import decode_array, from_json, to_json
 from modelmap.store._frames import results_frame
 from modelmap.store._url import resolve
 from modelmap.training._result import TrainResult
@@ -179,6 +181,56 @@ class Store:
         with self._read(f"read arrays of {owner}") as conn:
             return _arrays.get(conn, owner, names)
 
+    # -- bulk reads for the query layer (server, web app, cache explorer) ---------------
+    def result_rows(
+        self,
+        job: JobRef | None = None,
+        *,
+        dataset: str | None = None,
+        ids: Iterable[int] | None = None,
+        include_folds: bool = True,
+        columns: Iterable[str] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Light rows of results (no log, traceback, history or arrays), ordered by id.
+
+        Each dict has ``id, job_id, job, dataset, key, title, method, args, status,
+        scores, times, machine, tags, fold, parent_key, error, started_at, finished_at``
+        (or ``id, job, dataset`` and the given ``columns`` of those).
+        """
+        with self._read("list results") as conn:
+            job_id = None if job is None else _jobs.job_id(conn, job)
+            return _result_rows(conn, job_id, dataset, ids, include_folds, columns)
+
+    def results_version(self, job: JobRef | None = None) -> tuple:
+        """A cheap fingerprint of the job's (or all) results; it changes with every write."""
+        with self._read("check results") as conn:
+            job_id = None if job is None else _jobs.job_id(conn, job)
+            return _version(conn, job_id)
+
+    def arrays_many(
+        self, owners: Iterable[str], names: Iterable[str] | None = None
+    ) -> dict[str, dict[str, np.ndarray]]:
+        """Arrays of many owners in few queries: ``{owner: {name: array}}``."""
+        with self._read("read arrays") as conn:
+            return _arrays_many(conn, list(owners), names)
+
+    def map_arrays(self, key: str, names: Iterable[str] | None = None) -> dict[str, Any] | None:
+        """Like :meth:`get_map` but decodes only the arrays ``names`` (all if ``None``)."""
+        with self._read("read a map") as conn:
+            row = conn.execute(select(s.maps).where(s.maps.c.key == key)).first()
+            if row is None:
+                return None
+            data = dict(row._mapping)
+            data["params"] = from_json(data["params"])
+            data["arrays"] = _arrays.get(conn, s.owner("map", data["id"]), names)
+            return data
+
+    def result_sizes(self, job: JobRef | None = None) -> dict[int, int]:
+        """Bytes each result takes (JSON/text columns plus its arrays), by result id."""
+        with self._read("measure results") as conn:
+            job_id = None if job is None else _jobs.job_id(conn, job)
+            return _result_sizes(conn, job_id)
+
     # -- projections and maps ------------------------------------------------------------
     def put_projection(
         self, job_id: JobRef, key: str, title: str, method: str, args: dict, points: np.ndarray
@@ -249,3 +301,88 @@ class Store:
             counts = _delete.orphans(conn)
         _engine.vacuum(self._engine, self.url)
         return counts
+
+
+# -- SQL of the bulk reads -------------------------------------------------------------
+_LIGHT = ("id", "job_id", "key", "title", "method", "args", "status", "scores", "times",
+          "machine", "tags", "fold", "parent_key", "error", "started_at", "finished_at")
+_LIGHT_JSON = ("args", "scores", "times", "machine", "tags")
+
+
+def _result_rows(conn: Connection, job_id: int | None, dataset: str | None,
+                 ids: Iterable[int] | None, include_folds: bool,
+                 columns: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    r = s.results
+    names = _LIGHT if columns is None else ("id", *(c for c in _LIGHT if c in set(columns)
+                                                   and c != "id"))
+    unknown = set(columns or ()) - set(_LIGHT)
+    if unknown:
+        raise StoreError(f"result_rows() has no column(s) {sorted(unknown)}",
+                         hint=f"choose from {', '.join(_LIGHT)}")
+    decode = [name for name in _LIGHT_JSON if name in names]
+    query = (
+        select(*(r.c[name] for name in names), s.jobs.c.title.label("job"),
+               s.datasets.c.name.label("dataset"))
+        .join(s.jobs, s.jobs.c.id == r.c.job_id)
+        .outerjoin(s.datasets, s.datasets.c.id == s.jobs.c.dataset_id)
+    )
+    if job_id is not None:
+        query = query.where(r.c.job_id == job_id)
+    if dataset is not None:
+        query = query.where(s.datasets.c.name == dataset)
+    if not include_folds:
+        query = query.where(r.c.fold.is_(None))
+    wanted = None if ids is None else sorted({int(i) for i in ids})
+    rows = []
+    chunks = [None] if wanted is None else [wanted[i:i + 500] for i in range(0, len(wanted), 500)]
+    for chunk in chunks:
+        part = query if chunk is None else query.where(r.c.id.in_(chunk))
+        for row in conn.execute(part.order_by(r.c.id)):
+            data = dict(row._mapping)
+            for name in decode:
+                data[name] = from_json(data[name])
+            rows.append(data)
+    return rows
+
+
+def _version(conn: Connection, job_id: int | None) -> tuple:
+    r = s.results
+    query = select(func.count(), func.max(r.c.id), func.sum(r.c.id), func.sum(r.c.finished_at),
+                   func.max(r.c.created_at))
+    if job_id is not None:
+        query = query.where(r.c.job_id == job_id)
+    return tuple(conn.execute(query).one())
+
+
+def _arrays_many(conn: Connection, owners: list[str],
+                 names: Iterable[str] | None) -> dict[str, dict[str, np.ndarray]]:
+    out: dict[str, dict[str, np.ndarray]] = {owner: {} for owner in owners}
+    wanted = None if names is None else list(names)
+    for start in range(0, len(owners), 500):
+        query = select(s.arrays.c.owner, s.arrays.c.name, s.arrays.c.data).where(
+            s.arrays.c.owner.in_(owners[start:start + 500]))
+        if wanted is not None:
+            query = query.where(s.arrays.c.name.in_(wanted))
+        for owner, name, data in conn.execute(query.order_by(s.arrays.c.owner, s.arrays.c.name)):
+            out[owner][name] = decode_array(data, f"array '{name}' of {owner}")
+    return out
+
+
+def _result_sizes(conn: Connection, job_id: int | None) -> dict[int, int]:
+    r = s.results
+    text = None
+    for column in (r.c.args, r.c.scores, r.c.times, r.c.history, r.c.log, r.c.error,
+                   r.c.traceback, r.c.machine, r.c.tags):
+        length = func.coalesce(func.length(cast(column, Text)), 0)
+        text = length if text is None else text + length
+    query = select(r.c.id, text)
+    if job_id is not None:
+        query = query.where(r.c.job_id == job_id)
+    sizes = {int(i): int(n) for i, n in conn.execute(query)}
+    owners = {s.owner("result", i): i for i in sizes}
+    array_query = select(s.arrays.c.owner, func.sum(func.length(s.arrays.c.data))).where(
+        s.arrays.c.owner.startswith("result:")).group_by(s.arrays.c.owner)
+    for owner, size in conn.execute(array_query):
+        if owner in owners:
+            sizes[owners[owner]] += int(size or 0)
+    return sizes

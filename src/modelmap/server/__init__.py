@@ -1,0 +1,22 @@
+"""The results server: ``create_app(store)`` builds the FastAPI app (JSON API under ``/api``).
+
+Routes validate requests and serialize answers; the work is done by the query layer,
+:mod:`modelmap.server.queries`, which the web app and ``modelmap cache`` call as well.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__all__ = ["create_app"]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from modelmap.server._app import create_app
+
+
+def __getattr__(name: str) -> Any:  # FastAPI is imported only when the app is built
+    if name == "create_app":
+        from modelmap.server._app import create_app
+
+        return create_app
+    raise AttributeError(f"module 'modelmap.server' has no attribute {name!r}")

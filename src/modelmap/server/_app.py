@@ -1,0 +1,70 @@
+"""The app factory: ``create_app(store)`` builds the FastAPI app of a results store."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+
+import modelmap
+from modelmap.server import _errors, _routes, _routes_admin
+from modelmap.server._cache import ResponseCache
+from modelmap.server._responses import StrictJSONResponse
+from modelmap.server._security import Guard, allowed_hosts, is_loopback
+from modelmap.store import Store
+
+DESCRIPTION = """The JSON API of a modelmap results store: datasets, jobs, classifier
+results, predictions, data projections and classifier maps; deleting and exporting.
+
+Every error is `{"error": ..., "detail": ...}`.  Deleting requests need the server's
+token (`Authorization: Bearer TOKEN` or `X-Modelmap-Token: TOKEN`) when it has one."""
+
+
+def create_app(
+    store: Store | str | os.PathLike[str],
+    *,
+    workspace: str | os.PathLike[str] | None = None,
+    host: str = "127.0.0.1",
+    token: str | None = None,
+    allow_hosts: Iterable[str] = (),
+) -> FastAPI:
+    """The FastAPI app serving ``store`` (a :class:`Store` or a URL/path).
+
+    ``host`` is the address the server is bound to: requests must name it (or a loopback
+    name, or one of ``allow_hosts``) in their Host header.  With a ``token``, every
+    deleting request must carry it; without one, deleting is only allowed when ``host``
+    is a loopback address.  ``workspace`` is where plugins are found (for ``/api/info``).
+    The JSON API is under ``/api`` (OpenAPI at ``/api/openapi.json``, docs at
+    ``/api/docs``); ``/`` is left for the web app.
+    """
+    owned = not isinstance(store, Store)
+    target = Store(store) if owned else store
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owned:
+            target.close()
+
+    app = FastAPI(title="modelmap", version=modelmap.__version__, description=DESCRIPTION,
+                  openapi_url="/api/openapi.json", docs_url="/api/docs", redoc_url=None,
+                  default_response_class=StrictJSONResponse, lifespan=lifespan)
+    app.state.store = target
+    app.state.workspace = Path(workspace).resolve() if workspace is not None else None
+    app.state.token = token or None
+    app.state.responses = ResponseCache()
+    _errors.install(app)
+    app.include_router(_routes.router)
+    app.include_router(_routes_admin.router)
+
+    @app.get("/", include_in_schema=False)
+    def index() -> RedirectResponse:
+        return RedirectResponse("/api/docs")
+
+    app.add_middleware(Guard, hosts=allowed_hosts(host, allow_hosts), token=token or None,
+                       open_deletes=is_loopback(host))
+    return app

@@ -1,0 +1,60 @@
+"""Shared route pieces: the store and registry of the app, and path/query parameters."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import Path, Query, Request
+
+from modelmap.server.queries import MAX_LIMIT
+from modelmap.server.queries._ids import DATASET_PATTERN, KEY_PATTERN, MAP_KEY_PATTERN, MAX_ID
+from modelmap.store import Store
+
+JobId = Annotated[int, Path(ge=1, le=MAX_ID, description="Job id (see GET /api/jobs).")]
+ResultId = Annotated[int, Path(ge=1, le=MAX_ID, description="Result id.")]
+DatasetName = Annotated[str, Path(pattern=DATASET_PATTERN, description="Dataset name.")]
+ResultKey = Annotated[str, Path(pattern=KEY_PATTERN, description="Result key or its first "
+                                "4+ hex digits.")]
+MapKey = Annotated[str, Path(pattern=MAP_KEY_PATTERN, description="Map key.")]
+Encoding = Annotated[Literal["json", "base64"], Query(description="json: nested lists; "
+                                                       "base64: raw float32/int32 bytes.")]
+
+
+def store_of(request: Request) -> Store:
+    return request.app.state.store
+
+
+def registry_of(request: Request) -> Any:
+    from modelmap.plugins import Registry
+
+    return Registry.discover(request.app.state.workspace)
+
+
+class Listing:
+    """Query parameters of a results listing."""
+
+    def __init__(
+        self,
+        method: Annotated[list[Annotated[str, Query(max_length=100)]] | None,
+                          Query(max_length=100, description="Only these methods.")] = None,
+        status: Annotated[list[Literal["ok", "failed", "timeout"]] | None,
+                          Query(max_length=3, description="Only these statuses.")] = None,
+        filter: Annotated[list[Annotated[str, Query(max_length=1000)]] | None, Query(
+            max_length=20, description="FIELD OP VALUE, OP one of = != < <= > >= ~ "
+            "(e.g. test_accuracy>=0.9, param_kernel=rbf).")] = None,
+        q: Annotated[str | None, Query(max_length=200, description="Title contains.")] = None,
+        sort: Annotated[str | None, Query(max_length=500, description="Comma-separated "
+                                          "fields, '-' for descending: -test_accuracy,title"
+                                          )] = None,
+        offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
+        include_folds: Annotated[bool, Query(description="Also per-fold results.")] = False,
+    ) -> None:
+        self.kwargs: dict[str, Any] = {
+            "method": method, "status": status, "filters": filter or (), "q": q,
+            "sort": sort, "offset": offset, "limit": limit, "include_folds": include_folds}
+
+    def key(self) -> tuple:
+        """The parameters as a hashable value (for the response cache)."""
+        return tuple((k, tuple(v) if isinstance(v, (list, tuple)) else v)
+                     for k, v in self.kwargs.items())
