@@ -32,7 +32,7 @@ Outcome = tuple[WorkItem, list[TrainResult]]
 
 TARGET_CHUNK_SECONDS = 0.3  # work one message to a worker should hold (tiny configs batch)
 MAX_CHUNK = 64
-_PRELOAD = ["modelmap.execution._worker", "modelmap.execution._work", "modelmap.training",
+_PRELOAD = ["modelmap.execution._worker", "modelmap.execution._work", "modelmap.training._train",
             "modelmap.plugins", "sklearn.ensemble", "sklearn.svm", "sklearn.neighbors"]
 
 

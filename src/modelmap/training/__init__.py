@@ -1,8 +1,21 @@
-"""One configuration on one bundle → one immutable result record (pure, runs in any worker)."""
+"""One configuration on one bundle → one immutable result record (pure, runs in any worker).
+
+``TrainResult`` is imported eagerly (the store needs it); ``train_config`` pulls in
+scikit-learn and is imported on first use, so commands that only read the store start fast.
+"""
+
+from typing import Any
 
 from modelmap.training._result import (STATUS_FAILED, STATUS_OK, STATUS_TIMEOUT, STATUSES,
                                        TrainResult)
-from modelmap.training._train import train_config
 
 __all__ = ["TrainResult", "train_config", "STATUS_OK", "STATUS_FAILED", "STATUS_TIMEOUT",
            "STATUSES"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "train_config":
+        from modelmap.training._train import train_config
+
+        return train_config
+    raise AttributeError(f"module 'modelmap.training' has no attribute {name!r}")
