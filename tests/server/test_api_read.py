@@ -25,8 +25,8 @@ def test_health_info_and_openapi(client):
     assert {p["name"] for p in info["maps"]["projections"]} == {"pca", "mds", "tsne", "umap"}
     schema = client.get("/api/openapi.json").json()
     assert all(path.startswith("/api/") for path in schema["paths"])
-    root = client.get("/", follow_redirects=False)
-    assert root.status_code in (302, 307) and root.headers["location"] == "/api/docs"
+    root = client.get("/", follow_redirects=False)  # the web app is mounted at /
+    assert root.status_code == 200 and "<title>modelmap</title>" in root.text
 
 
 def test_datasets_and_jobs_with_counts(client):

@@ -43,6 +43,8 @@ def test_serve_answers_health_and_lists_jobs(store_path, tmp_path):
         base = f"http://127.0.0.1:{port}"
         health = _wait(f"{base}/api/health", proc)
         assert health.status_code == 200 and health.json()["status"] == "ok"
+        page = httpx.get(f"{base}/")
+        assert page.status_code == 200 and "<title>modelmap</title>" in page.text
         jobs = httpx.get(f"{base}/api/jobs").json()
         assert [j["title"] for j in jobs] == ["Iris small"]
         rebinding = httpx.get(f"{base}/api/health", headers={"Host": "attacker.example"})
@@ -50,7 +52,7 @@ def test_serve_answers_health_and_lists_jobs(store_path, tmp_path):
     finally:
         proc.terminate()
         out, _ = proc.communicate(timeout=30)
-    assert f"127.0.0.1:{port}/api/docs" in out
+    assert f"http://127.0.0.1:{port}/ (API docs: /api/docs" in out
 
 
 def test_serve_on_all_interfaces_warns_and_disables_deleting(store_path, tmp_path):

@@ -12,7 +12,7 @@ from modelmap.cli._common import (DebugOpt, StoreOpt, WorkspaceOpt, console, err
 
 EPILOG = """Examples:
 
-  modelmap serve                                # http://127.0.0.1:8050/api/docs
+  modelmap serve                                # web app at http://127.0.0.1:8050/
 
   modelmap serve --port 9000 --store results.db
 
@@ -38,7 +38,7 @@ def serve(
     store_url: StoreOpt = None,
     debug: DebugOpt = False,
 ) -> None:
-    """Serve the results store as a JSON API (OpenAPI docs at /api/docs).
+    """Serve the web app (at /) and the JSON API of the results store (docs at /api/docs).
 
     New results written by `modelmap run` in another terminal show up without a restart.
     """
@@ -59,7 +59,7 @@ def serve(
                      allow_hosts=allow_host or ())
     shown = f"[{host}]" if ":" in host else host
     console.print(f"modelmap serving [bold]{escape(store.url)}[/] at "
-                  f"[bold]http://{escape(shown)}:{port}/api/docs[/]  (Ctrl-C to stop)",
+                  f"[bold]http://{escape(shown)}:{port}/[/] (API docs: /api/docs; Ctrl-C to stop)",
                   soft_wrap=True)
     try:
         uvicorn.run(app, host=host, port=port, log_level="debug" if debug else "warning")

@@ -31,6 +31,7 @@ def create_app(
     host: str = "127.0.0.1",
     token: str | None = None,
     allow_hosts: Iterable[str] = (),
+    ui: bool = True,
 ) -> FastAPI:
     """The FastAPI app serving ``store`` (a :class:`Store` or a URL/path).
 
@@ -39,7 +40,8 @@ def create_app(
     deleting request must carry it; without one, deleting is only allowed when ``host``
     is a loopback address.  ``workspace`` is where plugins are found (for ``/api/info``).
     The JSON API is under ``/api`` (OpenAPI at ``/api/openapi.json``, docs at
-    ``/api/docs``); ``/`` is left for the web app.
+    ``/api/docs``); the web app (``modelmap.ui``) is mounted at ``/`` unless ``ui=False``,
+    in which case ``/`` redirects to the API docs.
     """
     owned = not isinstance(store, Store)
     target = Store(store) if owned else store
@@ -61,9 +63,14 @@ def create_app(
     app.include_router(_routes.router)
     app.include_router(_routes_admin.router)
 
-    @app.get("/", include_in_schema=False)
-    def index() -> RedirectResponse:
-        return RedirectResponse("/api/docs")
+    if ui:
+        from modelmap.ui import mount
+
+        mount(app, target)
+    else:
+        @app.get("/", include_in_schema=False)
+        def index() -> RedirectResponse:
+            return RedirectResponse("/api/docs")
 
     app.add_middleware(Guard, hosts=allowed_hosts(host, allow_hosts), token=token or None,
                        open_deletes=is_loopback(host))

@@ -1,0 +1,221 @@
+"""What the views read, through the query layer (:mod:`modelmap.server.queries`), in process.
+
+:class:`UIData` wraps a :class:`~modelmap.store.Store`: jobs, the flat result table of a
+job (cached while the store's results fingerprint stays the same), selections (filter
+and sort done by ``queries.list_results``), labels, predictions, histories and the
+plugin spec for Help.  Histories are read per result (the store has no bulk read for
+them yet) and cached by result id and finish time.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from modelmap.server import queries
+from modelmap.store import Store
+
+BASE_FIELDS = ("title", "method", "status", "fold")
+SPLIT_ORDER = ("test", "train", "test_std", "train_std")
+MAX_HISTORIES = 400
+
+
+def flatten(item: dict[str, Any]) -> dict[str, Any]:
+    """Field name → value: the names of ``Store.results`` columns (``test_accuracy``,
+    ``fit_time``, ``param_C``, ``tag_round``) plus ``id``, title, method, status, fold."""
+    flat = {"id": item["id"], "finished_at": item.get("finished_at"),
+            **{name: item.get(name) for name in BASE_FIELDS}}
+    for split, values in (item.get("scores") or {}).items():
+        if isinstance(values, dict):
+            for name, value in values.items():
+                flat[f"{split}_{name}"] = value
+    for name, value in (item.get("times") or {}).items():
+        flat[f"{name}_time"] = value
+    for name, value in (item.get("args") or {}).items():
+        flat[f"param_{name}"] = value
+    for name, value in (item.get("tags") or {}).items():
+        flat[f"tag_{name}"] = value
+    return flat
+
+
+@dataclass(frozen=True)
+class Fields:
+    """The field names a job's results have, by kind, in display order."""
+
+    scores: list[str]
+    times: list[str]
+    params: list[str]
+
+    @property
+    def numeric(self) -> list[str]:
+        return self.scores + self.times
+
+    @property
+    def all(self) -> list[str]:
+        return self.scores + self.times + self.params + ["method", "status"]
+
+
+def _score_rank(name: str) -> tuple[int, str]:
+    for rank, split in sorted(enumerate(SPLIT_ORDER), key=lambda p: -len(p[1])):
+        if name.startswith(f"{split}_"):
+            metric = name[len(split) + 1:]
+            first = ("accuracy", "balanced_accuracy", "f1_macro")
+            return (rank * 100 + (first.index(metric) if metric in first else 50), name)
+    return (900, name)
+
+
+def fields_of(flat: Iterable[dict[str, Any]]) -> Fields:
+    names: dict[str, None] = {}
+    for record in flat:
+        names.update(dict.fromkeys(record))
+    times = [n for n in names if n.endswith("_time")]
+    params = sorted(n for n in names if n.startswith(("param_", "tag_")))
+    base = set(BASE_FIELDS) | {"id", "finished_at"}
+    scores = sorted((n for n in names if n not in base and n not in times and n not in params),
+                    key=_score_rank)
+    return Fields(scores=scores, times=times, params=params)
+
+
+def label(field_name: str) -> str:
+    """A readable axis label: ``test_accuracy`` → ``test accuracy``, ``param_C`` → ``C``."""
+    for prefix in ("param_", "tag_"):
+        if field_name.startswith(prefix):
+            return field_name[len(prefix):]
+    return field_name.replace("_", " ")
+
+
+@dataclass
+class Table:
+    """Every result of a job: listing items and their flat records, by id."""
+
+    job: dict[str, Any]
+    version: tuple
+    items: list[dict[str, Any]]
+    flat: dict[int, dict[str, Any]] = field(default_factory=dict)
+    fields: Fields = field(default_factory=lambda: Fields([], [], []))
+
+    def rows(self, ids: Sequence[int]) -> list[dict[str, Any]]:
+        """Flat records of ``ids`` (in that order; unknown ids are skipped)."""
+        return [self.flat[i] for i in ids if i in self.flat]
+
+    def item(self, result_id: int) -> dict[str, Any] | None:
+        return self._items.get(result_id)
+
+    def __post_init__(self) -> None:
+        self._items = {item["id"]: item for item in self.items}
+        self.flat = {item["id"]: flatten(item) for item in self.items}
+        self.fields = fields_of(self.flat.values())
+
+
+class UIData:
+    """The web app's reads of one store (thread-safe; Dash serves callbacks in threads)."""
+
+    def __init__(self, store: Store, workspace: str | Path | None = None) -> None:
+        self.store = store
+        self.workspace = Path(workspace) if workspace is not None else None
+        self._lock = threading.Lock()
+        self._tables: OrderedDict[tuple, Table] = OrderedDict()
+        self._histories: OrderedDict[tuple, Any] = OrderedDict()
+        self._info: dict[str, Any] | None = None
+
+    # -- jobs --------------------------------------------------------------------------
+    def jobs(self) -> list[dict[str, Any]]:
+        """Every job (newest first) with classes, sample counts and counts by status."""
+        return sorted(queries.list_jobs(self.store), key=lambda j: -(j["updated_at"] or 0))
+
+    def version(self, job_id: int) -> tuple:
+        return tuple(self.store.results_version(job_id))
+
+    def table(self, job_id: int, include_folds: bool = True) -> Table:
+        """All results of the job (cached until a result is written or deleted)."""
+        version = self.version(job_id)
+        key = (job_id, include_folds)
+        with self._lock:
+            cached = self._tables.get(key)
+            if cached is not None and cached.version == version:
+                return cached
+        job = queries.get_job(self.store, job_id)
+        items = self._all(job=job_id, include_folds=include_folds)
+        fresh = Table(job=job, version=version, items=items)
+        with self._lock:
+            self._tables[key] = fresh
+            while len(self._tables) > 8:
+                self._tables.popitem(last=False)
+        return fresh
+
+    def _all(self, **query: Any) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        while True:
+            page = queries.list_results(self.store, offset=len(items),
+                                        limit=queries.MAX_LIMIT, **query)
+            items.extend(page["items"])
+            if len(items) >= page["total"] or not page["items"]:
+                return items
+
+    def select(self, job_id: int, *, methods: Sequence[str] | None, statuses: Sequence[str],
+               filters: Sequence[str], q: str | None, sort: str | None,
+               include_folds: bool) -> list[int]:
+        """Ids of the results that pass the filters, in the sort order (query layer)."""
+        items = self._all(job=job_id, method=list(methods) if methods is not None else None,
+                          status=list(statuses), filters=list(filters), q=q or None,
+                          sort=sort, include_folds=include_folds)
+        return [item["id"] for item in items]
+
+    # -- arrays ------------------------------------------------------------------------
+    def labels(self, job_id: int) -> tuple[np.ndarray, np.ndarray]:
+        """``(y_train, y_test)`` of the job's prepared data (empty arrays if unknown)."""
+        arrays = self.store.arrays(f"job:{job_id}", ["y_train", "y_test"])
+        empty = np.zeros(0, dtype=np.int64)
+        return arrays.get("y_train", empty), arrays.get("y_test", empty)
+
+    def predictions(self, ids: Sequence[int], name: str = "pred_test") -> tuple[list[int], Any]:
+        """``(ids that have it, stacked array)`` of one array name of many results."""
+        if not ids:
+            return [], np.zeros((0,))
+        answer = queries.result_arrays(self.store, list(ids), [name])["arrays"][name]
+        return answer["ids"], np.asarray(answer["data"])
+
+    def result(self, result_id: int) -> dict[str, Any]:
+        """One result in full (confusion matrices, history, error, log)."""
+        return queries.get_result(self.store, result_id)
+
+    def histories(self, rows: Sequence[dict[str, Any]]) -> dict[int, dict[str, list]]:
+        """Training histories of the first :data:`MAX_HISTORIES` ``rows`` that have one."""
+        out: dict[int, dict[str, list]] = {}
+        for row in rows[:MAX_HISTORIES]:
+            if row.get("status") != "ok":
+                continue
+            key = (self.store.url, row["id"], row.get("finished_at"))
+            with self._lock:
+                hit = self._histories.get(key, ...)
+            if hit is ...:
+                found = self.store.result(int(row["id"]))
+                hit = (found or {}).get("history") or None
+                with self._lock:
+                    self._histories[key] = hit
+                    while len(self._histories) > 20_000:
+                        self._histories.popitem(last=False)
+            if hit:
+                out[row["id"]] = hit
+        return out
+
+    def projections(self, job_id: int) -> dict[str, Any]:
+        return queries.data_projections(self.store, job_id)
+
+    def classifier_map(self, ids: Sequence[int], **options: Any) -> dict[str, Any]:
+        return queries.classifier_map(self.store, list(ids), distances=False, **options)
+
+    # -- plugins -----------------------------------------------------------------------
+    def info(self) -> dict[str, Any]:
+        """Plugins and projections with parameters and default configs (for Help)."""
+        if self._info is None:
+            from modelmap.plugins import Registry
+
+            self._info = queries.server_info(Registry.discover(self.workspace))
+        return self._info

@@ -1,0 +1,33 @@
+"""``mount(fastapi_app, store)``: serve the web app at ``/`` of the API's FastAPI app."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from modelmap.store import Store
+
+
+def mount(fastapi_app: Any, store: Store | str | os.PathLike[str] | None = None) -> None:
+    """Mount the Dash app at ``/`` of ``fastapi_app`` (the JSON API stays at ``/api``).
+
+    ``store`` defaults to the app's own (``fastapi_app.state.store``); Help lists the
+    plugins of ``fastapi_app.state.workspace`` when it has one.  A route already answering
+    ``/`` (the API's redirect to its docs) is replaced by the web app.
+    """
+    from a2wsgi import WSGIMiddleware
+    from starlette.routing import Mount
+
+    from modelmap.ui._app import create_dash
+
+    state = getattr(fastapi_app, "state", None)
+    target = store if store is not None else getattr(state, "store", None)
+    if target is None:
+        raise ValueError("mount() needs a store: pass one, or mount on create_app(store)")
+    workspace = getattr(state, "workspace", None)
+    dash_app = create_dash(target, workspace=workspace)
+    router = fastapi_app.router
+    router.routes[:] = [r for r in router.routes
+                        if not (getattr(r, "path", None) in ("/", "") and not isinstance(r, Mount))]
+    fastapi_app.mount("/", WSGIMiddleware(dash_app.server, workers=8), name="ui")
+    fastapi_app.state.dash = dash_app

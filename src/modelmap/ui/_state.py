@@ -1,0 +1,213 @@
+"""App-wide callbacks: jobs and polling, the current job, the selection (filters and
+sort), the toolbar's field lists, the colour legend, the status bar and CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
+
+from modelmap.server.queries import QueryError
+from modelmap.ui import _theme
+from modelmap.ui._data import UIData, label
+from modelmap.ui.views._common import error_text, fmt
+
+STATUSES = ("ok", "failed", "timeout")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _job_summary(job: dict[str, Any]) -> dict[str, Any]:
+    keys = ("id", "title", "dataset", "n_results", "counts", "n_classes", "n_train", "n_test",
+            "mode", "multilabel", "class_names", "updated_at", "n_folds")
+    return {k: job.get(k) for k in keys}
+
+
+def register(app: Any, data: UIData) -> None:
+    _register_jobs(app, data)
+    _register_fields(app, data)
+    _register_selection(app, data)
+    _register_status(app, data)
+
+
+def _register_jobs(app: Any, data: UIData) -> None:
+    @app.callback(Output("mm-jobs", "data"), Input("mm-poll", "n_intervals"),
+                  State("mm-jobs", "data"))
+    def jobs(_: Any, known: list | None) -> Any:
+        fresh = [_job_summary(j) for j in data.jobs()]
+        return no_update if fresh == known else fresh
+
+    @app.callback(Output("mm-job-select", "options"), Input("mm-jobs", "data"))
+    def job_options(jobs: list | None) -> list[dict]:
+        return [{"label": f"{j['title']} · {j['dataset']} ({j['n_results']})", "value": j["id"]}
+                for j in jobs or []]
+
+    @app.callback(Output("mm-job", "data"), Output("mm-job-select", "value"),
+                  Input("mm-job-select", "value"),
+                  Input({"type": "mm-open", "job": ALL}, "n_clicks"),
+                  Input("mm-jobs", "data"), State("mm-job", "data"))
+    def choose(picked: Any, _clicks: Any, jobs: list | None, current: Any) -> tuple:
+        known = [j["id"] for j in jobs or []]
+        trigger = ctx.triggered_id
+        if isinstance(trigger, dict) and trigger.get("type") == "mm-open":
+            if not any(t.get("value") for t in ctx.triggered):
+                return no_update, no_update
+            return trigger["job"], trigger["job"]
+        if trigger == "mm-job-select" and picked is not None:
+            return (no_update if picked == current else picked), no_update
+        if current in known:
+            return (no_update, current if picked != current else no_update)
+        first = next((j["id"] for j in jobs or [] if j["n_results"]), known[0] if known else None)
+        return first, first
+
+
+def _register_fields(app: Any, data: UIData) -> None:
+    @app.callback(Output("mm-sort", "options"), Output("mm-sort", "value"),
+                  Output("mm-colour", "options"), Output("mm-colour", "value"),
+                  Output("mm-methods", "options"), Output("mm-methods", "value"),
+                  Input("mm-job", "data"), State("mm-sort", "value"),
+                  State("mm-colour", "value"))
+    def fields(job: Any, sort: str | None, colour: str | None) -> tuple:
+        if job is None:
+            return [], None, [], "method", [], []
+        table = data.table(int(job))
+        f = table.fields
+        sort_fields = f.scores + f.times + ["title", "method"]
+        sort_value = sort if sort in sort_fields else next(
+            (s for s in ("test_accuracy", "test_balanced_accuracy") if s in f.scores),
+            f.scores[0] if f.scores else "title")
+        colour_fields = ["method", "status"] + f.params + f.scores + f.times
+        if any(item.get("fold") is not None for item in table.items):
+            colour_fields.insert(2, "fold")
+        counts: dict[str, int] = {}
+        for item in table.items:
+            if item.get("fold") is None:
+                counts[item["method"]] = counts.get(item["method"], 0) + 1
+        methods = sorted(counts)
+        return ([{"label": label(s), "value": s} for s in sort_fields], sort_value,
+                [{"label": label(c), "value": c} for c in colour_fields],
+                colour if colour in colour_fields else "method",
+                [{"label": f" {m} ({counts[m]})", "value": m} for m in methods], methods)
+
+
+def _register_selection(app: Any, data: UIData) -> None:
+    @app.callback(Output("mm-selection", "data"), Output("mm-filter-error", "children"),
+                  Output("mm-titles", "data"), Output("mm-sort-desc", "children"),
+                  Input("mm-job", "data"), Input("mm-methods", "value"),
+                  Input("mm-status", "value"), Input("mm-folds", "value"),
+                  Input("mm-q", "value"), Input("mm-filter-apply", "n_clicks"),
+                  Input("mm-sort", "value"), Input("mm-sort-desc", "n_clicks"),
+                  Input("mm-new", "n_clicks"), State("mm-filters", "value"))
+    def select(job: Any, methods: list | None, statuses: list | None, folds: list | None,
+               q: str | None, _apply: Any, sort: str | None, flips: int | None, _new: Any,
+               filters_text: str | None) -> tuple:
+        descending = not (flips or 0) % 2
+        arrow = "↓" if descending else "↑"
+        if job is None:
+            return None, None, {}, arrow
+        table = data.table(int(job))
+        filters = [line.strip() for line in (filters_text or "").splitlines() if line.strip()]
+        order = None if not sort else ("-" if descending else "") + sort + ",title"
+        query = dict(methods=methods, statuses=statuses or [], q=q, sort=order,
+                     include_folds=bool(folds))
+        error = None
+        try:
+            ids = data.select(int(job), filters=filters, **query)
+        except QueryError as exc:
+            error = html.Div(error_text(exc), className="alert alert-danger mm-alert")
+            ids = data.select(int(job), filters=[], **query)
+        base = [i for i in table.items if i.get("fold") is None]
+        selection = {"job": int(job), "ids": ids, "sort": sort, "desc": descending,
+                     "version": list(table.version), "n_total": len(base),
+                     "n_failed": sum(1 for i in base if i["status"] != "ok")}
+        titles = {str(i["id"]): i["title"] for i in table.items}
+        return selection, error, titles, arrow
+
+
+def _register_status(app: Any, data: UIData) -> None:
+    @app.callback(Output("mm-status-job", "children"), Output("mm-selection-count", "children"),
+                  Input("mm-selection", "data"), State("mm-jobs", "data"))
+    def status(selection: dict | None, jobs: list | None) -> tuple:
+        if not selection:
+            return "No job open", ""
+        job = next((j for j in jobs or [] if j["id"] == selection["job"]), None)
+        if job is None:
+            return "", ""
+        shown, total = len(selection["ids"]), selection["n_total"]
+        samples = f"{job['n_train']} train · {job['n_test']} test" + (
+            f" · {job['n_folds']}-fold CV" if job.get("mode") == "cv" else "")
+        parts = [html.B(job["title"]), f" · {total} classifiers ({selection['n_failed']} failed)",
+                 f" · {job['n_classes']} {'labels' if job.get('multilabel') else 'classes'}",
+                 f" · {samples}"]
+        return parts, f"{shown} of {total} selected"
+
+    @app.callback(Output("mm-legend", "children"), Input("mm-selection", "data"),
+                  Input("mm-colour", "value"), Input("mm-settings", "data"))
+    def legend(selection: dict | None, colour: str | None, settings: dict | None) -> Any:
+        if not selection or not selection.get("ids"):
+            return None
+        rows = data.table(selection["job"]).rows(selection["ids"])
+        colours = _theme.colouring(rows, colour or "method", _theme.settings_of(settings))
+        return legend_items(colours)
+
+    @app.callback(Output("mm-new", "children"), Output("mm-new", "style"),
+                  Input("mm-poll", "n_intervals"), Input("mm-selection", "data"))
+    def notice(_: Any, selection: dict | None) -> tuple:
+        hidden = {"display": "none"}
+        if not selection:
+            return "", hidden
+        version = list(data.version(selection["job"]))
+        if version == selection["version"]:
+            return "", hidden
+        base = [i for i in data.table(selection["job"]).items if i.get("fold") is None]
+        new = len(base) - selection["n_total"]
+        text = f"{new} new result{'s' if new != 1 else ''}" if new > 0 else "Results changed"
+        return f"● {text} — show", {}
+
+    @app.callback(Output("mm-download", "data"), Input("mm-export", "n_clicks"),
+                  State("mm-selection", "data"), prevent_initial_call=True)
+    def export(clicks: int, selection: dict | None) -> Any:
+        if not clicks or not selection:
+            return no_update
+        table = data.table(selection["job"])
+        name = "".join(c if c.isalnum() else "_" for c in table.job["title"]).strip("_")
+        return dcc.send_string(table_csv(table.rows(selection["ids"]), table.fields),
+                               f"{name or 'job'}-classifiers.csv")
+
+
+def legend_items(colours: _theme.Colouring) -> list[Any]:
+    head = html.Span(f"{label(colours.field)}:", className="mm-legend-title")
+    if colours.kind == "category":
+        chips = [html.Span([html.Span(className="mm-chip", style={"background": c}), name],
+                           className="mm-legend-entry") for name, c in colours.categories[:12]]
+        more = len(colours.categories) - 12
+        return [head, *chips] + ([html.Span(f"+{more} more")] if more > 0 else [])
+    stops = ", ".join(f"{c} {p * 100:.0f}%" for p, c in colours.scale)
+    return [head, html.Span(fmt(colours.low)),
+            html.Span(className="mm-gradient", style={"background": f"linear-gradient(to right,"
+                                                                    f" {stops})"}),
+            html.Span(fmt(colours.high))]
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, float) and value != value:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return "" if value is None else value
+
+
+def table_csv(rows: list[dict[str, Any]], fields: Any) -> str:
+    """The rows as CSV: title, method, status, fold, scores, times, parameters, id."""
+    columns = ["title", "method", "status", "fold", *fields.scores, *fields.times,
+               *fields.params, "id"]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in columns])
+    return buffer.getvalue()

@@ -1,0 +1,162 @@
+"""Colours and figure styling shared by every view.
+
+Settings (kept in the browser's local storage) choose the theme (``bright``/``dark``), the
+continuous colour map and the categorical palette.  :func:`colouring` turns the toolbar's
+"colour by" field into one explicit colour per classifier, so a classifier has the same
+colour in every view, and a legend for the status bar.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from plotly import colors as pc
+
+from modelmap.ui._analysis import category, is_categorical
+
+COLORMAPS = {
+    "viridis": pc.sequential.Viridis,
+    "cividis": pc.sequential.Cividis,
+    "plasma": pc.sequential.Plasma,
+    "turbo": pc.sequential.Turbo,
+    "blues": pc.sequential.Blues[2:],
+}
+PALETTES = {
+    "tableau": pc.qualitative.T10,
+    "bold": pc.qualitative.Bold,
+    "safe": pc.qualitative.Safe,
+    "dark24": pc.qualitative.Dark24,
+}
+DEFAULT_SETTINGS = {"theme": "bright", "colormap": "viridis", "palette": "tableau",
+                    "image": "png"}
+HIGHLIGHT = {"bright": "#d6336c", "dark": "#ff6b9a"}
+_INK = {"bright": "#212529", "dark": "#dee2e6"}
+_GRID = {"bright": "#e3e6ea", "dark": "#3a4047"}
+_PLOT_BG = {"bright": "#ffffff", "dark": "#1f2327"}
+MUTED = {"bright": "#adb5bd", "dark": "#6c757d"}
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+
+def colorscale(settings: dict[str, str]) -> list[list[Any]]:
+    """The chosen colour map as a Plotly colorscale (``[[0, colour], ..., [1, colour]]``)."""
+    return pc.make_colorscale(list(COLORMAPS[settings["colormap"]]))
+
+
+def settings_of(value: dict[str, Any] | None) -> dict[str, str]:
+    """Settings with unknown or missing entries replaced by the defaults."""
+    out = dict(DEFAULT_SETTINGS)
+    for key, value_ in (value or {}).items():
+        if key in out and isinstance(value_, str):
+            out[key] = value_
+    if out["theme"] not in ("bright", "dark"):
+        out["theme"] = "bright"
+    if out["colormap"] not in COLORMAPS:
+        out["colormap"] = DEFAULT_SETTINGS["colormap"]
+    if out["palette"] not in PALETTES:
+        out["palette"] = DEFAULT_SETTINGS["palette"]
+    if out["image"] not in ("png", "svg"):
+        out["image"] = "png"
+    return out
+
+
+def layout(settings: dict[str, str], **extra: Any) -> dict[str, Any]:
+    """A Plotly layout dict styled for the theme (transparent paper, readable fonts)."""
+    theme = settings["theme"]
+    axis = {"gridcolor": _GRID[theme], "zerolinecolor": _GRID[theme], "linecolor": _GRID[theme],
+            "automargin": True, "title": {"font": {"size": 13}}}
+    base: dict[str, Any] = {
+        "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": _PLOT_BG[theme],
+        "font": {"family": FONT, "size": 12, "color": _INK[theme]},
+        "margin": {"l": 60, "r": 20, "t": 36, "b": 50}, "hovermode": "closest",
+        "xaxis": dict(axis), "yaxis": dict(axis), "showlegend": False,
+        "hoverlabel": {"font": {"family": FONT, "size": 12}}, "uirevision": "keep",
+        "colorway": list(PALETTES[settings["palette"]]),
+    }
+    for key, value in extra.items():
+        if key in ("xaxis", "yaxis") and isinstance(value, dict):
+            base[key] = {**base[key], **value}
+        else:
+            base[key] = value
+    return base
+
+
+def message_figure(settings: dict[str, str], text: str) -> dict[str, Any]:
+    """An empty chart that says why it is empty (never a blank screen)."""
+    hidden = {"visible": False}
+    return {"data": [], "layout": {**layout(settings, xaxis=hidden, yaxis=hidden),
+                                   "plot_bgcolor": "rgba(0,0,0,0)",
+                                   "annotations": [{"text": text, "showarrow": False,
+                                                    "xref": "paper", "yref": "paper",
+                                                    "x": 0.5, "y": 0.5,
+                                                    "font": {"size": 14,
+                                                             "color": MUTED[settings["theme"]]}}]}}
+
+
+def highlight_trace(settings: dict[str, str], sources: Sequence[int], kind: str = "points",
+                    **meta: Any) -> dict[str, Any]:
+    """The (empty) trace the browser fills with the hovered classifier's points.
+
+    ``sources`` are the indices of the traces whose ``customdata`` holds result ids;
+    ``kind`` is ``points`` (rings), ``line`` (a thick line through them) or ``lookup``
+    (``meta["lookup"][id]`` lists point indices of trace ``meta["target"]``).
+    """
+    colour = HIGHLIGHT[settings["theme"]]
+    mode = "lines+markers" if kind == "line" else "markers"
+    return {"type": "scatter", "x": [], "y": [], "mode": mode, "hoverinfo": "skip",
+            "showlegend": False, "name": "highlight",
+            "line": {"color": colour, "width": 3},
+            "marker": {"size": 15, "color": "rgba(0,0,0,0)",
+                       "line": {"color": colour, "width": 3}},
+            "meta": {"mm": "highlight", "sources": list(sources), "kind": kind,
+                     "color": colour, **meta}}
+
+
+@dataclass
+class Colouring:
+    """One colour per result id and the legend that explains them."""
+
+    field: str
+    kind: str  # "category" or "numeric"
+    colors: dict[int, str] = field(default_factory=dict)
+    categories: list[tuple[str, str]] = field(default_factory=list)
+    scale: list[list[Any]] = field(default_factory=list)
+    low: float | None = None
+    high: float | None = None
+
+    def of(self, result_id: int) -> str:
+        return self.colors.get(result_id, "#888888")
+
+
+def _numeric(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def colouring(rows: Sequence[dict[str, Any]], by: str, settings: dict[str, str]) -> Colouring:
+    """Colours of ``rows`` (flat records) by the field ``by`` (categorical or numeric)."""
+    values = [row.get(by) for row in rows]
+    muted = MUTED[settings["theme"]]
+    if by in ("method", "status", "fold") or is_categorical(values):
+        palette = PALETTES[settings["palette"]]
+        labels = sorted({category(v) for v in values}, key=str.lower)
+        chosen = {lab: palette[k % len(palette)] for k, lab in enumerate(labels)}
+        if by == "status":
+            chosen = {lab: {"ok": palette[0], "failed": "#dc3545",
+                            "timeout": "#fd7e14"}.get(lab, muted) for lab in labels}
+        colors = {row["id"]: chosen[category(v)] for row, v in zip(rows, values)}
+        return Colouring(by, "category", colors, list(chosen.items()))
+    scale = COLORMAPS[settings["colormap"]]
+    numbers = [_numeric(v) for v in values]
+    finite = [v for v in numbers if v is not None]
+    low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
+    span = (high - low) or 1.0
+    stops = pc.make_colorscale(list(scale))
+    positions = [(n - low) / span for n in numbers if n is not None]
+    sampled = iter(pc.sample_colorscale(stops, positions) if positions else [])
+    colors = {row["id"]: (muted if number is None else next(sampled))
+              for row, number in zip(rows, numbers)}
+    return Colouring(by, "numeric", colors, [], stops, low, high)

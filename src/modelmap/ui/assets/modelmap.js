@@ -1,0 +1,233 @@
+/* modelmap web app: the callbacks that run in the browser (no server round trip).
+ *
+ * Highlighting: hovering a classifier in any linked chart sets the highlight store; every
+ * linked chart then draws rings (or a line) over that classifier's points in an SVG overlay
+ * of its own. The overlay is redrawn after every Plotly redraw (zoom, pan, new figure), and
+ * Plotly itself is never asked to re-render, so highlighting stays fast with 1,000s of points.
+ */
+(function () {
+  "use strict";
+  var SVG = "http://www.w3.org/2000/svg";
+  var current = null;
+
+  function dc() { return window.dash_clientside; }
+  function noUpdate() { return dc().no_update; }
+  function trigger() {
+    var t = (dc().callback_context || {}).triggered || [];
+    return t.length && t[0].prop_id !== "." ? t[0] : null;
+  }
+  function parseId(propId) {
+    var s = propId.slice(0, propId.lastIndexOf("."));
+    try { return JSON.parse(s); } catch (e) { return s; }
+  }
+  function pointId(point) {
+    if (!point) { return null; }
+    var c = point.customdata;
+    if (Array.isArray(c)) { c = c[0]; }
+    return (c === undefined || c === null) ? null : c;
+  }
+  function eventId(value) {
+    return value && value.points && value.points.length ? pointId(value.points[0]) : null;
+  }
+  function axis(layout, ref, letter) {
+    var name = (ref || letter).replace(/^([xy])(\d*)$/, function (m, l, n) { return l + "axis" + n; });
+    return layout[name];
+  }
+
+  function overlay(gd) {
+    var box = gd.querySelector(".svg-container");
+    var main = gd.querySelector(".main-svg");
+    if (!box || !main) { return null; }
+    var svg = box.querySelector("svg.mm-overlay");
+    if (!svg) {
+      svg = document.createElementNS(SVG, "svg");
+      svg.setAttribute("class", "mm-overlay");
+      box.appendChild(svg);
+    }
+    svg.setAttribute("width", main.getAttribute("width"));
+    svg.setAttribute("height", main.getAttribute("height"));
+    while (svg.firstChild) { svg.removeChild(svg.firstChild); }
+    return svg;
+  }
+
+  function collect(gd, meta, id) {
+    var data = gd.data, layout = gd._fullLayout, groups = [];
+    function add(trace, indices) {
+      var xa = axis(layout, trace.xaxis, "x"), ya = axis(layout, trace.yaxis, "y"), pts = [];
+      if (!xa || !ya) { return; }
+      indices.forEach(function (i) {
+        var x = trace.x[i], y = trace.y[i];
+        if (x === null || y === null || x === undefined || y === undefined) { return; }
+        var px = xa._offset + xa.d2p(x), py = ya._offset + ya.d2p(y);
+        if (isFinite(px) && isFinite(py)) { pts.push([px, py]); }
+      });
+      if (pts.length) { groups.push(pts); }
+    }
+    if (meta.kind === "lookup") {
+      var target = data[meta.target];
+      if (target) { add(target, (meta.lookup || {})[String(id)] || []); }
+      return groups;
+    }
+    (meta.sources || []).forEach(function (s) {
+      var trace = data[s];
+      if (!trace || !trace.customdata) { return; }
+      var cd = trace.customdata, hits = [];
+      for (var i = 0; i < cd.length; i++) {
+        var c = Array.isArray(cd[i]) ? cd[i][0] : cd[i];
+        if (c === id) { hits.push(i); }
+      }
+      add(trace, hits);
+    });
+    return groups;
+  }
+
+  function draw(svg, groups, meta, layout) {
+    var size = layout._size, clip = document.createElementNS(SVG, "clipPath");
+    clip.setAttribute("id", "mm-clip-" + Math.random().toString(36).slice(2));
+    var rect = document.createElementNS(SVG, "rect");
+    rect.setAttribute("x", size.l - 8); rect.setAttribute("y", size.t - 8);
+    rect.setAttribute("width", size.w + 16); rect.setAttribute("height", size.h + 16);
+    clip.appendChild(rect); svg.appendChild(clip);
+    var g = document.createElementNS(SVG, "g");
+    g.setAttribute("clip-path", "url(#" + clip.getAttribute("id") + ")");
+    g.setAttribute("class", "mm-hl");
+    g.style.color = meta.color || "#d6336c";
+    groups.forEach(function (pts) {
+      if (meta.kind === "line" && pts.length > 1) {
+        var line = document.createElementNS(SVG, "polyline");
+        line.setAttribute("points", pts.map(function (p) { return p.join(","); }).join(" "));
+        line.setAttribute("class", "mm-hl-line");
+        g.appendChild(line);
+      }
+      var rings = meta.kind === "line" ? [pts[0], pts[pts.length - 1]] : pts;
+      rings.forEach(function (p) {
+        var c = document.createElementNS(SVG, "circle");
+        c.setAttribute("cx", p[0]); c.setAttribute("cy", p[1]);
+        c.setAttribute("r", meta.kind === "lookup" ? 6 : 8);
+        c.setAttribute("class", "mm-hl-ring");
+        g.appendChild(c);
+      });
+    });
+    svg.appendChild(g);
+  }
+
+  function paint(gd) {
+    var data = gd.data || [], meta = null;
+    for (var i = 0; i < data.length; i++) {
+      if (data[i].meta && data[i].meta.mm === "highlight") { meta = data[i].meta; break; }
+    }
+    var svg = overlay(gd);
+    if (!svg || !meta || current === null || !gd._fullLayout) { return; }
+    var groups = collect(gd, meta, current);
+    if (groups.length) { draw(svg, groups, meta, gd._fullLayout); }
+  }
+
+  function paintAll() {
+    var graphs = document.querySelectorAll(".mm-linked-chart .js-plotly-plot");
+    for (var i = 0; i < graphs.length; i++) { paint(graphs[i]); }
+  }
+
+  /* Hovering is handled here, on Plotly's own events, so that highlighting never waits
+   * for Dash: the overlay is drawn in the same task as the hover. The store
+   * "mm-highlight" is set afterwards for whatever else shows the highlight (status bar). */
+  function setHighlight(id) {
+    if (id === undefined) { id = null; }
+    if (id === current) { return; }
+    current = id;
+    paintAll();
+    if (dc() && dc().set_props) { dc().set_props("mm-highlight", {data: id}); }
+  }
+
+  function bind(gd) {
+    if (!gd._ev || gd.__mmBound === gd._ev || !gd.on) { return; }
+    gd.__mmBound = gd._ev;
+    gd.on("plotly_afterplot", function () { paint(gd); });
+    if (!gd.closest(".mm-hover-source")) { return; }
+    gd.on("plotly_hover", function (e) { setHighlight(eventId(e)); });
+    gd.on("plotly_unhover", function () { setHighlight(null); });
+  }
+
+  var pending = false;
+  function bindAll() {
+    pending = false;
+    var graphs = document.querySelectorAll(".mm-linked-chart .js-plotly-plot");
+    for (var i = 0; i < graphs.length; i++) { bind(graphs[i]); }
+  }
+  new MutationObserver(function () {
+    if (!pending) { pending = true; setTimeout(bindAll, 0); }
+  }).observe(document.documentElement, {childList: true, subtree: true});
+
+  function route(navClicks, beside, clicks, panes) {
+    var t = trigger();
+    var next = Object.assign({left: "ranking", right: "off"}, panes || {});
+    if (!t) { return [noUpdate(), next.right, noUpdate()]; }
+    var id = parseId(t.prop_id);
+    if (id && id.type === "mm-nav") {
+      if (!t.value) { return [noUpdate(), noUpdate(), noUpdate()]; }
+      if (next.right === id.view) { next.right = next.left; }
+      next.left = id.view;
+      return [next, next.right, noUpdate()];
+    }
+    if (id === "mm-beside") {
+      if (beside === next.right) { return [noUpdate(), noUpdate(), noUpdate()]; }
+      if (beside === next.left) { next.left = next.right !== "off" ? next.right : "menu"; }
+      next.right = beside;
+      return [next, noUpdate(), noUpdate()];
+    }
+    var clicked = eventId(t.value);
+    if (clicked === null) { return [noUpdate(), noUpdate(), noUpdate()]; }
+    if (next.left !== "summary" && next.right !== "summary") { next.right = "summary"; }
+    return [next, next.right, clicked];
+  }
+
+  function panes(value, visible) {
+    var p = Object.assign({left: "ranking", right: "off"}, value || {});
+    var outs = dc().callback_context.outputs_list;
+    var split = p.right && p.right !== "off" && p.right !== p.left;
+    var styles = outs[0].map(function (o) {
+      var v = o.id.view;
+      if (v === p.left) { return {order: 0}; }
+      if (split && v === p.right) { return {order: 1}; }
+      return {display: "none"};
+    });
+    var navs = outs[1].map(function (o) {
+      return "mm-nav-link" + (o.id.view === p.left ? " active" : "") +
+        (split && o.id.view === p.right ? " beside" : "");
+    });
+    var vis = outs[2].map(function (o, k) {
+      var on = o.id.view === p.left || (split && o.id.view === p.right);
+      return on === visible[k] ? noUpdate() : on;
+    });
+    document.body.classList.toggle("mm-split", !!split);
+    return [styles, navs, vis];
+  }
+
+  function settings(value) {
+    var s = value || {};
+    var theme = s.theme === "dark" ? "dark" : "light";
+    document.documentElement.setAttribute("data-bs-theme", theme);
+    var outs = dc().callback_context.outputs_list;
+    var format = s.image === "svg" ? "svg" : "png";
+    function config(o) {
+      return {displaylogo: false, responsive: true, scrollZoom: o.id.name === "map",
+              toImageButtonOptions: {format: format, scale: 2,
+                                     filename: "modelmap-" + o.id.name}};
+    }
+    return [outs[0].map(config), outs[1].map(config)];
+  }
+
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    modelmap: {
+      highlight: function (id, titles) {
+        if (id === undefined) { id = null; }
+        if (id !== current) { current = id; paintAll(); }
+        if (id === null) { return ""; }
+        var title = (titles || {})[String(id)];
+        return "Highlighted: " + (title || ("#" + id));
+      },
+      route: route,
+      panes: panes,
+      settings: settings
+    }
+  });
+})();

@@ -1,0 +1,182 @@
+"""Data: class distributions of train and test, the projected samples, and the hard
+samples (coloured by how many of the selected classifiers got them wrong)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from dash import Input, Output, dcc, html, no_update
+
+from modelmap.ui import _theme
+from modelmap.ui._analysis import wrong_matrix
+from modelmap.ui._data import UIData
+from modelmap.ui.views._common import (COLOUR, SELECTION, SETTINGS, ViewInput, container,
+                                       control, graph, guarded, view_input, vis_id)
+
+NAME = "data"
+MAX_LOOKUP = 300_000
+
+
+def layout() -> html.Div:
+    controls = [
+        control("Projection", dcc.Dropdown(id="mm-data-projection", clearable=False), "170px"),
+        control("Colour samples by", dcc.RadioItems(
+            id="mm-data-colour", value="hard", inline=True, className="mm-radio",
+            options=[{"label": " hard samples", "value": "hard"},
+                     {"label": " class", "value": "class"}])),
+    ]
+    body = html.Div([
+        graph("samples", linked=False, height="calc(100vh - 430px)", receives=True),
+        graph("classes", linked=False, height="200px"),
+    ])
+    return container(NAME, "Data", controls, body, note_id="mm-data-note")
+
+
+def class_label(y: Any, names: list[str]) -> str:
+    if np.ndim(y):
+        on = [names[k] if k < len(names) else str(k) for k, v in enumerate(y) if v]
+        return " + ".join(on) or "(none)"
+    return names[int(y)] if 0 <= int(y) < len(names) else str(y)
+
+
+def classes_figure(job: dict[str, Any], settings: dict[str, str]) -> dict:
+    names = job.get("class_names") or []
+    palette = _theme.PALETTES[settings["palette"]]
+    data = [{"type": "bar", "name": split, "x": names, "y": job.get(f"{split}_counts") or [],
+             "marker": {"color": palette[k]}, "hovertemplate": f"{split} %{{x}}: %{{y}}"
+                                                                "<extra></extra>"}
+            for k, split in enumerate(("train", "test")) if any(job.get(f"{split}_counts") or [])]
+    if not data:
+        return _theme.message_figure(settings, "No class counts stored for this job.")
+    return {"data": data, "layout": _theme.layout(
+        settings, barmode="group", showlegend=True, legend={"orientation": "h", "y": 1.15},
+        title={"text": "Samples per " + ("label" if job.get("multilabel") else "class"),
+               "font": {"size": 13}}, margin={"l": 10, "r": 10, "t": 50, "b": 10})}
+
+
+def hard_samples(data: UIData, given: ViewInput, n_eval: int,
+                 y: np.ndarray) -> tuple[np.ndarray, list[int], np.ndarray] | None:
+    ok = [r["id"] for r in given.rows if r.get("status") == "ok"]
+    ids, preds = data.predictions(ok, "pred_test") if ok else ([], None)
+    if not ids or preds.shape[1] != n_eval:
+        return None
+    wrong = wrong_matrix(preds, y)
+    return wrong.sum(axis=0), ids, wrong
+
+
+def samples_figure(data: UIData, given: ViewInput, projection: dict, labels: dict,
+                   mode: str) -> tuple[dict, str]:
+    settings, job = given.settings, given.table.job
+    names = labels["class_names"] or []
+    points = np.asarray(projection["points"]["data"], dtype=float)
+    y_all = np.asarray(labels["labels"]["data"])
+    n_train, n_test = labels["n_train"], labels["n_test"]
+    start = n_train if n_test else 0  # cross-validation: out-of-fold predictions of train
+    evaluated = np.arange(start, len(points))
+    result = hard_samples(data, given, len(evaluated), y_all[evaluated]) if mode == "hard" \
+        else None
+    traces, titles = [], {r["id"]: r["title"] for r in given.rows}
+    palette = _theme.PALETTES[settings["palette"]]
+    label_of = [class_label(v, names) for v in y_all]
+    levels = sorted(set(label_of))
+    colour = {lev: palette[k % len(palette)] for k, lev in enumerate(levels)}
+    others = np.setdiff1d(np.arange(len(points)), evaluated)
+    if len(others):
+        faded = mode == "hard" and result is not None
+        traces.append(_points(points, others, label_of, "train",
+                              [_theme.MUTED[settings["theme"]] if faded else colour[label_of[i]]
+                               for i in others], 6, 0.5 if faded else 0.8))
+    if result is None:
+        traces.append(_points(points, evaluated, label_of, "test" if n_test else "sample",
+                              [colour[label_of[i]] for i in evaluated], 8, 0.9))
+        note = ("Colours are classes." if mode == "class" else
+                "No predictions to score samples by (no finished classifier selected).")
+    else:
+        counts, ids, wrong = result
+        traces.append(_hard_trace(points, evaluated, label_of, counts, ids, wrong, titles,
+                                  settings))
+        note = (f"Colour and size: how many of the {len(ids)} selected finished classifiers "
+                f"got each {'test' if n_test else 'out-of-fold'} sample wrong "
+                f"({int((counts == len(ids)).sum())} wrong by all, "
+                f"{int((counts == 0).sum())} by none). Hover a classifier elsewhere to ring "
+                "the samples it got wrong.")
+    meta = _lookup(result, len(traces) - 1)
+    traces.append(_theme.highlight_trace(settings, [], "lookup", **meta))
+    axis = {"showticklabels": False, "zeroline": False, "title": None}
+    return {"data": traces, "layout": _theme.layout(
+        settings, xaxis=axis, yaxis={**axis, "scaleanchor": "x"}, showlegend=False,
+        title={"text": f"{projection['title']} of the {job.get('dataset')} samples",
+               "font": {"size": 13}}, margin={"l": 10, "r": 10, "t": 40, "b": 10})}, note
+
+
+def _points(points: np.ndarray, index: np.ndarray, label_of: list[str], split: str,
+            colours: list[str], size: int, opacity: float) -> dict:
+    return {"type": "scatter", "mode": "markers", "x": points[index, 0].tolist(),
+            "y": points[index, 1].tolist(), "customdata": index.tolist(),
+            "hovertext": [f"{split} sample #{i}: {label_of[i]}" for i in index],
+            "hovertemplate": "%{hovertext}<extra></extra>",
+            "marker": {"size": size, "color": colours, "opacity": opacity,
+                       "symbol": "circle" if split == "train" else "diamond"}}
+
+
+def _hard_trace(points: np.ndarray, index: np.ndarray, label_of: list[str], counts: np.ndarray,
+                ids: list[int], wrong: np.ndarray, titles: dict, settings: dict) -> dict:
+    hover = []
+    for k, i in enumerate(index):
+        by = [titles.get(ids[c], str(ids[c])) for c in np.flatnonzero(wrong[:, k])[:8]]
+        more = int(counts[k]) - len(by)
+        hover.append(f"sample #{i}: {label_of[i]}<br>wrong by {int(counts[k])} of {len(ids)}"
+                     + (f"<br>{', '.join(by)}" + (f" +{more} more" if more > 0 else "")
+                        if by else ""))
+    n = max(len(ids), 1)
+    return {"type": "scatter", "mode": "markers", "x": points[index, 0].tolist(),
+            "y": points[index, 1].tolist(), "customdata": index.tolist(), "hovertext": hover,
+            "hovertemplate": "%{hovertext}<extra></extra>",
+            "marker": {"size": (7 + 10 * counts / n).tolist(), "color": counts.tolist(),
+                       "cmin": 0, "cmax": n, "colorscale": _theme.colorscale(settings),
+                       "showscale": True, "line": {"width": 0.5, "color": "rgba(0,0,0,.3)"},
+                       "colorbar": {"title": {"text": "wrong by"}, "thickness": 10}}}
+
+
+def _lookup(result: Any, target: int) -> dict[str, Any]:
+    if result is None:
+        return {"target": target, "lookup": {}}
+    _, ids, wrong = result
+    if wrong.sum() > MAX_LOOKUP:
+        return {"target": target, "lookup": {}}
+    return {"target": target,
+            "lookup": {str(rid): np.flatnonzero(wrong[c]).tolist() for c, rid in enumerate(ids)}}
+
+
+def register(app: Any, data: UIData) -> None:
+    def failed(text: str) -> tuple:
+        fig = _theme.message_figure(_theme.settings_of(None), text)
+        return fig, fig, [], None, text
+
+    @app.callback(Output({"type": "mm-graph", "name": "samples"}, "figure"),
+                  Output({"type": "mm-graph", "name": "classes"}, "figure"),
+                  Output("mm-data-projection", "options"), Output("mm-data-projection", "value"),
+                  Output("mm-data-note", "children"),
+                  Input(SELECTION, "data"), Input(COLOUR, "value"), Input(SETTINGS, "data"),
+                  Input(vis_id(NAME), "data"), Input("mm-data-projection", "value"),
+                  Input("mm-data-colour", "value"))
+    @guarded(failed)
+    def render(selection: dict | None, colour: str | None, settings: dict | None,
+               visible: bool, chosen: Any, mode: str) -> tuple:
+        if not visible:
+            return no_update, no_update, no_update, no_update, no_update
+        given = view_input(data, selection, colour, settings)
+        if isinstance(given, str):
+            fig = _theme.message_figure(_theme.settings_of(settings), given)
+            return fig, fig, [], None, ""
+        classes = classes_figure(given.table.job, given.settings)
+        labels = data.projections(given.table.job["id"])
+        projections = labels["projections"]
+        options = [{"label": p["title"], "value": p["id"]} for p in projections]
+        if not projections:
+            text = "This job has no data projection; add one to its \"projections\" list."
+            return _theme.message_figure(given.settings, text), classes, [], None, text
+        picked = next((p for p in projections if p["id"] == chosen), projections[0])
+        fig, note = samples_figure(data, given, picked, labels, mode)
+        return fig, classes, options, picked["id"], note

@@ -1,0 +1,100 @@
+"""Map: the classifiers as points, close together when they predict alike (a 2-D
+projection of their predictions, probabilities or confusion matrices)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, dcc, html, no_update
+
+from modelmap.projection import MAP_METRICS, MAP_PROJECTIONS
+from modelmap.server.queries import MAX_MAP_RESULTS
+from modelmap.ui import _theme
+from modelmap.ui._data import UIData, label
+from modelmap.ui.views._common import (COLOUR, SELECTION, SETTINGS, ViewInput, container,
+                                       control, fmt, graph, guarded, view_input, vis_id)
+
+NAME = "map"
+VALUES = {"pred_test": "test predictions", "proba_test": "test probabilities",
+          "confusion_test": "test confusion matrix", "pred_train": "train predictions",
+          "proba_train": "train probabilities", "confusion_train": "train confusion matrix",
+          "scores": "scores"}
+
+
+def layout() -> html.Div:
+    controls = [
+        control("Compare", dcc.Dropdown(id="mm-map-values", value="pred_test", clearable=False,
+                                        options=[{"label": v, "value": k}
+                                                 for k, v in VALUES.items()]), "190px"),
+        control("Projection", dcc.Dropdown(
+            id="mm-map-projection", value="pca", clearable=False,
+            options=[{"label": info["short"], "value": name}
+                     for name, info in MAP_PROJECTIONS.items()]), "110px"),
+        control("Distance", dcc.Dropdown(id="mm-map-metric", value="euclidean",
+                                         clearable=False,
+                                         options=[{"label": m, "value": m}
+                                                  for m in MAP_METRICS]), "120px"),
+        control("Labels", dbc.Switch(id="mm-map-labels", value=False, className="mt-1")),
+    ]
+    return container(NAME, "Map", controls, graph(NAME, height="calc(100vh - 250px)"),
+                     note_id="mm-map-note")
+
+
+def figure(given: ViewInput, answer: dict[str, Any], labels: bool) -> dict[str, Any]:
+    """The map's scatter plot: one point per classifier, best drawn on top."""
+    points = answer["points"]["data"]
+    where = {rid: points[k] for k, rid in enumerate(answer["results"])}
+    rows = [r for r in reversed(given.rows) if r["id"] in where]
+    sort = given.sort
+    hover = [f"<b>{r['title']}</b><br>{r['method']}" +
+             (f"<br>{label(sort)}: {fmt(r.get(sort), 4)}" if sort and sort != "title" else "")
+             for r in rows]
+    size = 11 if len(rows) <= 100 else 8 if len(rows) <= 500 else 6
+    trace = {"type": "scatter", "mode": "markers+text" if labels else "markers",
+             "x": [where[r["id"]][0] for r in rows], "y": [where[r["id"]][1] for r in rows],
+             "customdata": [r["id"] for r in rows], "hovertext": hover,
+             "hovertemplate": "%{hovertext}<extra></extra>",
+             "text": [r["title"] for r in rows] if labels else None,
+             "textposition": "top center", "textfont": {"size": 10},
+             "marker": {"size": size, "color": [given.colours.of(r["id"]) for r in rows],
+                        "line": {"width": 0.5, "color": "rgba(0,0,0,0.35)"}, "opacity": 0.9}}
+    axis = {"zeroline": False, "showticklabels": False, "title": None}
+    return {"data": [trace, _theme.highlight_trace(given.settings, [0], "points")],
+            "layout": _theme.layout(given.settings, xaxis=axis,
+                                    yaxis={**axis, "scaleanchor": "x", "scaleratio": 1},
+                                    dragmode="pan", margin={"l": 20, "r": 20, "t": 20, "b": 20})}
+
+
+def register(app: Any, data: UIData) -> None:
+    def failed(text: str) -> tuple:
+        return _theme.message_figure(_theme.settings_of(None), text), text
+
+    @app.callback(Output({"type": "mm-linked", "name": NAME}, "figure"),
+                  Output("mm-map-note", "children"),
+                  Input(SELECTION, "data"), Input(COLOUR, "value"), Input(SETTINGS, "data"),
+                  Input(vis_id(NAME), "data"), Input("mm-map-values", "value"),
+                  Input("mm-map-projection", "value"), Input("mm-map-metric", "value"),
+                  Input("mm-map-labels", "value"))
+    @guarded(failed)
+    def render(selection: dict | None, colour: str | None, settings: dict | None,
+               visible: bool, values: str, projection: str, metric: str,
+               labels: bool) -> tuple:
+        if not visible:
+            return no_update, no_update
+        given = view_input(data, selection, colour, settings)
+        if isinstance(given, str):
+            return _theme.message_figure(_theme.settings_of(settings), given), ""
+        ok = [r["id"] for r in given.rows if r.get("status") == "ok"]
+        if not ok:
+            text = "None of the selected classifiers finished, so there is nothing to map."
+            return _theme.message_figure(given.settings, text), ""
+        ok = ok[:MAX_MAP_RESULTS]
+        answer = data.classifier_map(ok, values=values, metric=metric, projection=projection)
+        skipped = len(given.rows) - len(ok)
+        note = (f"{len(ok)} classifiers; close points predict alike ({VALUES[values]}, "
+                f"{metric} distance, {MAP_PROJECTIONS[projection]['short']}). Drag to pan, "
+                "scroll to zoom, click a point to open it in Summary.")
+        if skipped:
+            note += f" {skipped} failed classifier(s) are not shown."
+        return figure(given, answer, bool(labels)), note

@@ -1,0 +1,65 @@
+"""Menu: the datasets and jobs of the store, and which classifiers of the job to show."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, html
+
+from modelmap.ui._data import UIData
+from modelmap.ui.views._common import badge, container, state
+
+NAME = "menu"
+
+
+def layout() -> html.Div:
+    body = dbc.Row([
+        dbc.Col([html.H3("Jobs", className="mm-section-title"),
+                 html.Div(id="mm-menu-jobs", className="mm-job-list")], lg=7),
+        dbc.Col([html.H3("Classifiers to show", className="mm-section-title"),
+                 html.P("Methods of the open job (uncheck to hide them everywhere):",
+                        className="text-body-secondary small"),
+                 dbc.Checklist(id="mm-methods", options=[], value=[], className="mm-methods"),
+                 html.Hr(),
+                 dbc.Switch(id="mm-folds", label="Also show per-fold results", value=False),
+                 html.P("Cross-validated jobs run with save_clfs_for_folds keep one result per "
+                        "fold; group them in Ranking by fold or classifier.",
+                        className="text-body-secondary small")], lg=5),
+    ])
+    return container(NAME, "Menu", [], body)
+
+
+def _card(job: dict[str, Any], active: bool) -> dbc.Card:
+    counts = job.get("counts") or {}
+    bad = sum(n for status, n in counts.items() if status != "ok")
+    mode = {"cv": f"{job.get('n_folds')}-fold CV", "holdout": "hold-out"}.get(
+        job.get("mode"), job.get("mode") or "")
+    kind = "labels" if job.get("multilabel") else "classes"
+    badges = [badge(f"{counts.get('ok', 0)} ok", "success")]
+    if bad:
+        badges.append(badge(f"{bad} failed", "danger"))
+    if job.get("multilabel"):
+        badges.append(badge("multi-label", "info"))
+    return dbc.Card(dbc.CardBody([
+        html.Div([html.Div([html.Div(job["title"], className="mm-job-title"),
+                            html.Div(job.get("dataset") or "", className="mm-job-dataset")]),
+                  dbc.Button("Open" if not active else "Open ✓", size="sm",
+                             color="primary", outline=not active,
+                             id={"type": "mm-open", "job": job["id"]}, n_clicks=0)],
+                 className="mm-job-head"),
+        html.Div(badges + [html.Span(f"{job.get('n_classes') or '?'} {kind} · "
+                                     f"{job.get('n_train') or 0} train · "
+                                     f"{job.get('n_test') or 0} test · {mode}",
+                                     className="mm-job-meta")]),
+    ]), className="mm-job-card" + (" mm-job-active" if active else ""))
+
+
+def register(app: Any, data: UIData) -> None:
+    @app.callback(Output("mm-menu-jobs", "children"), Input("mm-jobs", "data"),
+                  Input("mm-job", "data"))
+    def jobs(jobs: list | None, current: Any) -> Any:
+        if not jobs:
+            return state("The store has no jobs yet. Run one, e.g. `modelmap run "
+                         "jobs/iris.json`; it shows up here while it runs.")
+        return [_card(job, job["id"] == current) for job in jobs]

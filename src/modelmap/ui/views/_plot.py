@@ -1,0 +1,196 @@
+"""Plot: any parameter or score on x, y and marker size (with jitter), the
+parameter↔score association matrix and the parameters' importance for a score."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from dash import Input, Output, dcc, html, no_update
+
+from modelmap.ui import _theme
+from modelmap.ui._analysis import (association_matrix, category, is_categorical,
+                                   parameter_importance)
+from modelmap.ui._data import Fields, UIData, label
+from modelmap.ui.views._common import (COLOUR, SELECTION, SETTINGS, ViewInput, container,
+                                       control, fmt, graph, guarded, view_input, vis_id)
+
+NAME = "plot"
+
+
+def layout() -> html.Div:
+    controls = [
+        control("x", dcc.Dropdown(id="mm-plot-x", clearable=False), "170px"),
+        control("y", dcc.Dropdown(id="mm-plot-y", clearable=False), "170px"),
+        control("Size", dcc.Dropdown(id="mm-plot-size", placeholder="constant"), "150px"),
+        control("Jitter", html.Div(dcc.Slider(id="mm-plot-jitter", min=0, max=1, step=0.1,
+                                              value=0.3, marks=None,
+                                              tooltip={"placement": "bottom"}),
+                                   style={"width": "130px"})),
+    ]
+    body = html.Div([
+        graph(NAME, height="430px"),
+        html.Div([html.Div(graph("association", linked=False, height="360px"),
+                           className="mm-half"),
+                  html.Div(graph("importance", linked=False, height="360px"),
+                           className="mm-half")], className="mm-row"),
+    ])
+    return container(NAME, "Plot", controls, body, note_id="mm-plot-note")
+
+
+def _axis(values: list[Any], jitter: float, rng: np.random.Generator) -> tuple[list, dict]:
+    """Plotted positions and axis settings: categories become evenly spaced codes."""
+    present = [v for v in values if v is not None]
+    if is_categorical(present):
+        levels = sorted({category(v) for v in present}, key=str.lower)
+        code = {lev: k for k, lev in enumerate(levels)}
+        spread = rng.uniform(-0.4, 0.4, len(values)) * jitter
+        pos = [None if v is None else code[category(v)] + float(d) for v, d in zip(values, spread)]
+        return pos, {"tickmode": "array", "tickvals": list(range(len(levels))),
+                     "ticktext": levels, "range": [-0.6, len(levels) - 0.4]}
+    nums = [float(v) for v in present]
+    settings: dict[str, Any] = {}
+    if nums and min(nums) > 0 and max(nums) / min(nums) > 100:
+        settings["type"] = "log"
+        scale = np.log10(max(nums) / min(nums)) * 0.02 * jitter
+        spread = 10 ** (rng.uniform(-scale, scale, len(values)))
+        return [None if v is None else float(v) * float(d)
+                for v, d in zip(values, spread)], settings
+    width = (max(nums) - min(nums)) if nums else 0.0
+    spread = rng.uniform(-0.02, 0.02, len(values)) * jitter * (width or 1.0)
+    return [None if v is None else float(v) + float(d) for v, d in zip(values, spread)], settings
+
+
+def _sizes(values: list[Any]) -> list[float] | float:
+    nums = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)
+            and v == v]
+    if not nums or is_categorical([v for v in values if v is not None]):
+        return 10.0
+    low, span = min(nums), (max(nums) - min(nums)) or 1.0
+    return [5.0 if not isinstance(v, (int, float)) or v != v else 6 + 18 * (v - low) / span
+            for v in values]
+
+
+def scatter(given: ViewInput, x: str, y: str, size: str | None, jitter: float) -> dict:
+    rows = [r for r in reversed(given.rows) if r.get(x) is not None and r.get(y) is not None]
+    if not rows:
+        return _theme.message_figure(given.settings, f"No selected classifier has both "
+                                     f"{label(x)} and {label(y)}.")
+    rng = np.random.default_rng(0)
+    xs, xaxis = _axis([r.get(x) for r in rows], jitter, rng)
+    ys, yaxis = _axis([r.get(y) for r in rows], jitter, rng)
+    hover = [f"<b>{r['title']}</b><br>{label(x)}: {fmt(r.get(x), 4)}<br>{label(y)}: "
+             f"{fmt(r.get(y), 4)}" + (f"<br>{label(size)}: {fmt(r.get(size), 4)}" if size else "")
+             for r in rows]
+    trace = {"type": "scatter", "mode": "markers", "x": xs, "y": ys,
+             "customdata": [r["id"] for r in rows], "hovertext": hover,
+             "hovertemplate": "%{hovertext}<extra></extra>",
+             "marker": {"size": _sizes([r.get(size) for r in rows]) if size else 10,
+                        "color": [given.colours.of(r["id"]) for r in rows], "opacity": 0.85,
+                        "line": {"width": 0.5, "color": "rgba(0,0,0,0.35)"}}}
+    return {"data": [trace, _theme.highlight_trace(given.settings, [0])],
+            "layout": _theme.layout(given.settings,
+                                    xaxis={**xaxis, "title": {"text": label(x)}},
+                                    yaxis={**yaxis, "title": {"text": label(y)}})}
+
+
+def _param_columns(rows: list[dict], fields: Fields) -> dict[str, list]:
+    columns = {label(p): [r.get(p) for r in rows] for p in fields.params}
+    if len({r["method"] for r in rows}) > 1:
+        columns = {"method": [r["method"] for r in rows], **columns}
+    return columns
+
+
+def association(given: ViewInput) -> dict:
+    rows = [r for r in given.rows if r.get("status") == "ok"]
+    fields = given.table.fields
+    scores = [s for s in fields.scores if s.startswith(("test_", "train_")) and
+              not s.startswith(("test_std", "train_std"))][:8] + fields.times[:1]
+    result = association_matrix(_param_columns(rows, fields),
+                                {label(s): [r.get(s) for r in rows] for s in scores})
+    if not result.params or len(rows) < 3:
+        return _theme.message_figure(given.settings, "Association needs at least 3 finished "
+                                     "classifiers whose parameters vary.")
+    z = [[None if v != v else round(v, 3) for v in row] for row in result.values]
+    text = [[f"{m} {fmt(v, 2)}" if v is not None else "" for v in row]
+            for m, row in zip(result.measures, z)]
+    ylabels = [f"{p} ({'η' if m == 'η' else 'ρ'})" for p, m in zip(result.params,
+                                                                   result.measures)]
+    trace = {"type": "heatmap", "z": z, "x": result.scores, "y": ylabels, "text": text,
+             "texttemplate": "%{text}", "zmin": -1, "zmax": 1, "colorscale": "RdBu",
+             "reversescale": True, "hovertemplate": "%{y} ~ %{x}: %{text}<extra></extra>",
+             "colorbar": {"thickness": 10, "len": 0.8}}
+    return {"data": [trace], "layout": _theme.layout(
+        given.settings, title={"text": "Parameter ↔ score association (η categorical, "
+                                       "ρ Spearman)", "font": {"size": 13}},
+        yaxis={"autorange": "reversed"}, margin={"l": 10, "r": 10, "t": 40, "b": 10})}
+
+
+def importance(given: ViewInput, target: str) -> dict:
+    rows = [r for r in given.rows if r.get("status") == "ok"]
+    scores = parameter_importance(_param_columns(rows, given.table.fields),
+                                  [r.get(target) for r in rows], seed=0)
+    if not scores:
+        return _theme.message_figure(given.settings, f"No parameter importance for "
+                                     f"{label(target)}: it needs 3+ finished classifiers with "
+                                     "varying parameters and scores.")
+    names = list(scores)[::-1]
+    trace = {"type": "bar", "orientation": "h", "x": [scores[n] for n in names], "y": names,
+             "marker": {"color": _theme.PALETTES[given.settings["palette"]][0]},
+             "hovertemplate": "%{y}: %{x:.1%}<extra></extra>",
+             "text": [f"{scores[n]:.0%}" for n in names], "textposition": "auto"}
+    return {"data": [trace], "layout": _theme.layout(
+        given.settings, title={"text": f"Parameter importance for {label(target)} "
+                                       "(random forest, seed 0)", "font": {"size": 13}},
+        xaxis={"tickformat": ".0%", "range": [0, 1]},
+        margin={"l": 10, "r": 10, "t": 40, "b": 30})}
+
+
+def register(app: Any, data: UIData) -> None:
+    @app.callback(Output("mm-plot-x", "options"), Output("mm-plot-x", "value"),
+                  Output("mm-plot-y", "options"), Output("mm-plot-y", "value"),
+                  Output("mm-plot-size", "options"),
+                  Input(SELECTION, "data"), Input("mm-plot-x", "value"),
+                  Input("mm-plot-y", "value"))
+    def axes(selection: dict | None, x: str | None, y: str | None) -> tuple:
+        if not selection or selection.get("job") is None:
+            return [], None, [], None, []
+        f = data.table(int(selection["job"])).fields
+        every = f.params + f.scores + f.times + ["method"]
+        options = [{"label": label(n), "value": n} for n in every]
+        numeric = [{"label": label(n), "value": n} for n in f.numeric + f.params]
+        x = x if x in every else (f.params[0] if f.params else "method")
+        y = y if y in every else (selection.get("sort") if selection.get("sort") in f.numeric
+                                  else (f.scores[0] if f.scores else "method"))
+        return options, x, options, y, numeric
+
+    def failed(text: str) -> tuple:
+        fig = _theme.message_figure(_theme.settings_of(None), text)
+        return fig, fig, fig, text
+
+    @app.callback(Output({"type": "mm-linked", "name": NAME}, "figure"),
+                  Output({"type": "mm-graph", "name": "association"}, "figure"),
+                  Output({"type": "mm-graph", "name": "importance"}, "figure"),
+                  Output("mm-plot-note", "children"),
+                  Input(SELECTION, "data"), Input(COLOUR, "value"), Input(SETTINGS, "data"),
+                  Input(vis_id(NAME), "data"), Input("mm-plot-x", "value"),
+                  Input("mm-plot-y", "value"), Input("mm-plot-size", "value"),
+                  Input("mm-plot-jitter", "value"))
+    @guarded(failed)
+    def render(selection: dict | None, colour: str | None, settings: dict | None,
+               visible: bool, x: str | None, y: str | None, size: str | None,
+               jitter: float | None) -> tuple:
+        if not visible:
+            return no_update, no_update, no_update, no_update
+        given = view_input(data, selection, colour, settings)
+        if isinstance(given, str) or not x or not y:
+            text = given if isinstance(given, str) else "Choose what to plot on x and y."
+            fig = _theme.message_figure(_theme.settings_of(settings), text)
+            return fig, fig, fig, ""
+        target = y if y in given.table.fields.numeric else (
+            given.sort if given.sort in given.table.fields.numeric else None)
+        imp = importance(given, target) if target else _theme.message_figure(
+            given.settings, "Put a score on y to see which parameters matter for it.")
+        note = ("Categorical values are spread over their category (jitter). η: correlation "
+                "ratio (how much of a score's variance the categories explain); ρ: Spearman.")
+        return scatter(given, x, y, size, float(jitter or 0)), association(given), imp, note

@@ -1,0 +1,220 @@
+"""Ranking: one column of bars per score, each column ranked on its own, and a line that
+follows each classifier from column to column; optionally grouped by method or fold with a
+mean, median or best representative."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from dash import Input, Output, dcc, html, no_update
+
+from modelmap.ui import _theme
+from modelmap.ui._analysis import aggregate, higher_is_better
+from modelmap.ui._data import UIData, label
+from modelmap.ui.views._common import (COLOUR, SELECTION, SETTINGS, ViewInput, container,
+                                       control, fmt, graph, guarded, state, view_input, vis_id)
+
+NAME = "ranking"
+GROUPS = {"none": "no grouping", "method": "method", "fold": "fold",
+          "classifier": "classifier (over folds)"}
+_GAP = 0.35
+LABELLED = 150  # up to this many rows, each row is labelled with its title
+
+
+def layout() -> html.Div:
+    controls = [
+        control("Columns", dcc.Dropdown(id="mm-rank-columns", multi=True, clearable=False,
+                                        placeholder="scores to rank by"), "260px"),
+        control("Group by", dcc.Dropdown(id="mm-rank-group", value="none", clearable=False,
+                                         options=[{"label": v, "value": k}
+                                                  for k, v in GROUPS.items()]), "150px"),
+        control("Representative", dcc.Dropdown(
+            id="mm-rank-how", value="mean", clearable=False,
+            options=[{"label": x, "value": x} for x in ("mean", "median", "best")]), "110px"),
+    ]
+    body = html.Div([html.Div(id="mm-rank-state"),
+                     html.Div(graph(NAME), className="mm-scroll", id="mm-rank-scroll")])
+    return container(NAME, "Ranking", controls, body, note_id="mm-rank-note")
+
+
+def _entities(rows: list[dict], columns: list[str], group: str,
+              how: str) -> list[dict[str, Any]]:
+    """One entity per row, or per group (value per column, representative id)."""
+    if group == "none":
+        return [{"id": r["id"], "title": r["title"], "n": 1,
+                 "values": [r.get(c) for c in columns]} for r in rows]
+    keys = {"method": lambda r: r.get("method"),
+            "fold": lambda r: "mean" if r.get("fold") is None else f"fold {r['fold']}",
+            "classifier": lambda r: r.get("title")}[group]
+    groups: dict[Any, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(keys(row), []).append(row)
+    out = []
+    for key, members in groups.items():
+        values, rep = [], None
+        for k, column in enumerate(columns):
+            value, index = aggregate([m.get(column) for m in members], how,
+                                     higher_is_better(column))
+            values.append(value)
+            if k == 0:
+                rep = members[index]["id"]
+        out.append({"id": rep, "title": f"{key} ×{len(members)}", "n": len(members),
+                    "values": values})
+    first = columns[0]
+    sign = -1 if higher_is_better(first) else 1
+    out.sort(key=lambda e: (e["values"][0] != e["values"][0],
+                            sign * (e["values"][0] if e["values"][0] == e["values"][0] else 0)))
+    return out
+
+
+def _ranks(values: Sequence[Any], higher: bool) -> list[int]:
+    """Position of each entity in one column (best first; missing values last)."""
+    def key(i: int) -> tuple:
+        v = values[i]
+        missing = not isinstance(v, (int, float)) or v != v
+        return (missing, 0 if missing else (-v if higher else v), i)
+
+    order = sorted(range(len(values)), key=key)
+    ranks = [0] * len(values)
+    for position, i in enumerate(order):
+        ranks[i] = position
+    return ranks
+
+
+def _lengths(values: Sequence[Any]) -> list[float]:
+    nums = [v for v in values if isinstance(v, (int, float)) and v == v]
+    low, high = (min(nums), max(nums)) if nums else (0.0, 1.0)
+    span = (high - low) or 1.0
+    return [0.0 if not (isinstance(v, (int, float)) and v == v)
+            else 0.15 + 0.8 * (v - low) / span for v in values]
+
+
+def figure(entities: list[dict], columns: list[str], colours: _theme.Colouring,
+           settings: dict[str, str], keep_first_order: bool = True) -> dict[str, Any]:
+    """The ranking chart as a Plotly figure dict (rows top to bottom, best first)."""
+    n = len(entities)
+    ranks = [list(range(n)) if (k == 0 and keep_first_order) else
+             _ranks([e["values"][k] for e in entities], higher_is_better(c))
+             for k, c in enumerate(columns)]
+    lengths = [_lengths([e["values"][k] for e in entities]) for k in range(len(columns))]
+    offsets = [k * (1 + _GAP) for k in range(len(columns))]
+    lx: list[Any] = []
+    ly: list[Any] = []
+    lc: list[Any] = []
+    for i, entity in enumerate(entities):
+        for k in range(len(columns)):
+            lx += [offsets[k], offsets[k] + lengths[k][i]]
+            ly += [ranks[k][i], ranks[k][i]]
+            lc += [entity["id"], entity["id"]]
+        lx.append(None)
+        ly.append(None)
+        lc.append(None)
+    muted = _theme.MUTED[settings["theme"]]
+    data: list[dict[str, Any]] = [{"type": "scatter", "mode": "lines", "x": lx, "y": ly,
+                                   "customdata": lc, "hoverinfo": "skip",
+                                   "line": {"color": muted, "width": 1}, "opacity": 0.45}]
+    for k, column in enumerate(columns):
+        hover = [f"<b>{e['title']}</b><br>{label(column)}: {fmt(e['values'][k], 4)}"
+                 f"<br>rank {ranks[k][i] + 1} of {n}" for i, e in enumerate(entities)]
+        data.append({"type": "bar", "orientation": "h", "x": lengths[k],
+                     "base": offsets[k], "y": ranks[k], "customdata": [e["id"] for e in entities],
+                     "hovertext": hover, "hovertemplate": "%{hovertext}<extra></extra>",
+                     "marker": {"color": [colours.of(e["id"]) for e in entities],
+                                "line": {"width": 0}}, "width": 0.78, "name": column})
+    data.append(_theme.highlight_trace(settings, [0], "line"))
+    return {"data": data, "layout": _layout(entities, columns, offsets, settings)}
+
+
+def _layout(entities: list[dict], columns: list[str], offsets: list[float],
+            settings: dict[str, str]) -> dict[str, Any]:
+    n = len(entities)
+    row = 20 if n <= 40 else 15 if n <= LABELLED else 12
+    height = max(260, n * row + 60)
+    titles = [e["title"] if len(e["title"]) <= 32 else e["title"][:31] + "…" for e in entities]
+    if n <= LABELLED:  # one label per row; Plotly measures every tick label, so not for 1000s
+        ticks = {"tickvals": list(range(n)), "ticktext": titles}
+        left = 12 + 6.3 * max((len(t) for t in titles), default=4)
+    else:
+        step = 50 if n > 500 else 10
+        ticks = {"tickvals": [0, *range(step - 1, n, step)],
+                 "ticktext": ["#1", *(f"#{k + 1}" for k in range(step - 1, n, step))]}
+        left = 50
+    notes = [{"text": f"<b>{label(c)}</b>" + ("" if higher_is_better(c) else " (lower is better)"),
+              "x": offsets[k] + 0.5, "y": 1, "xref": "x", "yref": "paper", "yanchor": "bottom",
+              "showarrow": False, "yshift": 4} for k, c in enumerate(columns)]
+    return _theme.layout(
+        settings, height=height, bargap=0.2, annotations=notes,
+        margin={"l": left, "r": 10, "t": 30, "b": 10},
+        xaxis={"visible": False, "range": [-0.02, offsets[-1] + 1.02], "fixedrange": True},
+        yaxis={"autorange": False, "range": [n - 0.5, -0.5], "tickmode": "array", **ticks,
+               "showgrid": False, "fixedrange": True, "automargin": False,
+               "tickfont": {"size": 11}},
+        plot_bgcolor="rgba(0,0,0,0)")
+
+
+def default_columns(fields: Any, sort: str | None) -> list[str]:
+    numeric = fields.numeric
+    chosen = [sort] if sort in numeric else []
+    for name in ("test_accuracy", "test_f1_macro", "train_accuracy", "fit_time"):
+        if name in numeric and name not in chosen and len(chosen) < 3:
+            chosen.append(name)
+    return chosen or numeric[:3]
+
+
+def register(app: Any, data: UIData) -> None:
+    @app.callback(Output("mm-rank-columns", "options"), Output("mm-rank-columns", "value"),
+                  Input(SELECTION, "data"), Input("mm-rank-columns", "value"))
+    def columns(selection: dict | None, current: list[str] | None) -> tuple:
+        if not selection or selection.get("job") is None:
+            return [], []
+        fields = data.table(int(selection["job"])).fields
+        options = [{"label": label(f), "value": f} for f in fields.numeric]
+        kept = [c for c in (current or []) if c in fields.numeric]
+        return options, kept or default_columns(fields, selection.get("sort"))
+
+    def failed(text: str) -> tuple:
+        return _theme.message_figure(_theme.settings_of(None), text), {}, \
+            state(text, kind="danger", icon="!"), ""
+
+    @app.callback(Output({"type": "mm-linked", "name": NAME}, "figure"),
+                  Output({"type": "mm-linked", "name": NAME}, "style"),
+                  Output("mm-rank-state", "children"), Output("mm-rank-note", "children"),
+                  Input(SELECTION, "data"), Input(COLOUR, "value"), Input(SETTINGS, "data"),
+                  Input(vis_id(NAME), "data"), Input("mm-rank-columns", "value"),
+                  Input("mm-rank-group", "value"), Input("mm-rank-how", "value"))
+    @guarded(failed)
+    def render(selection: dict | None, colour: str | None, settings: dict | None,
+               visible: bool, columns: list[str] | None, group: str, how: str) -> tuple:
+        if not visible:
+            return no_update, no_update, no_update, no_update
+        given = view_input(data, selection, colour, settings)
+        if isinstance(given, str):
+            chosen = _theme.settings_of(settings)
+            return _theme.message_figure(chosen, given), {"height": "240px"}, state(given), ""
+        return _render(given, columns or [], group, how)
+
+
+def _render(given: ViewInput, columns: list[str], group: str, how: str) -> tuple:
+    columns = [c for c in columns if c in given.table.fields.numeric]
+    rows = [r for r in given.rows if r.get("status") == "ok"]
+    if not columns or not rows:
+        text = ("None of the selected classifiers finished, so there are no scores to rank; "
+                "their errors are in Summary.")
+        return _theme.message_figure(given.settings, text), {"height": "240px"}, state(text), ""
+    sort = given.sort if given.sort in given.table.fields.numeric else None
+    if sort and sort not in columns:
+        columns = [sort, *columns]
+    elif sort:
+        columns = [sort] + [c for c in columns if c != sort]
+    entities = _entities(rows, columns, group, how)
+    fig = figure(entities, columns, given.colours, given.settings,
+                 keep_first_order=group == "none" and sort is not None)
+    failed = len(given.rows) - len(rows)
+    note = (f"{len(entities)} {'groups' if group != 'none' else 'classifiers'}, best first "
+            "in each column; the first column follows the toolbar's sort.")
+    if len(entities) > LABELLED:
+        note += " Rows are numbered by rank; hover a bar for its title."
+    if failed:
+        note += f" {failed} failed classifier(s) have no scores and are not shown."
+    return fig, {"height": f"{fig['layout']['height']}px"}, None, note
