@@ -166,3 +166,13 @@ def test_new_results_appear_without_restart(client, store_path):
 
 def _titles_of(page: dict) -> list[str]:
     return [item["title"] for item in page["items"]]
+
+
+def test_api_paths_never_fall_through_to_the_web_app(client):
+    for method, path, status in [("PUT", "/api/jobs", 405), ("TRACE", "/api/jobs", 405),
+                                 ("POST", "/api/health", 405), ("GET", "/api/nope", 404),
+                                 ("DELETE", "/api", 404)]:
+        response = client.request(method, path)
+        assert response.status_code == status, (method, path)
+        assert set(response.json()) >= {"error", "detail"}
+    assert client.request("PUT", "/api/jobs").headers["allow"] == "GET"

@@ -7,13 +7,16 @@ from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from typing import Any
+
 from fastapi import FastAPI
+from starlette.routing import Mount, Router
 from fastapi.responses import RedirectResponse
 
 import modelmap
 from modelmap.server import _errors, _routes, _routes_admin
 from modelmap.server._cache import ResponseCache
-from modelmap.server._responses import StrictJSONResponse
+from modelmap.server._responses import StrictJSONResponse, error_response
 from modelmap.server._security import Guard, allowed_hosts, is_loopback
 from modelmap.store import Store
 
@@ -66,7 +69,7 @@ def create_app(
     if ui:
         from modelmap.ui import mount
 
-        mount(app, target)
+        mount(app, target, wrap=lambda ui_app: _ApiFallback(ui_app, app.router))
     else:
         @app.get("/", include_in_schema=False)
         def index() -> RedirectResponse:
@@ -75,3 +78,24 @@ def create_app(
     app.add_middleware(Guard, hosts=allowed_hosts(host, allow_hosts), token=token or None,
                        open_deletes=is_loopback(host))
     return app
+
+
+class _ApiFallback:
+    """In front of the web app mounted at ``/``: a request under ``/api`` that no API route
+    answered fully goes back to the API routes alone, so it gets the API's JSON 405 (path
+    known, method not) or 404 — never a web page."""
+
+    def __init__(self, ui_app: Any, router: Any) -> None:
+        self.ui_app = ui_app
+        self.router = router
+        self._api: Router | None = None
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or not (path == "/api" or path.startswith("/api/")):
+            await self.ui_app(scope, receive, send)
+            return
+        if self._api is None:
+            self._api = Router(routes=[r for r in self.router.routes
+                                       if not isinstance(r, Mount)])
+        await self._api({**scope, "root_path": ""}, receive, send)

@@ -8,12 +8,14 @@ from typing import Any
 from modelmap.store import Store
 
 
-def mount(fastapi_app: Any, store: Store | str | os.PathLike[str] | None = None) -> None:
+def mount(fastapi_app: Any, store: Store | str | os.PathLike[str] | None = None, *,
+          wrap: Any = None) -> None:
     """Mount the Dash app at ``/`` of ``fastapi_app`` (the JSON API stays at ``/api``).
 
     ``store`` defaults to the app's own (``fastapi_app.state.store``); Help lists the
     plugins of ``fastapi_app.state.workspace`` when it has one.  A route already answering
-    ``/`` (the API's redirect to its docs) is replaced by the web app.
+    ``/`` (the API's redirect to its docs) is replaced by the web app.  ``wrap``, if given,
+    wraps the web app's ASGI callable (the server uses it to keep ``/api`` answers JSON).
     """
     from a2wsgi import WSGIMiddleware
     from starlette.routing import Mount
@@ -29,5 +31,6 @@ def mount(fastapi_app: Any, store: Store | str | os.PathLike[str] | None = None)
     router = fastapi_app.router
     router.routes[:] = [r for r in router.routes
                         if not (getattr(r, "path", None) in ("/", "") and not isinstance(r, Mount))]
-    fastapi_app.mount("/", WSGIMiddleware(dash_app.server, workers=8), name="ui")
+    ui_app: Any = WSGIMiddleware(dash_app.server, workers=8)
+    fastapi_app.mount("/", wrap(ui_app) if wrap else ui_app, name="ui")
     fastapi_app.state.dash = dash_app
