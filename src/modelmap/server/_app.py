@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse
 import modelmap
 from modelmap.server import _errors, _routes, _routes_admin
 from modelmap.server._cache import ResponseCache
-from modelmap.server._responses import StrictJSONResponse, error_response
+from modelmap.server._responses import StrictJSONResponse
 from modelmap.server._security import Guard, allowed_hosts, is_loopback
 from modelmap.store import Store
 
