@@ -182,3 +182,29 @@ def test_invalid_parameters_fall_back_to_defaults_with_a_warning() -> None:
         "The 'n_estimators' parameter of randomforest must be an integer in [1, 1000]; "
         "got 'many'. Using the default 100."
     ]
+
+
+@pytest.mark.parametrize("path,params", [
+    ("sklearn.neighbors.KNeighborsClassifier", {"n_neighbors": 4}),
+    ("sklearn.ensemble.RandomForestClassifier", {"n_estimators": 15, "random_state": 0}),
+    ("sklearn.linear_model.LogisticRegression", {"max_iter": 300}),
+    ("sklearn.neural_network.MLPClassifier", {"max_iter": 50, "random_state": 0}),
+])
+def test_sklearn_plugin_predictions_from_probabilities_equal_predict(path, params):
+    """The sklearn plugin derives predictions from one predict_proba call for estimators
+    whose predict is argmax(predict_proba); they must equal the estimator's own predict."""
+    from sklearn.datasets import load_digits
+
+    from modelmap.plugins import load_plugin
+
+    X, y = load_digits(return_X_y=True)
+    module = load_plugin("classifier", "sklearn").module
+    clf = module.get_clf({"title": "t", "method": "sklearn", "estimator": path, **params},
+                         {"num_classes": 10})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf.fit(X[:1200], y[:1200])
+        pred = clf.predict(X[1200:], y[1200:])
+        proba = clf.predict_proba(X[1200:], y[1200:])
+        assert np.array_equal(pred, clf.clf.predict(X[1200:]))
+    assert np.array_equal(proba, clf.clf.predict_proba(X[1200:]))
