@@ -10,6 +10,7 @@ from modelmap.cli._run import EPILOG as RUN_EPILOG
 from modelmap.cli._run import run
 from modelmap.cli._serve import EPILOG as SERVE_EPILOG
 from modelmap.cli._serve import serve
+from modelmap.cli._tune import EPILOG as TUNE_EPILOG, tune
 
 app = typer.Typer(
     name="modelmap",
@@ -26,6 +27,7 @@ app.command()(expand)
 app.command()(plugins)
 app.add_typer(cache_app, name="cache")
 app.command(epilog=SERVE_EPILOG)(serve)
+app.command(epilog=TUNE_EPILOG)(tune)
 
 
 def main() -> None:

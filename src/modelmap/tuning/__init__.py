@@ -1,0 +1,44 @@
+"""Auto-tuning: strategies behind one ask/tell seam, reports, and ``StepSearchCV``.
+
+* :func:`tune` runs a tuning job (``"tune": true`` parameters) with the ``evolutionary``
+  (the seed's), ``stepwise`` (AutoTune's step-by-step search with anticipation models),
+  ``tpe`` (Optuna) or ``random`` strategy, selecting on validation folds inside the
+  training data only, and writes ``<job>.result.json`` and ``<job>.report.md``.
+* :class:`StepSearchCV` is the step-by-step search as a scikit-learn meta-estimator.
+* :class:`Strategy` is the seam: ``ask(n)`` candidates, ``tell(trials)`` results.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from modelmap.tuning._api import tune
+    from modelmap.tuning._events import SilentTuneEvents, TuneEvents
+    from modelmap.tuning._job import TuningJob, load_tuning_job
+    from modelmap.tuning._run import TuningResult
+    from modelmap.tuning._search_cv import StepSearchCV
+    from modelmap.tuning._settings import STRATEGIES, Settings, StepwiseSettings
+    from modelmap.tuning._space import Family, Param, Space
+    from modelmap.tuning._strategy import Candidate, Strategy, Trial, make_strategy
+
+_LAZY = {
+    "tune": "_api", "TuningResult": "_run", "TuningJob": "_job", "load_tuning_job": "_job",
+    "StepSearchCV": "_search_cv", "Settings": "_settings", "StepwiseSettings": "_settings",
+    "STRATEGIES": "_settings", "Space": "_space", "Family": "_space", "Param": "_space",
+    "Strategy": "_strategy", "Candidate": "_strategy", "Trial": "_strategy",
+    "make_strategy": "_strategy", "TuneEvents": "_events", "SilentTuneEvents": "_events",
+}
+__all__ = [
+    "STRATEGIES", "Candidate", "Family", "Param", "Settings", "SilentTuneEvents", "Space",
+    "StepSearchCV", "StepwiseSettings", "Strategy", "Trial", "TuneEvents", "TuningJob",
+    "TuningResult", "load_tuning_job", "make_strategy", "tune",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f"modelmap.tuning.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'modelmap.tuning' has no attribute {name!r}")

@@ -1,0 +1,224 @@
+"""The tuning loop shared by every strategy: ask → evaluate → tell, budgets, resume, Ctrl-C."""
+
+from __future__ import annotations
+
+import math
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from modelmap.jobs import canonical_json, content_hash
+from modelmap.tuning._evaluate import Evaluator
+from modelmap.tuning._events import SilentTuneEvents, TuneEvents
+from modelmap.tuning._job import TuningJob
+from modelmap.tuning._strategy import Candidate, Strategy, Trial, make_strategy
+
+
+@dataclass
+class TuningResult:
+    """What a tuning run found: every trial, the chosen configs and where outputs went."""
+
+    title: str
+    run_id: str
+    strategy: str
+    trials: list[Trial]
+    decisions: dict[int, dict[str, Any]]
+    top: list[Trial]
+    snapshots: dict[int, list[Trial]]  # section (round or block of steps) → top list
+    test_scores: dict[str, dict[str, Any]] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)
+    interrupted: bool = False
+    stop_reason: str = ""
+    seconds: float = 0.0
+    reused: int = 0
+    tuning_job: str = ""
+
+    @property
+    def best(self) -> Trial | None:
+        return self.top[0] if self.top else None
+
+    def test_score(self, trial: Trial, metric: str) -> float | None:
+        value = self.test_scores.get(trial.candidate.signature, {}).get(metric)
+        return None if value is None else float(value)
+
+
+class Tuner:
+    """Runs one tuning job against a store with an executor."""
+
+    def __init__(self, tjob: TuningJob, evaluator: Evaluator, *, resume: bool = False,
+                 events: TuneEvents | None = None, strategy: Strategy | None = None) -> None:
+        self.tjob = tjob
+        self.settings = tjob.settings
+        self.evaluator = evaluator
+        self.resume = resume
+        self.events = events or SilentTuneEvents()
+        self.strategy = strategy or make_strategy(tjob.space, tjob.settings)
+        self.trials: list[Trial] = []
+        self.by_signature: dict[str, Trial] = {}
+        self.stored: dict[str, Any] = {}
+        self.interrupts = 0
+        self.started = 0.0
+        self.run_id = ""
+
+    def identity(self) -> str:
+        """The run id: the job's configs, its data and the settings that shape the search."""
+        assert self.evaluator.validation is not None
+        return content_hash("tuning", canonical_json(self.tjob.job.to_dict()["classifiers"]),
+                            self.evaluator.validation.data_key, self.settings.identity())[:12]
+
+    def search(self) -> str:
+        """Run the search until a budget or the strategy ends it; return why it stopped."""
+        self.evaluator.prepare()
+        self.run_id = self.identity()
+        self.stored = self.evaluator.stored(self.run_id) if self.resume else {}
+        if hasattr(self.evaluator.executor, "on_start"):
+            self.evaluator.executor.on_start = lambda item: self.events.started(item.title)
+        self.events.run_started(self.tjob.title, self.strategy.name, self.run_id,
+                                self.settings.max_evaluations, len(self.stored))
+        if self.resume and not self.stored:
+            self.events.notice(f"nothing stored for run {self.run_id} yet; starting from the "
+                               "beginning")
+        self.started = time.time()
+        with self._interruptible():
+            return self._loop()
+
+    def _loop(self) -> str:
+        while True:
+            if self.interrupts:
+                return "interrupted"
+            left = self._evaluations_left()
+            if left == 0:
+                return "budget"
+            time_left = self._time_left()
+            if time_left is not None and time_left <= 0:
+                return "time budget"
+            self.strategy.time_left = time_left
+            asked = self.strategy.ask(self.settings.batch_size)
+            if not asked:
+                return "strategy finished"
+            batch = self._fit(asked[:left] if left is not None else asked, time_left)
+            if not batch:
+                self.strategy.tell([])
+                return "time budget"
+            trials = self._evaluate(batch, time_left)
+            self.strategy.tell(trials)
+            for trial in trials:
+                self.events.trial(trial, self.strategy.decisions.get(trial.number, {}),
+                                  self.strategy.best())
+
+    def _evaluations_left(self) -> int | None:
+        limit = self.settings.max_evaluations
+        return None if limit is None else max(0, limit - len(self.trials))
+
+    def _time_left(self) -> float | None:
+        if self.settings.time_budget is None:
+            return None
+        return self.settings.time_budget - (time.time() - self.started)
+
+    def _fit(self, batch: list[Candidate], time_left: float | None) -> list[Candidate]:
+        """Drop the candidates whose pessimistic time estimate does not fit the time left."""
+        if time_left is None:
+            return batch
+        workers = max(1, int(getattr(self.evaluator.executor, "n_jobs", 1) or 1))
+        seen = [t.seconds for t in self.trials if not t.reused]
+        kept: list[Candidate] = []
+        for candidate in batch:
+            if self._stored_result(candidate) is not None:
+                kept.append(candidate)
+                continue
+            estimate = self.strategy.estimate(candidate)
+            if estimate is None and seen:
+                estimate = max(seen)
+            rounds = math.ceil((len(kept) + 1) / workers)
+            if estimate is not None and estimate * rounds > time_left:
+                self.events.notice(f"not started: {self._title(candidate)} (estimated "
+                                   f"{estimate:.1f} s, {max(time_left, 0):.1f} s left)")
+                continue
+            kept.append(candidate)
+        return kept
+
+    def _title(self, candidate: Candidate) -> str:
+        return self.tjob.space.families[candidate.family].render_title(candidate.values)
+
+    def _stored_result(self, candidate: Candidate) -> Any:
+        if not self.stored:
+            return None
+        stage = self.evaluator.validation
+        assert stage is not None
+        return self.stored.get(self.evaluator.item(candidate, self.run_id, stage).key)
+
+    def _evaluate(self, batch: list[Candidate], time_left: float | None) -> list[Trial]:
+        stage = self.evaluator.validation
+        assert stage is not None
+        numbers = {c.signature: len(self.trials) + i + 1 for i, c in enumerate(batch)}
+        items = {c.signature: self.evaluator.item(c, self.run_id, stage, time_left)
+                 for c in batch}
+        results: dict[str, Any] = {}
+        todo = []
+        for candidate in batch:
+            item = items[candidate.signature]
+            if item.key in self.stored:
+                results[item.key] = (self.stored[item.key], True)
+            else:
+                todo.append(item)
+        by_key = {items[c.signature].key: c for c in batch}
+
+        def tags(item: Any) -> dict[str, Any]:
+            candidate = by_key[item.key]
+            position = "round" if self.strategy.name == "evolutionary" else "step"
+            return {"tuning_run": self.run_id, "strategy": self.strategy.name,
+                    position: candidate.round, "iteration": numbers[candidate.signature]}
+
+        done = self.evaluator.run(stage, todo, tags)
+        results.update({key: (result, False) for key, result in done.items()})
+        trials = []
+        for candidate in batch:
+            item = items[candidate.signature]
+            if item.key not in results:
+                continue  # not started: Ctrl-C
+            result, reused = results[item.key]
+            trial = self.evaluator.trial(numbers[candidate.signature], candidate, item, result,
+                                         reused)
+            trials.append(trial)
+        for index, trial in enumerate(trials):  # numbers stay consecutive after a cut
+            trials[index] = _renumber(trial, len(self.trials) + index + 1)
+        self.trials.extend(trials)
+        return trials
+
+    @contextmanager
+    def _interruptible(self) -> Iterator[None]:
+        """First Ctrl-C: finish the running candidates and stop. Second: cancel them."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+
+        def handler(signum: int, frame: Any) -> None:
+            self.interrupts += 1
+            if self.interrupts == 1:
+                self.evaluator.executor.stop()
+                self.events.notice("Ctrl-C: finishing the running candidates, then writing the "
+                                   "report (press Ctrl-C again to cancel them)")
+            else:
+                raise KeyboardInterrupt
+
+        previous = signal.signal(signal.SIGINT, handler)
+        try:
+            yield
+        except KeyboardInterrupt:
+            self.evaluator.executor.shutdown(kill=True)
+            raise
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _renumber(trial: Trial, number: int) -> Trial:
+    if trial.number == number:
+        return trial
+    from dataclasses import replace
+
+    return replace(trial, number=number)

@@ -1,0 +1,204 @@
+"""The settings of a tuning run: the job's ``"tuning"`` section, the seed's ``data`` keys, and
+command-line overrides — each checked with a message that names the field.
+
+.. code-block:: javascript
+
+    "tuning": {
+        "strategy": "stepwise",   // evolutionary (default) | stepwise | tpe | random
+        "budget": 60,             // candidates to train (default: 50; evolutionary: its rounds)
+        "time_budget": null,      // seconds for the search
+        "cv": 3,                  // validation folds inside the training data
+        "metric": "accuracy",     // validation score to select on
+        "keep": 5,                // configs in <job>.result.json (evolutionary: tuning_population)
+        "batch_size": 1,          // candidates proposed and trained at once
+        "random_state": 42,       // default: data.random_state
+        "stepwise": {"step_number_vars": 1, "tradeoff_scr_per_sec": 0.0, ...},
+        "tpe": {"n_startup_trials": 10}
+    }
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from modelmap.errors import JobError
+from modelmap.jobs._problems import Problems, is_number, join_path, listing, show, suggest
+
+STRATEGIES = ("evolutionary", "stepwise", "tpe", "random")
+DEFAULT_BUDGET = 50
+LOWER_IS_BETTER = ("log_loss", "hamming_loss")
+METRICS = ("accuracy", "balanced_accuracy", "f1_macro", "f1_weighted", "f1_micro",
+           "precision_macro", "precision_weighted", "precision_micro", "recall_macro",
+           "recall_weighted", "recall_micro", "roc_auc", "log_loss", "hamming_loss")
+UNCERTAINTY = ("bootstrap", "bayesian", "none")
+
+Check = tuple[Callable[[Any], bool], str]
+_INT1: Check = (lambda v: _is_int(v) and v >= 1, "an integer >= 1")
+_INT0: Check = (lambda v: _is_int(v) and v >= 0, "an integer >= 0")
+_POS: Check = (lambda v: is_number(v) and v > 0, "a number > 0")
+_NONNEG: Check = (lambda v: is_number(v) and v >= 0, "a number >= 0")
+_RATE: Check = (lambda v: is_number(v) and 0 <= v <= 1, "a number in [0, 1]")
+_NUMBER: Check = (is_number, "a number")
+_BOOL: Check = (lambda v: isinstance(v, bool), "true or false")
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _optional(check: Check) -> Check:
+    return (lambda v: v is None or check[0](v), f"{check[1]} or null")
+
+
+def _one_of(options: tuple[str, ...]) -> Check:
+    return (lambda v: v in options, f"one of {listing(options)}")
+
+
+@dataclass(frozen=True)
+class StepwiseSettings:
+    """The step-by-step search (names and meanings of the AutoTune seed)."""
+
+    step_number_vars: int = 1
+    step_rules: Mapping[str, float] = field(
+        default_factory=lambda: {"multiply_scale": 1.0, "add_scale": 0.0})
+    step_threshold: float = 0.0001
+    max_fit_time: float | None = None
+    meta_learner: str | None = None  # dotted class name of a scikit-learn regressor
+    explore_rt_init: float = 1.0
+    explore_rt_decay: float = 0.25
+    explore_rt_min: float = 0.5
+    anticipation_draws: int = 25
+    tradeoff_scr_per_sec: float = 0.0
+    uncertainty: str = "bootstrap"
+    extending_lists: bool = True
+    veto: float = 0.05  # steps changing a value by less than this fraction are vetoed
+    confidence: float = 1.64  # pessimistic estimate = mean + confidence * std
+    optimism: float = 0.0  # rank anticipated steps by score + optimism * std (0: the seed)
+    adapt_steps: bool = False  # grow a parameter's steps on success or a flat score, else shrink
+
+
+_STEPWISE: dict[str, Check] = {
+    "step_number_vars": _INT1, "step_rules": (lambda v: isinstance(v, Mapping), "an object"),
+    "step_threshold": _NUMBER, "max_fit_time": _optional(_POS),
+    "meta_learner": (lambda v: v is None or isinstance(v, str),
+                     'the dotted name of a regressor class, e.g. "sklearn.linear_model.Ridge"'),
+    "explore_rt_init": _RATE, "explore_rt_decay": _NONNEG, "explore_rt_min": _RATE,
+    "anticipation_draws": _INT1, "tradeoff_scr_per_sec": _NUMBER,
+    "uncertainty": _one_of(UNCERTAINTY), "extending_lists": _BOOL, "veto": _RATE,
+    "confidence": _NONNEG, "adapt_steps": _BOOL, "optimism": _NONNEG,
+}
+_STEP_RULES: dict[str, Check] = {"multiply_scale": _NONNEG, "add_scale": _NONNEG}
+_TPE: dict[str, Check] = {"n_startup_trials": _INT0, "multivariate": _BOOL}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a tuning run needs besides the space."""
+
+    strategy: str = "evolutionary"
+    budget: int | None = None
+    time_budget: float | None = None
+    cv: int = 3
+    metric: str = "accuracy"
+    keep: int = 5
+    batch_size: int = 1
+    random_state: int = 42
+    rounds: int = 3
+    population: int = 10
+    offspring: int = 5
+    stepwise: StepwiseSettings = field(default_factory=StepwiseSettings)
+    tpe: Mapping[str, Any] = field(default_factory=lambda: {"n_startup_trials": 10,
+                                                            "multivariate": True})
+
+    @property
+    def greater_is_better(self) -> bool:
+        return self.metric not in LOWER_IS_BETTER
+
+    @property
+    def max_evaluations(self) -> int | None:
+        """The budget in candidates (None: the evolutionary rounds decide)."""
+        if self.budget is not None:
+            return self.budget
+        return None if self.strategy == "evolutionary" else DEFAULT_BUDGET
+
+    def identity(self) -> dict[str, Any]:
+        """What makes two runs the same run (budgets may grow on ``--resume``)."""
+        fields = dataclasses.asdict(self)
+        for name in ("budget", "time_budget", "keep"):
+            fields.pop(name)
+        if self.strategy != "evolutionary":
+            for name in ("rounds", "population", "offspring"):
+                fields.pop(name)
+        if self.strategy != "stepwise":
+            fields.pop("stepwise")
+        if self.strategy != "tpe":
+            fields.pop("tpe")
+        return fields
+
+    def override(self, *, strategy: str | None = None, budget: int | None = None,
+                 time_budget: float | None = None, batch_size: int | None = None) -> Settings:
+        """These settings with command-line values; bad values raise naming the option."""
+        changes: dict[str, Any] = {}
+        for option, value, check in (("--strategy", strategy, _one_of(STRATEGIES)),
+                                     ("--budget", budget, _INT1),
+                                     ("--time-budget", time_budget, _POS),
+                                     ("--batch-size", batch_size, _INT1)):
+            if value is None:
+                continue
+            if not check[0](value):
+                hint = suggest(str(value), STRATEGIES) if option == "--strategy" else ""
+                raise JobError(f"must be {check[1]}; got {show(value)}{hint}", where=option)
+            changes[option[2:].replace("-", "_")] = value
+        return dataclasses.replace(self, **changes)
+
+
+_TUNING: dict[str, Check] = {
+    "strategy": _one_of(STRATEGIES), "budget": _optional(_INT1),
+    "time_budget": _optional(_POS), "cv": (lambda v: _is_int(v) and v >= 2, "an integer >= 2"),
+    "metric": _one_of(METRICS), "keep": _INT1, "batch_size": _INT1, "random_state": _INT0,
+    "stepwise": (lambda v: isinstance(v, Mapping), "an object"),
+    "tpe": (lambda v: isinstance(v, Mapping), "an object"),
+}
+
+
+def parse_settings(section: Any, data: Mapping[str, Any], problems: Problems) -> Settings:
+    """Settings from the ``"tuning"`` section (may be None) and the data section."""
+    values = _checked(section if section is not None else {}, "tuning", _TUNING, problems)
+    stepwise = _checked(values.pop("stepwise", {}), "tuning.stepwise", _STEPWISE, problems)
+    if "step_rules" in stepwise:
+        rules = _checked(stepwise["step_rules"], "tuning.stepwise.step_rules", _STEP_RULES,
+                         problems)
+        stepwise["step_rules"] = {"multiply_scale": 1.0, "add_scale": 0.0, **rules}
+    tpe = _checked(values.pop("tpe", {}), "tuning.tpe", _TPE, problems)
+    seed_keys = {"rounds": "tuning_rounds", "population": "tuning_population",
+                 "offspring": "tuning_offspring"}
+    for name, key in seed_keys.items():
+        if data.get(key) is not None:
+            values[name] = data[key]
+    if "keep" not in values and data.get("tuning_population") is not None:
+        values["keep"] = data["tuning_population"]
+    values.setdefault("random_state", data.get("random_state", 42))
+    return Settings(**values, stepwise=StepwiseSettings(**stepwise),
+                    tpe={"n_startup_trials": 10, "multivariate": True, **tpe})
+
+
+def _checked(section: Any, path: str, checks: Mapping[str, Check], problems: Problems
+             ) -> dict[str, Any]:
+    if not isinstance(section, Mapping):
+        problems.add(path, f"must be an object; got {show(section)}")
+        return {}
+    values = {}
+    for key, value in section.items():
+        where = join_path(path, key)
+        if key not in checks:
+            problems.add(where, f"unknown key{suggest(key, checks)}",
+                         f"valid keys are: {listing(checks)}")
+        elif not checks[key][0](value):
+            problems.add(where, f"must be {checks[key][1]}; got {show(value)}"
+                         f"{suggest(str(value), STRATEGIES) if key == 'strategy' else ''}")
+        else:
+            values[key] = value
+    return values
