@@ -14,19 +14,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["load_job", "run_job", "Store", "Registry", "ModelmapError", "__version__"]
+__all__ = ["load_job", "run_job", "tune", "Store", "Registry", "StepSearchCV", "ModelmapError",
+           "__version__"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from modelmap.errors import ModelmapError
     from modelmap.jobs import load_job
     from modelmap.plugins import Registry
     from modelmap.store import Store
+    from modelmap.tuning import StepSearchCV, tune
 
 _LAZY = {
     "load_job": ("modelmap.jobs", "load_job"),
     "Store": ("modelmap.store", "Store"),
     "Registry": ("modelmap.plugins", "Registry"),
     "ModelmapError": ("modelmap.errors", "ModelmapError"),
+    "StepSearchCV": ("modelmap.tuning", "StepSearchCV"),
+    "tune": ("modelmap.tuning", "tune"),
 }
 
 

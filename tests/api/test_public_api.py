@@ -30,3 +30,9 @@ def test_run_job_from_a_dict_and_read_a_dataframe(tmp_path):
 def test_unknown_attribute():
     with pytest.raises(AttributeError, match="has no attribute 'nope'"):
         modelmap.nope  # noqa: B018
+
+
+def test_tuning_is_part_of_the_public_api():
+    from modelmap.tuning import StepSearchCV, tune
+
+    assert modelmap.StepSearchCV is StepSearchCV and modelmap.tune is tune

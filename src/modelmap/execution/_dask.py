@@ -66,6 +66,7 @@ class DaskExecutor:
         self.stopping = False
         self.on_start = None
         self._cluster = None
+        self._scattered: dict[str, Any] = {}  # blob digest → future, kept across run() calls
         self._client = self._connect(address)
         self.n_jobs = max(1, len(self._client.scheduler_info(n_workers=-1)["workers"]))
 
@@ -111,8 +112,8 @@ class DaskExecutor:
         self.stopping = False
         bundle = _zip_bundle(Path(context.bundle_path))
         plugins = _zip_plugins(context.workspace)
-        bundle_f = self._client.scatter(bundle, broadcast=True)
-        plugins_f = self._client.scatter(plugins, broadcast=True) if plugins else None
+        bundle_f = self._scatter(bundle)
+        plugins_f = self._scatter(plugins) if plugins else None
         window = as_completed()
         inflight: dict[Any, WorkItem] = {}
 
@@ -134,6 +135,12 @@ class DaskExecutor:
             yield item, self._result(fut, item)
             fut.release()
             submit()
+
+    def _scatter(self, blob: tuple[str, bytes]) -> Any:
+        """Send a blob to every worker once per executor (tuning calls run() many times)."""
+        if blob[0] not in self._scattered:
+            self._scattered[blob[0]] = self._client.scatter(blob, broadcast=True)
+        return self._scattered[blob[0]]
 
     def _result(self, fut: Any, item: WorkItem) -> list[TrainResult]:
         try:
