@@ -128,7 +128,8 @@ def test_table_errors_say_what_where_and_how(registry: Registry, tmp_path: Path)
     missing = tmp_path / "nope.csv"
     assert table_error(registry, {"path": str(missing), "label": "x"}) == (
         f"data.path: The file {str(missing)!r} does not exist (resolved to {missing}).\n"
-        "  hint: relative paths are resolved from the directory modelmap runs in.")
+        "  hint: relative paths are looked up in the workspace folder, then next to the job "
+        "file, then in the current folder.")
     assert table_error(registry, {"path": "data.xlsx", "label": "x"}) == (
         "data.path: Cannot read 'data.xlsx': unknown file type '.xlsx'.\n"
         "  hint: use a .csv, .tsv, .parquet or .pq file.")

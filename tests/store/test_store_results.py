@@ -182,7 +182,7 @@ def test_resolve_key(store, job_id, make_result):
         store.resolve_key("q")
     assert str(info.value) == (
         f"{store.url}: no result key starts with 'q'\n"
-        "  hint: list the results with `modelmap results` and copy a key"
+        "  hint: list the results with `modelmap cache ls` and copy a key"
     )
     with pytest.raises(StoreError) as info:
         store.resolve_key("")

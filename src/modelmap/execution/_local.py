@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -44,6 +45,7 @@ class _Worker:
     current: WorkItem | None = None
     started: float = 0.0
     idle: bool = True
+    used: bool = False  # ever given work (an unused worker is simply killed at shutdown)
 
 
 class LocalExecutor:
@@ -58,6 +60,7 @@ class LocalExecutor:
         self.stopping = False
         self.on_start = None  # optional callable(WorkItem) told when an item starts
         self._workers: list[_Worker] = []
+        self._warming: threading.Thread | None = None
         self._mean_seconds: float | None = None
         self._ctx = mp.get_context("forkserver" if os.name == "posix" else "spawn")
         if os.name == "posix":
@@ -73,9 +76,27 @@ class LocalExecutor:
         """Submit nothing more; running items finish and are returned."""
         self.stopping = True
 
+    def warm_up(self, n_items: int) -> None:
+        """Start up to ``n_items`` workers in the background, so their start-up (importing
+        scikit-learn) overlaps with the driver's own (plugins, data preparation)."""
+        if self._warming is not None or self._workers or n_items < 1:
+            return
+
+        def spawn() -> None:
+            while len(self._workers) < min(self.n_jobs, n_items):
+                self._workers.append(self._spawn())
+
+        self._warming = threading.Thread(target=spawn, name="modelmap-warm-up", daemon=True)
+        self._warming.start()
+
+    def _warmed(self) -> None:
+        if self._warming is not None:
+            self._warming.join()
+
     def shutdown(self, kill: bool = False) -> None:
+        self._warmed()
         for w in self._workers:
-            if kill:
+            if kill or not w.used:
                 w.process.kill()
             else:
                 try:
@@ -95,6 +116,7 @@ class LocalExecutor:
         """Yield ``(item, results)`` as items finish, in completion order."""
         pending: deque[WorkItem] = deque(items)
         self.stopping = False
+        self._warmed()
         while pending and len(self._workers) < min(self.n_jobs, len(pending)):
             self._workers.append(self._spawn())
         while self._busy() or (pending and not self.stopping):
@@ -129,6 +151,7 @@ class LocalExecutor:
             return
         w.assigned.extend(chunk)
         w.idle = False
+        w.used = True
 
     def _chunk_size(self) -> int:
         if self._mean_seconds is None:
