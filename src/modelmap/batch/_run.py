@@ -118,6 +118,8 @@ class Batch:
         todo = [i for i in items if i.key not in done]
         report.skipped = len(items) - len(todo)
         self.events.job_started(job.title, len(items), report.skipped)
+        if todo and hasattr(self.executor, "warm_up"):
+            self.executor.warm_up(len(todo))  # workers start while projections are computed
         self._projections(job, bundle, data_key, job_id, report)
         with tempfile.TemporaryDirectory(prefix="modelmap-bundle-") as tmp:
             context = Context(bundle_path=str(bundle.save(Path(tmp))),

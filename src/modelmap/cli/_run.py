@@ -92,8 +92,6 @@ def run(
     store = open_store(ws, store_url)
     executor = executor_for(cluster, n_jobs, retries=retries, timeout=timeout,
                             max_memory=parse_size(max_memory))
-    if hasattr(executor, "warm_up"):
-        executor.warm_up(sum(len(job.classifiers) for job in loaded))
     reports: list[JobReport] = []
     where = f" on the Dask cluster {cluster}" if cluster else ""
     console.print(f"[dim]store: {escape(store.url)} · workers: {executor.n_jobs}{escape(where)}[/]")

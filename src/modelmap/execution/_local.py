@@ -61,6 +61,7 @@ class LocalExecutor:
         self.on_start = None  # optional callable(WorkItem) told when an item starts
         self._workers: list[_Worker] = []
         self._warming: threading.Thread | None = None
+        self._closing = False
         self._mean_seconds: float | None = None
         self._ctx = mp.get_context("forkserver" if os.name == "posix" else "spawn")
         if os.name == "posix":
@@ -83,7 +84,7 @@ class LocalExecutor:
             return
 
         def spawn() -> None:
-            while len(self._workers) < min(self.n_jobs, n_items):
+            while len(self._workers) < min(self.n_jobs, n_items) and not self._closing:
                 self._workers.append(self._spawn())
 
         self._warming = threading.Thread(target=spawn, name="modelmap-warm-up", daemon=True)
@@ -94,8 +95,13 @@ class LocalExecutor:
             self._warming.join()
 
     def shutdown(self, kill: bool = False) -> None:
-        self._warmed()
-        for w in self._workers:
+        if self._warming is not None and self._warming.is_alive():
+            # nothing ran (e.g. every config was already in the store): don't wait for the
+            # workers still starting; daemonic workers end with this process
+            self._closing = True
+            self._warming.join(timeout=0.05)
+        workers = list(self._workers)
+        for w in workers:
             if kill or not w.used:
                 w.process.kill()
             else:
@@ -103,7 +109,7 @@ class LocalExecutor:
                     w.conn.send(None)
                 except OSError:
                     pass
-        for w in self._workers:
+        for w in workers:
             w.process.join(timeout=5)
             if w.process.is_alive():
                 w.process.kill()
