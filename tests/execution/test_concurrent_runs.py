@@ -28,7 +28,7 @@ def test_two_runs_at_once_store_every_result_once(ws, store_url):
     procs = [subprocess.Popen(cmd, cwd=ws, env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True) for _ in range(2)]
     outs = [p.communicate(timeout=200)[0] for p in procs]
-    assert [p.returncode for p in procs] == [0, 0], outs
+    assert [p.returncode for p in procs] == [0, 0], "\n----\n".join(outs)
     with Store(store_url) as store:
         df = store.results(job="Both")
         assert len(df) == 15 and df["key"].is_unique and df["title"].is_unique

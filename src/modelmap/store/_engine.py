@@ -82,11 +82,29 @@ def _sqlite_connect(dbapi_connection: Any, wal: bool) -> None:
     try:
         cursor.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
         if wal:
-            cursor.execute("PRAGMA journal_mode = WAL")
+            _switch_to_wal(cursor)
             cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
     finally:
         cursor.close()
+
+
+def _switch_to_wal(cursor: Any) -> None:
+    """``PRAGMA journal_mode = WAL``, retried: on a brand-new file another process opening
+    the store at the same moment can hold the lock, and SQLite answers "database is
+    locked" at once instead of waiting for the busy timeout."""
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + _BUSY_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def _sqlite_begin(conn: Connection) -> None:
