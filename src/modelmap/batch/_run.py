@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import signal
 import tempfile
-import threading
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +15,7 @@ from modelmap.batch._report import BatchBreak, Events, JobReport, SilentEvents
 from modelmap.data import Bundle, call_get_data, prepare
 from modelmap.errors import ArgumentError, DataError, ModelmapError, StoreError
 from modelmap.execution import Context, LocalExecutor, WorkItem
+from modelmap.execution._interrupt import graceful_interrupts
 from modelmap.jobs import Job, content_hash
 from modelmap.plugins import Registry
 from modelmap.plugins.tools import validate_args
@@ -125,9 +123,12 @@ class Batch:
             context = Context(bundle_path=str(bundle.save(Path(tmp))),
                               workspace=str(self.workspace) if self.workspace else None,
                               run_id=uuid.uuid4().hex)
-            with self._interruptible():
+            notice = partial(self.events.notice, "Ctrl-C: finishing the running configs, "
+                             "submitting no more (press Ctrl-C again to cancel them)")
+            with graceful_interrupts(self.executor, notice) as interrupts:
                 for _item, results in self.executor.run(context, todo):
                     self._store(job_id, results, report)
+            self.interrupts = interrupts.count
         report.interrupted = self.interrupts > 0
         if not report.interrupted:
             self._prune(job_id, {i.key for i in items})
@@ -199,32 +200,6 @@ class Batch:
                 self.events.projection(config.title, error)
                 if self.break_on_error:
                     raise
-
-    @contextmanager
-    def _interruptible(self) -> Iterator[None]:
-        """First Ctrl-C: submit nothing more, let running configs finish. Second: cancel."""
-        self.interrupts = 0
-        if threading.current_thread() is not threading.main_thread():
-            yield
-            return
-
-        def handler(signum: int, frame: Any) -> None:
-            self.interrupts += 1
-            if self.interrupts == 1:
-                self.executor.stop()
-                self.events.notice("Ctrl-C: finishing the running configs, submitting no more "
-                                   "(press Ctrl-C again to cancel them)")
-            else:
-                raise KeyboardInterrupt
-
-        previous = signal.signal(signal.SIGINT, handler)
-        try:
-            yield
-        except KeyboardInterrupt:
-            self.executor.shutdown(kill=True)
-            raise
-        finally:
-            signal.signal(signal.SIGINT, previous)
 
 
 def _data_args(job: Job) -> dict:

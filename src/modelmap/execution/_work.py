@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from modelmap.training import STATUS_FAILED, TrainResult
@@ -32,7 +32,6 @@ class Context:
 
     bundle_path: str
     workspace: str | None = None
-    extra_plugin_paths: tuple[str, ...] = field(default_factory=tuple)
     run_id: str = ""  # plugins are looked up once per run and worker, not per item
 
 

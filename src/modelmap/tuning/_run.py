@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import math
-import signal
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from modelmap.execution._interrupt import Interrupts, graceful_interrupts
 from modelmap.jobs import canonical_json, content_hash
 from modelmap.tuning._evaluate import Evaluator
 from modelmap.tuning._events import SilentTuneEvents, TuneEvents
@@ -61,7 +59,7 @@ class Tuner:
         self.trials: list[Trial] = []
         self.by_signature: dict[str, Trial] = {}
         self.stored: dict[str, Any] = {}
-        self.interrupts = 0
+        self._ctrl_c = Interrupts()
         self.started = 0.0
         self.run_id = ""
 
@@ -84,8 +82,15 @@ class Tuner:
             self.events.notice(f"nothing stored for run {self.run_id} yet; starting from the "
                                "beginning")
         self.started = time.time()
-        with self._interruptible():
+        notice = partial(self.events.notice, "Ctrl-C: finishing the running candidates, then "
+                         "writing the report (press Ctrl-C again to cancel them)")
+        with graceful_interrupts(self.evaluator.executor, notice) as self._ctrl_c:
             return self._loop()
+
+    @property
+    def interrupts(self) -> int:
+        """How many times Ctrl-C was pressed during the search."""
+        return self._ctrl_c.count
 
     def _loop(self) -> str:
         while True:
@@ -189,31 +194,6 @@ class Tuner:
             trials[index] = _renumber(trial, len(self.trials) + index + 1)
         self.trials.extend(trials)
         return trials
-
-    @contextmanager
-    def _interruptible(self) -> Iterator[None]:
-        """First Ctrl-C: finish the running candidates and stop. Second: cancel them."""
-        if threading.current_thread() is not threading.main_thread():
-            yield
-            return
-
-        def handler(signum: int, frame: Any) -> None:
-            self.interrupts += 1
-            if self.interrupts == 1:
-                self.evaluator.executor.stop()
-                self.events.notice("Ctrl-C: finishing the running candidates, then writing the "
-                                   "report (press Ctrl-C again to cancel them)")
-            else:
-                raise KeyboardInterrupt
-
-        previous = signal.signal(signal.SIGINT, handler)
-        try:
-            yield
-        except KeyboardInterrupt:
-            self.evaluator.executor.shutdown(kill=True)
-            raise
-        finally:
-            signal.signal(signal.SIGINT, previous)
 
 
 def _renumber(trial: Trial, number: int) -> Trial:
