@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
+from collections.abc import Callable
 
 from tests.ui.conftest import ARTIFACTS
 
@@ -110,6 +111,29 @@ def _position(page: Any, name: str, trace: int) -> dict[str, Any]:
       }});
       return {{x: box.left + pts[best][0], y: box.top + pts[best][1], id: t.customdata[best]}};
     }}""", [name, trace])
+
+
+def hover(page: Any, name: str, expect: Callable[[dict[str, Any]], str],
+          tries: int = 5) -> dict[str, Any]:
+    """Rest the mouse on the most isolated point of chart ``name`` until the status bar
+    reads ``expect(spot)``; return the spot.  A chart re-drawn between measuring and
+    moving (a late callback) means measuring again, as a person would move the mouse
+    again."""
+    spot: dict[str, Any] = {}
+    for attempt in range(tries):
+        settle(page)
+        spot = point_position(page, name)
+        page.mouse.move(spot["x"] - 12, spot["y"] - 12)
+        page.mouse.move(spot["x"], spot["y"], steps=3)
+        try:
+            page.wait_for_function("(t) => document.getElementById('mm-status-highlight')"
+                                   ".textContent === t", arg=expect(spot), timeout=4_000)
+            return spot
+        except Exception:
+            if attempt == tries - 1:
+                raise
+            page.mouse.move(5, 5)
+    return spot
 
 
 def overlay_marks(page: Any, name: str) -> dict[str, int]:

@@ -46,7 +46,7 @@ def _register_clientside(app: dash.Dash) -> None:
     linked = {"type": "mm-linked", "name": ALL}
     app.clientside_callback(ClientsideFunction("modelmap", "highlight"),
                             Output("mm-status-highlight", "children"),
-                            Input("mm-highlight", "data"), State("mm-titles", "data"))
+                            Input("mm-highlight", "data"), Input("mm-titles", "data"))
     app.clientside_callback(ClientsideFunction("modelmap", "route"),
                             Output("mm-panes", "data"), Output("mm-beside", "value"),
                             Output("mm-focus", "data"),
