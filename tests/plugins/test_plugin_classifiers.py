@@ -208,3 +208,31 @@ def test_sklearn_plugin_predictions_from_probabilities_equal_predict(path, param
         proba = clf.predict_proba(X[1200:], y[1200:])
         assert np.array_equal(pred, clf.clf.predict(X[1200:]))
     assert np.array_equal(proba, clf.clf.predict_proba(X[1200:]))
+
+
+@pytest.mark.parametrize("name,args", [
+    ("decisiontree", {"max_depth": 4}), ("randomforest", {"n_estimators": 10}),
+    ("kneighbors", {"n_neighbors": 4}), ("gaussiannb", {}),
+    ("logistic_regression", {}), ("mlpc", {"max_iter": 30}),
+    ("hist_gradient_boosting", {"max_iter": 10}),
+])
+def test_builtin_predictions_from_probabilities_equal_predict(name, args):
+    """Built-ins whose estimator predicts the most probable class call predict_proba once
+    for both; predictions and probabilities must be the estimator's own."""
+    from sklearn.datasets import load_digits
+
+    from modelmap.plugins import load_plugin
+
+    X, y = load_digits(return_X_y=True)
+    module = load_plugin("classifier", name).module
+    clf = module.get_clf({"title": "t", "method": name, **args}, {"num_classes": 10})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf.fit(X[:1200], y[:1200])
+        test = X[1200:]
+        pred = clf.predict(test, y[1200:])
+        proba = clf.predict_proba(test, y[1200:])
+        assert np.array_equal(pred, clf.clf.predict(test))
+        assert np.array_equal(proba, clf.clf.predict_proba(test))
+        other = X[:50]  # another X: fresh probabilities, not the kept ones
+        assert np.array_equal(clf.predict_proba(other, y[:50]), clf.clf.predict_proba(other))

@@ -131,6 +131,28 @@ def test_timeout_is_replaced_by_a_failure(store, job_id, failed_result):
     assert store.result(first)["error"] == "again"
 
 
+def test_add_results_stores_a_group_in_one_go(store, job_id, make_result, failed_result):
+    kept = store.add_result(job_id, make_result("k1", title="first"))
+    retried = store.add_result(job_id, failed_result("k2"))
+    group = [make_result("k1", title="second"), make_result("k2", title="now ok"),
+             make_result("k3", arrays={"pred_test": np.array([2, 0, 1])}),
+             make_result("k4", fold=1, parent_key="k3")]
+    ids = store.add_results(job_id, group)
+    assert ids[0] is None and ids[1] == retried and None not in ids[2:]
+    assert store.result("k1")["title"] == "first" and kept is not None
+    assert store.result("k2")["status"] == "ok"
+    for original in group[2:]:
+        assert_same_result(store.train_result(original.key), original)
+    assert store.add_results(job_id, []) == []
+
+
+def test_add_results_writes_nothing_when_one_result_is_bad(store, job_id, make_result):
+    bad = make_result("k2", arrays={"pred_test": np.array(["a", None], dtype=object)})
+    with pytest.raises(StoreError, match="result 'k2'"):
+        store.add_results(job_id, [make_result("k1"), bad])
+    assert store.done_keys(job_id, ("ok", "failed", "timeout")) == set()
+
+
 def test_same_key_in_two_jobs(store, job_id, make_result):
     other = store.put_job("other", None, None, {}, "dk2")
     a = store.add_result(job_id, make_result("k1"))

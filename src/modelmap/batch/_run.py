@@ -126,8 +126,8 @@ class Batch:
             notice = partial(self.events.notice, "Ctrl-C: finishing the running configs, "
                              "submitting no more (press Ctrl-C again to cancel them)")
             with graceful_interrupts(self.executor, notice) as interrupts:
-                for _item, results in self.executor.run(context, todo):
-                    self._store(job_id, results, report)
+                for group in _groups(self.executor, context, todo):
+                    self._store(job_id, [results for _item, results in group], report)
             self.interrupts = interrupts.count
         report.interrupted = self.interrupts > 0
         if not report.interrupted:
@@ -161,17 +161,22 @@ class Batch:
             self.events.notice(f"removed {len(stale)} result(s) of configs that changed or "
                                "left the job")
 
-    def _store(self, job_id: int, results: list, report: JobReport) -> None:
-        for result in results:
-            self.store.add_result(job_id, result, replace=True)
-        head = results[0]
-        report.trained += 1
-        if not head.ok:
-            report.errors.append((head.title, head.error or head.status))
-        self.events.result(head)
-        if self.break_on_error and not head.ok:
+    def _store(self, job_id: int, outcomes: list[list], report: JobReport) -> None:
+        """Store the results of the configs that have finished (one transaction), then
+        report each config."""
+        self.store.add_results(job_id, [r for results in outcomes for r in results],
+                               replace=True)
+        failed = None
+        for results in outcomes:
+            head = results[0]
+            report.trained += 1
+            if not head.ok:
+                report.errors.append((head.title, head.error or head.status))
+                failed = failed or head
+            self.events.result(head)
+        if self.break_on_error and failed is not None:
             self.executor.stop()
-            raise BatchBreak(head)
+            raise BatchBreak(failed)
 
     def _projections(self, job: Job, bundle: Bundle, data_key: str, job_id: int,
                      report: JobReport) -> None:
@@ -200,6 +205,16 @@ class Batch:
                 self.events.projection(config.title, error)
                 if self.break_on_error:
                     raise
+
+
+def _groups(executor: Any, context: Context, items: list[WorkItem]):
+    """The executor's outcomes in groups of those at hand together (one group per outcome
+    for executors that cannot tell)."""
+    if hasattr(executor, "run_groups"):
+        yield from executor.run_groups(context, items)
+    else:
+        for outcome in executor.run(context, items):
+            yield [outcome]
 
 
 def _data_args(job: Job) -> dict:

@@ -72,26 +72,21 @@ def run(
     Configs already in the store (same data, parameters and plugin code) are skipped, so
     an interrupted run resumes where it stopped. Exit status is 0 only if nothing failed.
     """
+    from modelmap.execution import executor_for
+
+    executor = executor_for(cluster, n_jobs, retries=retries, timeout=timeout,
+                            max_memory=parse_size(max_memory))
+    if hasattr(executor, "prestart"):
+        executor.prestart()  # workers import scikit-learn while we load everything else
     from modelmap.batch import Batch, BatchBreak, JobReport
     from modelmap.cli._progress import RichEvents, summary_table
     from modelmap.errors import ModelmapError
-    from modelmap.execution import executor_for
-    from modelmap.jobs import load_job
-    from modelmap.plugins import Registry
 
-    ws = workspace(ws_path)
-    registry = Registry.discover(ws.root)
-    for text in registry.notices:
-        console.print(f"[yellow]notice:[/] {escape(text)}", soft_wrap=True)
-    for problem in registry.problems:
-        err_console.print(f"[yellow]plugin not loaded:[/] {escape(problem.location)}: "
-                          f"{escape(problem.error)}",
-                          soft_wrap=True)
-    loaded = [load_job(resolve_job(ws, name), registry=registry, max_configs=max_configs)
-              for name in jobs]  # all job files are checked before anything runs
-    store = open_store(ws, store_url)
-    executor = executor_for(cluster, n_jobs, retries=retries, timeout=timeout,
-                            max_memory=parse_size(max_memory))
+    try:
+        ws, registry, loaded, store = _load(jobs, ws_path, store_url, max_configs)
+    except BaseException:
+        executor.shutdown(kill=True)
+        raise
     reports: list[JobReport] = []
     where = f" on the Dask cluster {cluster}" if cluster else ""
     console.print(f"[dim]store: {escape(store.url)} · workers: {executor.n_jobs}{escape(where)}[/]")
@@ -129,6 +124,26 @@ def run(
                 break
     console.print(summary_table(reports))
     _closing(reports, store, batch.interrupts > 0)
+
+
+def _load(jobs: list[str], ws_path, store_url, max_configs: int):
+    """The workspace, its plugins, every job (all checked before anything runs) and the
+    store."""
+    from modelmap.jobs import load_job
+    from modelmap.plugins import Registry
+
+    ws = workspace(ws_path)
+    registry = Registry.discover(ws.root)
+    for text in registry.notices:
+        console.print(f"[yellow]notice:[/] {escape(text)}", soft_wrap=True)
+    for problem in registry.problems:
+        err_console.print(f"[yellow]plugin not loaded:[/] {escape(problem.location)}: "
+                          f"{escape(problem.error)}",
+                          soft_wrap=True)
+    loaded = [load_job(resolve_job(ws, name), registry=registry, max_configs=max_configs)
+              for name in jobs]  # all job files are checked before anything runs
+    store = open_store(ws, store_url)
+    return ws, registry, loaded, store
 
 
 def _closing(reports: list, store, interrupted: bool) -> None:

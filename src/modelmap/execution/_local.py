@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import signal
 import threading
 import time
 from collections import deque
@@ -33,8 +34,12 @@ Outcome = tuple[WorkItem, list[TrainResult]]
 
 TARGET_CHUNK_SECONDS = 0.3  # work one message to a worker should hold (tiny configs batch)
 MAX_CHUNK = 64
+# What the fork server imports once, so that every worker starts with it: the built-in
+# plugins import their scikit-learn modules lazily, so the common ones are listed here.
 _PRELOAD = ["modelmap.execution._worker", "modelmap.execution._work", "modelmap.training._train",
-            "modelmap.plugins", "sklearn.ensemble", "sklearn.svm", "sklearn.neighbors"]
+            "modelmap.plugins", "sklearn.ensemble", "sklearn.svm", "sklearn.neighbors",
+            "sklearn.tree", "sklearn.linear_model", "sklearn.naive_bayes",
+            "sklearn.neural_network", "sklearn.calibration"]
 
 
 @dataclass(eq=False)
@@ -63,6 +68,7 @@ class LocalExecutor:
         self._warming: threading.Thread | None = None
         self._closing = False
         self._mean_seconds: float | None = None
+        self._prestarted = False
         self._ctx = mp.get_context("forkserver" if os.name == "posix" else "spawn")
         if os.name == "posix":
             self._ctx.set_forkserver_preload(_PRELOAD)
@@ -76,6 +82,34 @@ class LocalExecutor:
     def stop(self) -> None:
         """Submit nothing more; running items finish and are returned."""
         self.stopping = True
+
+    def prestart(self) -> None:
+        """Start the fork server now, without waiting for it: it imports scikit-learn
+        (seconds) while the driver loads its own modules, the job and the data, so the
+        workers that :meth:`warm_up` or :meth:`run` start later are ready at once."""
+        if os.name != "posix" or self._prestarted:
+            return
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+        self._prestarted = True
+
+    def _stop_forkserver(self) -> None:
+        """Stop a fork server that was started but never used (every config was already in
+        the store): it would otherwise finish importing before it noticed that the driver
+        had exited, holding the driver's stdout open for a caller that reads it to the end.
+        """
+        from multiprocessing import forkserver
+
+        server = getattr(forkserver, "_forkserver", None)
+        pid = getattr(server, "_forkserver_pid", None)  # CPython's private fork server
+        if not pid or not callable(getattr(server, "_stop", None)):
+            return
+        try:
+            os.kill(pid, signal.SIGKILL)
+            server._stop()  # reaps it and forgets it, so a later run starts a new one
+        except OSError:
+            pass
 
     def warm_up(self, n_items: int) -> None:
         """Start up to ``n_items`` workers in the background, so their start-up (importing
@@ -101,6 +135,11 @@ class LocalExecutor:
             self._closing = True
             self._warming.join(timeout=0.05)
         workers = list(self._workers)
+        if self._prestarted and not any(w.used for w in workers):
+            for w in workers:
+                w.process.kill()
+            self._stop_forkserver()
+            self._prestarted = False
         for w in workers:
             if kill or not w.used:
                 w.process.kill()
@@ -120,6 +159,13 @@ class LocalExecutor:
     # -- the loop -----------------------------------------------------------------------------
     def run(self, context: Context, items: Iterable[WorkItem]) -> Iterator[Outcome]:
         """Yield ``(item, results)`` as items finish, in completion order."""
+        for group in self.run_groups(context, items):
+            yield from group
+
+    def run_groups(self, context: Context, items: Iterable[WorkItem]
+                   ) -> Iterator[list[Outcome]]:
+        """Like :meth:`run`, but yield every outcome that is at hand at once as one list
+        (the caller can store them in one transaction), as soon as the workers send them."""
         pending: deque[WorkItem] = deque(items)
         self.stopping = False
         self._warmed()
@@ -129,8 +175,10 @@ class LocalExecutor:
             for w in list(self._workers):
                 if w.idle and pending and not self.stopping:
                     self._send(w, context, pending)
-            yield from self._poll(pending)
-            yield from self._enforce_timeouts(pending)
+            group = list(self._poll(pending))
+            group.extend(self._enforce_timeouts(pending))
+            if group:
+                yield group
 
     def _busy(self) -> bool:
         return any(not w.idle for w in self._workers)

@@ -171,7 +171,7 @@ def _discover_workspace(collector: _Collector, workspace: Path) -> None:
                 collector.load(kind, name, "workspace", str(folder), folder.name)
 
 
-_CACHE: dict[tuple, tuple[tuple, "Registry"]] = {}
+_CACHE: dict[tuple, tuple[tuple, Registry]] = {}
 
 
 class Registry:
@@ -195,7 +195,7 @@ class Registry:
     def discover(
         cls, workspace: Path | str | None = None, *, entry_points: bool = True,
         refresh: bool = False,
-    ) -> "Registry":
+    ) -> Registry:
         """Load every plugin; cached until a workspace plugin file or the entry points change."""
         ws = Path(workspace).resolve() if workspace is not None else None
         key = (str(ws) if ws else None, entry_points)

@@ -33,6 +33,8 @@ __all__ = [
     "TYPES",
     "check_argument",
     "describe_expected",
+    "predict_via_proba",
+    "proba_of",
     "validate_args",
     "validate_info",
 ]
@@ -217,3 +219,33 @@ def validate_info(info: Any) -> list[str]:
                 problems.append(f"parameters[{index}] ('{pname}') is declared twice.")
             seen.add(pname)
     return problems
+
+
+def predict_via_proba(plugin: Any, X: Any) -> np.ndarray:
+    """``predict`` of a plugin whose scikit-learn estimator (``plugin.clf``) predicts the
+    class of highest probability: one ``predict_proba`` call gives both, and the
+    probabilities are kept for :func:`proba_of` on the same ``X`` (the framework asks for
+    them right after the predictions)::
+
+        def predict(self, X_test, y_test):
+            return predict_via_proba(self, X_test)
+
+        def predict_proba(self, X_test, y_test):
+            return proba_of(self, X_test)
+
+    Only for estimators whose ``predict`` is ``classes_[argmax(predict_proba)]`` (trees,
+    forests, k-NN, naive Bayes, logistic regression, MLP, gradient boosting); for others
+    (SVC, AdaBoost) the two can disagree.
+    """
+    proba = plugin.clf.predict_proba(X)
+    plugin._modelmap_proba = (X, proba)
+    return plugin.clf.classes_[np.argmax(proba, axis=1)]
+
+
+def proba_of(plugin: Any, X: Any) -> np.ndarray:
+    """The probabilities :func:`predict_via_proba` computed for this very ``X``, else
+    ``plugin.clf.predict_proba(X)``."""
+    kept = getattr(plugin, "_modelmap_proba", None)
+    if kept is not None and kept[0] is X:
+        return kept[1]
+    return plugin.clf.predict_proba(X)

@@ -8,7 +8,9 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, bindparam, delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from modelmap.errors import StoreError
 from modelmap.store import _arrays, _jobs
@@ -45,27 +47,73 @@ def add(
     replace: bool,
 ) -> int | None:
     """Insert a result; on a key clash replace it if asked or if it did not succeed."""
+    return add_many(conn, job_id, [(values, arrays)], replace)[0]
+
+
+def add_many(
+    conn: Connection,
+    job_id: int,
+    encoded: list[tuple[dict[str, Any], _arrays.Encoded]],
+    replace: bool,
+) -> list[int | None]:
+    """:func:`add` for several results in the caller's transaction.
+
+    The statements are built once with bound parameters (SQLAlchemy compiles them once
+    per dialect), and the arrays of all new results go in one ``executemany``: storing a
+    result costs a few hundred microseconds, so a stream of tiny configs is not limited
+    by the driver's writes.
+    """
     if conn.execute(select(s.jobs.c.id).where(s.jobs.c.id == job_id)).first() is None:
+        first = encoded[0][0]["key"] if encoded else "?"
         raise StoreError(
-            f"cannot add result '{values['key']}': there is no job with id {job_id}",
+            f"cannot add result '{first}': there is no job with id {job_id}",
             hint="store the job first with put_job() and use the id it returns",
         )
-    stmt = _jobs.insert(conn, s.results).values(job_id=job_id, created_at=time.time(), **values)
-    stmt = stmt.on_conflict_do_nothing(index_elements=["job_id", "key"])
-    new_id = conn.execute(stmt.returning(s.results.c.id)).scalar()
-    if new_id is not None:
-        _arrays.put(conn, s.owner("result", new_id), arrays, replace_all=True)
-        return new_id
-    existing = conn.execute(
-        select(s.results.c.id, s.results.c.status)
-        .where(s.results.c.job_id == job_id, s.results.c.key == values["key"])
-        .with_for_update()
-    ).one()
-    if not replace and existing.status == STATUS_OK:
-        return None
-    conn.execute(update(s.results).where(s.results.c.id == existing.id).values(**values))
-    _arrays.put(conn, s.owner("result", existing.id), arrays, replace_all=True)
-    return existing.id
+    statements = _statements(conn.dialect.name)
+    now = time.time()
+    ids: list[int | None] = []
+    fresh: list[tuple[int, _arrays.Encoded]] = []
+    for values, arrays in encoded:
+        new_id = conn.execute(statements["insert"],
+                              {"job_id": job_id, "created_at": now, **values}).scalar()
+        if new_id is not None:
+            fresh.append((new_id, arrays))
+            ids.append(new_id)
+            continue
+        existing = conn.execute(statements["existing"],
+                                {"job_id": job_id, "key": values["key"]}).one()
+        if not replace and existing.status == STATUS_OK:
+            ids.append(None)
+            continue
+        conn.execute(update(s.results).where(s.results.c.id == existing.id).values(**values))
+        _arrays.put(conn, s.owner("result", existing.id), arrays, replace_all=True)
+        ids.append(existing.id)
+    if fresh:
+        # a new id may be a reused rowid (SQLite): drop anything left under that owner
+        owners = [s.owner("result", new_id) for new_id, _ in fresh]
+        conn.execute(delete(s.arrays).where(s.arrays.c.owner.in_(owners)))
+        rows = [{"owner": owner, **row} for owner, (_, arrays) in zip(owners, fresh)
+                for row in arrays]
+        if rows:
+            conn.execute(s.arrays.insert(), rows)
+    return ids
+
+
+_STATEMENTS: dict[str, dict[str, Any]] = {}
+
+
+def _statements(dialect: str) -> dict[str, Any]:
+    """The insert and look-up of :func:`add_many`, built once per dialect."""
+    if dialect not in _STATEMENTS:
+        table = pg_insert(s.results) if dialect == "postgresql" else sqlite_insert(s.results)
+        insert = (table.on_conflict_do_nothing(index_elements=["job_id", "key"])
+                  .returning(s.results.c.id))
+        existing = (select(s.results.c.id, s.results.c.status)
+                    .where(s.results.c.job_id == bindparam("job_id"),
+                           s.results.c.key == bindparam("key"))
+                    .with_for_update())
+        _STATEMENTS[dialect] = {"insert": insert, "existing": existing}
+    return _STATEMENTS[dialect]
 
 
 def done_keys(conn: Connection, job_id: int, statuses: Iterable[str]) -> set[str]:

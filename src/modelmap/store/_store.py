@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -135,9 +135,24 @@ class Store:
         true or its status is not ``ok``; otherwise nothing is written.  Concurrent
         writers of one key never create two rows.
         """
-        values, arrays = _results.encode(result)
-        with self._write(f"store result '{result.key}'") as conn:
-            return _results.add(conn, _jobs.job_id(conn, job_id), values, arrays, replace)
+        return self.add_results(job_id, [result], replace=replace)[0]
+
+    def add_results(
+        self, job_id: JobRef, results: Sequence[TrainResult], *, replace: bool = False
+    ) -> list[int | None]:
+        """:meth:`add_result` for several results in one transaction (all or none).
+
+        A driver that has several finished results at hand commits them together: the
+        cost of a commit is paid once, and each result is still in the store as soon as
+        the driver has seen it.
+        """
+        if not results:
+            return []
+        encoded = [_results.encode(result) for result in results]
+        what = (f"result '{results[0].key}'" if len(results) == 1
+                else f"{len(results)} results")
+        with self._write(f"store {what}") as conn:
+            return _results.add_many(conn, _jobs.job_id(conn, job_id), encoded, replace)
 
     def results(
         self,

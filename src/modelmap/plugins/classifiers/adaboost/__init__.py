@@ -1,6 +1,5 @@
 """AdaBoost over decision stumps (scikit-learn's AdaBoostClassifier)."""
 
-from sklearn.ensemble import AdaBoostClassifier
 
 from ...tools import check_argument as check
 
@@ -29,6 +28,7 @@ def get_info():
 
 class Classifier():
     def __init__(self, args, data_specs):
+        from sklearn.ensemble import AdaBoostClassifier
         self.clf = AdaBoostClassifier(
             n_estimators=check('n_estimators', args, CLF_INFO),
             learning_rate=check('learning_rate', args, CLF_INFO),

@@ -1,8 +1,8 @@
 """A single decision tree (scikit-learn's DecisionTreeClassifier)."""
 
-from sklearn.tree import DecisionTreeClassifier
 
 from ...tools import check_argument as check
+from ...tools import predict_via_proba, proba_of
 
 CLF_INFO = {
     'name': 'decisiontree',
@@ -33,6 +33,7 @@ def get_info():
 
 class Classifier():
     def __init__(self, args, data_specs):
+        from sklearn.tree import DecisionTreeClassifier
         self.clf = DecisionTreeClassifier(
             criterion=check('criterion', args, CLF_INFO),
             max_depth=check('max_depth', args, CLF_INFO) or None,
@@ -48,7 +49,7 @@ class Classifier():
         return self.clf.fit(X_train, y_train)
 
     def predict(self, X_test, y_test):
-        return self.clf.predict(X_test)
+        return predict_via_proba(self, X_test)
 
     def predict_proba(self, X_test, y_test):
-        return self.clf.predict_proba(X_test)
+        return proba_of(self, X_test)

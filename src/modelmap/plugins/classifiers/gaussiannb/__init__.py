@@ -1,8 +1,8 @@
 """Gaussian Naive Bayes (scikit-learn's GaussianNB)."""
 
-from sklearn.naive_bayes import GaussianNB
 
 from ...tools import check_argument as check
+from ...tools import predict_via_proba, proba_of
 
 CLF_INFO = {
     'name': 'gaussiannb',
@@ -25,6 +25,7 @@ def get_info():
 
 class Classifier():
     def __init__(self, args, data_specs):
+        from sklearn.naive_bayes import GaussianNB
         self.clf = GaussianNB(var_smoothing=check('var_smoothing', args, CLF_INFO))
 
     def get_info(self):
@@ -34,7 +35,7 @@ class Classifier():
         return self.clf.fit(X_train, y_train)
 
     def predict(self, X_test, y_test):
-        return self.clf.predict(X_test)
+        return predict_via_proba(self, X_test)
 
     def predict_proba(self, X_test, y_test):
-        return self.clf.predict_proba(X_test)
+        return proba_of(self, X_test)

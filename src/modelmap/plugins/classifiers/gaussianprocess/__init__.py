@@ -1,6 +1,5 @@
 """Gaussian Process classifier with an RBF kernel (slow on large data: O(n^3))."""
 
-from sklearn.gaussian_process import GaussianProcessClassifier
 
 from ...tools import check_argument as check
 
@@ -29,6 +28,7 @@ def get_info():
 
 class Classifier():
     def __init__(self, args, data_specs):
+        from sklearn.gaussian_process import GaussianProcessClassifier
         self.clf = GaussianProcessClassifier(
             max_iter_predict=check('max_iter_predict', args, CLF_INFO),
             n_restarts_optimizer=check('n_restarts_optimizer', args, CLF_INFO),

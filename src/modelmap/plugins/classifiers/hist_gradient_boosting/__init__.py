@@ -1,8 +1,8 @@
 """Histogram-based gradient boosting (scikit-learn's HistGradientBoostingClassifier)."""
 
-from sklearn.ensemble import HistGradientBoostingClassifier
 
 from ...tools import check_argument as check
+from ...tools import predict_via_proba, proba_of
 
 CLF_INFO = {
     'name': 'hist_gradient_boosting',
@@ -31,6 +31,7 @@ def get_info():
 
 class Classifier():
     def __init__(self, args, data_specs):
+        from sklearn.ensemble import HistGradientBoostingClassifier
         self.clf = HistGradientBoostingClassifier(
             learning_rate=check('learning_rate', args, CLF_INFO),
             max_iter=check('max_iter', args, CLF_INFO),
@@ -45,10 +46,10 @@ class Classifier():
         return self.clf.fit(X_train, y_train)
 
     def predict(self, X_test, y_test):
-        return self.clf.predict(X_test)
+        return predict_via_proba(self, X_test)
 
     def predict_proba(self, X_test, y_test):
-        return self.clf.predict_proba(X_test)
+        return proba_of(self, X_test)
 
     def decision_function(self, X_test, y_test=None):
         return self.clf.decision_function(X_test)

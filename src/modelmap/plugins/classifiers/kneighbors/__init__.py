@@ -1,5 +1,5 @@
-from sklearn.neighbors import KNeighborsClassifier
 from ...tools import check_argument as check
+from ...tools import predict_via_proba, proba_of
 # See 'Parameter Specification' below
 CLF_INFO = {
     'name': 'kneighbors',
@@ -23,6 +23,7 @@ def get_info():
 # See 'Classifier Implementation' below
 class Classifier():
     def __init__(self, args, data_specs):
+        from sklearn.neighbors import KNeighborsClassifier
         n_neighbors = check('n_neighbors', args, CLF_INFO)
         # The seed uses n_jobs=-1; modelmap already runs configurations in parallel,
         # so one thread per classifier avoids oversubscribing the CPU.
@@ -32,6 +33,6 @@ class Classifier():
     def fit(self, X_train, y_train):
         return self.clf.fit(X_train, y_train)
     def predict(self, X_test, y_test):
-        return self.clf.predict(X_test)
+        return predict_via_proba(self, X_test)
     def predict_proba(self, X_test, y_test):
-        return self.clf.predict_proba(X_test)
+        return proba_of(self, X_test)

@@ -1,8 +1,8 @@
 """Logistic regression (multinomial for more than two classes)."""
 
-from sklearn.linear_model import LogisticRegression
 
 from ...tools import check_argument as check
+from ...tools import predict_via_proba, proba_of
 
 CLF_INFO = {
     'name': 'logistic_regression',
@@ -32,6 +32,7 @@ def get_info():
 
 class Classifier():
     def __init__(self, args, data_specs):
+        from sklearn.linear_model import LogisticRegression
         self.clf = LogisticRegression(
             C=check('C', args, CLF_INFO),
             max_iter=check('max_iter', args, CLF_INFO),
@@ -46,10 +47,10 @@ class Classifier():
         return self.clf.fit(X_train, y_train)
 
     def predict(self, X_test, y_test):
-        return self.clf.predict(X_test)
+        return predict_via_proba(self, X_test)
 
     def predict_proba(self, X_test, y_test):
-        return self.clf.predict_proba(X_test)
+        return proba_of(self, X_test)
 
     def decision_function(self, X_test, y_test=None):
         return self.clf.decision_function(X_test)

@@ -10,9 +10,9 @@ samples in a class), the history only has ``loss``.
 """
 
 import numpy as np
-from sklearn.neural_network import MLPClassifier
 
 from ...tools import check_argument as check
+from ...tools import predict_via_proba, proba_of
 
 VALIDATION_FRACTION = 0.1
 
@@ -75,6 +75,7 @@ class Classifier():
         return CLF_INFO
 
     def fit(self, X_train, y_train):
+        from sklearn.neural_network import MLPClassifier
         validate = _can_validate(np.asarray(y_train))
         patience = 10 if self.early_stopping else self.params['max_iter'] + 1
         self.clf = MLPClassifier(
@@ -86,10 +87,10 @@ class Classifier():
         return self.clf.fit(X_train, y_train)
 
     def predict(self, X_test, y_test):
-        return self.clf.predict(X_test)
+        return predict_via_proba(self, X_test)
 
     def predict_proba(self, X_test, y_test):
-        return self.clf.predict_proba(X_test)
+        return proba_of(self, X_test)
 
     def get_history(self):
         history = {'loss': [float(v) for v in self.clf.loss_curve_]}

@@ -4,7 +4,6 @@ The default ``reg_param`` is 0.01 (scikit-learn: 0.0) so that data with constant
 collinear features, such as the digits, still gives full-rank class covariances.
 """
 
-from sklearn.discriminant_analysis import QuadraticDiscriminantAnalysis
 
 from ...tools import check_argument as check
 
@@ -29,6 +28,7 @@ def get_info():
 
 class Classifier():
     def __init__(self, args, data_specs):
+        from sklearn.discriminant_analysis import QuadraticDiscriminantAnalysis
         self.clf = QuadraticDiscriminantAnalysis(reg_param=check('reg_param', args, CLF_INFO))
 
     def get_info(self):

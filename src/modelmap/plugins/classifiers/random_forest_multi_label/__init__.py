@@ -1,7 +1,6 @@
 """Random forest for multi-label data: y is an indicator matrix (one 0/1 column per label)."""
 
 import numpy as np
-from sklearn.ensemble import RandomForestClassifier
 
 from ...tools import check_argument as check
 
@@ -39,6 +38,7 @@ def label_probabilities(per_label, classes):
 
 class Classifier():
     def __init__(self, args, data_specs):
+        from sklearn.ensemble import RandomForestClassifier
         self.clf = RandomForestClassifier(
             n_estimators=check('n_estimators', args, CLF_INFO),
             max_depth=check('max_depth', args, CLF_INFO) or None,

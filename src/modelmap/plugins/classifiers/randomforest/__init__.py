@@ -1,7 +1,7 @@
-from sklearn.ensemble import RandomForestClassifier
 
 # With this function we will check parameters
 from ...tools import check_argument as check
+from ...tools import predict_via_proba, proba_of
 
 CLF_INFO = {
     'name': 'randomforest',
@@ -43,6 +43,7 @@ def get_info():
 
 class Classifier():
     def __init__(self, args, data_specs):
+        from sklearn.ensemble import RandomForestClassifier
         self.title = args.get('title')
         n_estimators = check('n_estimators', args, CLF_INFO)
         max_depth = check('max_depth', args, CLF_INFO)
@@ -59,7 +60,7 @@ class Classifier():
         return self.clf.fit(X_train, y_train)
 
     def predict(self, X_test, y_test):
-        return self.clf.predict(X_test)
+        return predict_via_proba(self, X_test)
 
     def predict_proba(self, X_test, y_test):
-        return self.clf.predict_proba(X_test)
+        return proba_of(self, X_test)

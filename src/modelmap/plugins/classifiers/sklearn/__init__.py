@@ -11,14 +11,13 @@ them; otherwise reading them raises ``AttributeError``.
 
 import importlib
 
-import numpy as np
 import inspect
 
-from sklearn.base import BaseEstimator
 
 from modelmap.errors import ArgumentError
 
 from ...tools import check_argument as check
+from ...tools import predict_via_proba, proba_of
 
 CLF_INFO = {
     'name': 'sklearn',
@@ -59,6 +58,8 @@ def load_estimator_class(path):
     if cls is None:
         raise ArgumentError(f'The module {module_name!r} has no {attr!r}.',
                             where='estimator', hint=_HINT)
+    from sklearn.base import BaseEstimator
+
     if not (isinstance(cls, type) and issubclass(cls, BaseEstimator)
             and callable(getattr(cls, 'fit', None)) and callable(getattr(cls, 'predict', None))):
         raise ArgumentError(
@@ -104,7 +105,6 @@ class Classifier():
     def __init__(self, args, data_specs):
         self.estimator = check('estimator', args, CLF_INFO)
         self.clf = make_estimator(self.estimator, args)
-        self._proba_of = None  # (X, probabilities) of the last predict() call
 
     def get_info(self):
         return CLF_INFO
@@ -114,9 +114,7 @@ class Classifier():
 
     def predict(self, X_test, y_test=None):
         if type(self.clf).__name__ in ARGMAX_PREDICTORS and hasattr(self.clf, 'predict_proba'):
-            proba = self.clf.predict_proba(X_test)
-            self._proba_of = (X_test, proba)
-            return self.clf.classes_[np.argmax(proba, axis=1)]
+            return predict_via_proba(self, X_test)
         return self.clf.predict(X_test)
 
     def _method(self, name):
@@ -127,13 +125,8 @@ class Classifier():
 
     @property
     def predict_proba(self):
-        method = self._method('predict_proba')
-
-        def cached(X_test, y_test=None):
-            if self._proba_of is not None and self._proba_of[0] is X_test:
-                return self._proba_of[1]
-            return method(X_test, y_test)
-        return cached
+        self._method('predict_proba')  # raises AttributeError if the estimator has none
+        return lambda X_test, y_test=None: proba_of(self, X_test)
 
     @property
     def decision_function(self):

@@ -8,8 +8,6 @@ ensemble=False)``.  Predictions are the most probable class.
 import numbers
 import warnings
 
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.svm import SVC
 
 from modelmap.errors import ArgumentWarning
 
@@ -57,6 +55,8 @@ def get_info():
 
 class Classifier():
     def __init__(self, args, data_specs):
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.svm import SVC
         svc = SVC(
             C=check('C', args, CLF_INFO),
             kernel=check('kernel', args, CLF_INFO),

@@ -1,8 +1,5 @@
 """Support Vector Machines for multi-label data: one calibrated SVC per label (one-vs-rest)."""
 
-from sklearn.multiclass import OneVsRestClassifier
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.svm import SVC
 
 from ...tools import check_argument as check
 from ..svm import check_gamma
@@ -34,6 +31,9 @@ def get_info():
 
 class Classifier():
     def __init__(self, args, data_specs):
+        from sklearn.multiclass import OneVsRestClassifier
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.svm import SVC
         svc = SVC(
             C=check('C', args, CLF_INFO),
             kernel=check('kernel', args, CLF_INFO),

@@ -1,7 +1,6 @@
 """A small synthetic multi-label data set: y is an indicator matrix of 5 labels."""
 
 import numpy as np
-from sklearn.datasets import make_multilabel_classification
 
 CLASS_NAMES = ['Label A', 'Label B', 'Label C', 'Label D', 'Label E']
 
@@ -15,6 +14,7 @@ def get_info():
 
 
 def get_data(datasets_path):
+    from sklearn.datasets import make_multilabel_classification
     X, Y = make_multilabel_classification(
         n_samples=300, n_features=20, n_classes=5, random_state=0
     )

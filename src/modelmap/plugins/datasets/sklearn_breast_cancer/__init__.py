@@ -1,7 +1,6 @@
 """The Wisconsin breast cancer data set bundled with scikit-learn (569 samples, 30 features)."""
 
 import numpy as np
-from sklearn import datasets
 
 CLASS_NAMES = ['Malignant', 'Benign']
 
@@ -15,6 +14,7 @@ def get_info():
 
 
 def get_data(datasets_path):
+    from sklearn import datasets
     data = datasets.load_breast_cancer()
     return {
         'X_train': np.array(data.data),

@@ -1,7 +1,6 @@
 """The 8x8 handwritten digits bundled with scikit-learn (1797 samples, flattened to 64)."""
 
 import numpy as np
-from sklearn import datasets
 
 CLASS_NAMES = [str(i) for i in range(10)]
 
@@ -15,6 +14,7 @@ def get_info():
 
 
 def get_data(datasets_path):
+    from sklearn import datasets
     data = datasets.load_digits()
     images = np.array(data.images)
     return {

@@ -1,8 +1,6 @@
 """The scikit-learn digits with 5 stratified cross-validation folds (numbered 1 to 5)."""
 
 import numpy as np
-from sklearn import datasets
-from sklearn.model_selection import StratifiedKFold
 
 CLASS_NAMES = [str(i) for i in range(10)]
 N_FOLDS = 5
@@ -17,6 +15,8 @@ def get_info():
 
 
 def get_data(datasets_path):
+    from sklearn import datasets
+    from sklearn.model_selection import StratifiedKFold
     data = datasets.load_digits()
     X = np.array(data.data)
     y = np.array(data.target)

@@ -1,4 +1,3 @@
-from sklearn import datasets
 import numpy as np
 def get_info():
     return {
@@ -7,6 +6,7 @@ def get_info():
         'class_names': ['Iris Setosa', 'Iris Versicolor', 'Iris Virginica']
     }
 def get_data(datasets_path):
+    from sklearn import datasets
     data = datasets.load_iris()
     return {
         'X_train': np.array(data.data),

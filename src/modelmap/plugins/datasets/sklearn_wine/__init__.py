@@ -1,7 +1,6 @@
 """The wine recognition data set bundled with scikit-learn (178 samples, 13 features)."""
 
 import numpy as np
-from sklearn import datasets
 
 CLASS_NAMES = ['Class 0', 'Class 1', 'Class 2']
 
@@ -15,6 +14,7 @@ def get_info():
 
 
 def get_data(datasets_path):
+    from sklearn import datasets
     data = datasets.load_wine()
     return {
         'X_train': np.array(data.data),

@@ -4,7 +4,8 @@ The job's data section tells the plugin what to read::
 
     "data": {
         "dataset": "table",
-        "path": "measurements.csv",   // relative to the workspace, the job file or the current folder
+        "path": "measurements.csv",   // relative to the workspace, the job file or the
+                                      // current folder
         "label": "species",           // column name (or 0-based column index) of the class
         "features": ["a", "b"]        // optional: feature columns, default all other columns
     }
@@ -16,18 +17,23 @@ strings.  Feature columns must be numeric.
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from modelmap.errors import DataError
 
 _HINT = ('the table dataset reads "path", "label" and optionally "features" from the job\'s '
          'data section, e.g. "path": "data.csv", "label": "class"')
 _READERS = {
-    '.csv': lambda p: pd.read_csv(p),
-    '.tsv': lambda p: pd.read_csv(p, sep='\t'),
-    '.parquet': lambda p: pd.read_parquet(p),
-    '.pq': lambda p: pd.read_parquet(p),
+    '.csv': lambda p: _pandas().read_csv(p),
+    '.tsv': lambda p: _pandas().read_csv(p, sep='\t'),
+    '.parquet': lambda p: _pandas().read_parquet(p),
+    '.pq': lambda p: _pandas().read_parquet(p),
 }
+
+
+def _pandas():
+    import pandas  # imported when a table is read: listing plugins stays fast
+
+    return pandas
 
 
 def get_info():
@@ -54,8 +60,8 @@ def _read(args):
     if not path.is_file():
         raise DataError(f'The file {str(path)!r} does not exist (resolved to {path.resolve()}).',
                         where='data.path',
-                        hint='relative paths are looked up in the workspace folder, then next to the job file, '
-                             'then in the current folder.')
+                        hint='relative paths are looked up in the workspace folder, then next '
+                             'to the job file, then in the current folder.')
     return _READERS[suffix](path)
 
 
@@ -78,8 +84,9 @@ def _features(frame, label, args):
     else:
         raise DataError(f'"features" must be a non-empty list of columns; got {chosen!r}.',
                         where='data.features', hint=_HINT)
-    bad = [str(c) for c in columns if not pd.api.types.is_numeric_dtype(frame[c])
-           or pd.api.types.is_bool_dtype(frame[c])]
+    types = _pandas().api.types
+    bad = [str(c) for c in columns if not types.is_numeric_dtype(frame[c])
+           or types.is_bool_dtype(frame[c])]
     if bad:
         raise DataError(f'Feature columns must be numeric; not numeric: {", ".join(bad)}.',
                         where='data.features',
