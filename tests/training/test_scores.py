@@ -42,3 +42,19 @@ def test_single_label_scores_match_sklearn(k, n, seed):
         assert scores["roc_auc"] == pytest.approx(expected)
     else:
         assert "roc_auc" not in scores
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 5), st.integers(4, 80), st.integers(0, 10_000), st.sampled_from([2, 4, 10]))
+def test_roc_auc_with_tied_probabilities_matches_sklearn(k, n, seed, levels):
+    """Trees and k-NN give few distinct probabilities: ties must count half, as in sklearn."""
+    rng = np.random.default_rng(seed)
+    y = np.arange(max(n, 2 * k)) % k  # every class present
+    n = len(y)
+    rng.shuffle(y)
+    proba = np.round(rng.random((n, k)) * levels) / levels + 0.05
+    proba /= proba.sum(axis=1, keepdims=True)
+    scores, _ = single_label(y, y, proba, k)
+    expected = (metrics.roc_auc_score(y, proba[:, 1]) if k == 2 else
+                metrics.roc_auc_score(y, proba, multi_class="ovr", labels=list(range(k))))
+    assert scores["roc_auc"] == pytest.approx(expected, abs=1e-12)

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.model_selection import StratifiedKFold, KFold, train_test_split
 
 from modelmap.data import _validate as v
 from modelmap.data._bundle import CV_TEST, CV_TRAIN, HOLDOUT, Bundle, _jsonable
@@ -123,6 +122,8 @@ def _cv_mode(specs: dict, data: Mapping, y_train: np.ndarray, n_test: int, multi
 
 
 def _kfold(y: np.ndarray, k: int, multilabel: bool, seed: int) -> np.ndarray:
+    from sklearn.model_selection import KFold, StratifiedKFold  # only when data is prepared
+
     folds = np.empty(len(y), dtype=np.int64)
     counts = np.bincount(y) if not multilabel else np.array([0])
     if not multilabel and counts[counts > 0].min() >= k:
@@ -145,6 +146,8 @@ def _stratify(y: np.ndarray, multilabel: bool, n_pick: int) -> np.ndarray | None
 
 
 def _split(X: np.ndarray, y: np.ndarray, data: Mapping, multilabel: bool, seed: int):
+    from sklearn.model_selection import train_test_split
+
     n_test = int(np.ceil(float(data.get("test_size", 0.2)) * len(y)))
     return train_test_split(X, y, test_size=n_test, random_state=seed,
                             stratify=_stratify(y, multilabel, n_test))
@@ -158,6 +161,8 @@ def _subset(y: np.ndarray, size: Any, multilabel: bool, seed: int) -> np.ndarray
     k = max(1, k) if n else 0
     if k >= n:
         return np.arange(n)
+    from sklearn.model_selection import train_test_split
+
     idx, _ = train_test_split(np.arange(n), train_size=k, random_state=seed,
                               stratify=_stratify(y, multilabel, k))
     return np.sort(idx)

@@ -4,20 +4,22 @@ Columns, in order: ``id, job, dataset, key, title, method, status, fold, parent_
 times as ``<name>_time`` (``fit_time``, ``predict_train_time``, ``predict_test_time``,
 ``total_time`` always, others after them); scores as ``<split>_<name>`` (splits ``test``,
 ``train``, ``test_std``, ``train_std`` first, e.g. ``test_accuracy``); arguments as
-``param_<name>``; tags as ``tag_<name>``; then ``error, started_at, finished_at``.  Missing values are NaN/None;
-``fold`` is a nullable integer column.
+``param_<name>``; tags as ``tag_<name>``; then ``error, started_at, finished_at``.
+Missing values are NaN/None; ``fold`` is a nullable integer column.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import Connection, Select, select
 
 from modelmap.store import _schema as s
 from modelmap.store._codec import from_json
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _BASE = ["id", "job", "dataset", "key", "title", "method", "status", "fold", "parent_key"]
 _TAIL = ["error", "started_at", "finished_at"]
@@ -107,6 +109,8 @@ def results_frame(
     method: str | Iterable[str] | None = None,
     include_folds: bool = False,
 ) -> pd.DataFrame:
+    import pandas as pd  # here, not at import: a run that only writes never needs it
+
     rows = conn.execute(_query(job_id, dataset, status, method, include_folds)).all()
     records, times, scores, params = [], dict.fromkeys(_TIMES), {}, {}
     for row in rows:

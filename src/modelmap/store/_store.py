@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from sqlalchemy import Connection, cast, func, select
 from sqlalchemy.types import Text
 
@@ -19,6 +18,9 @@ from modelmap.store._codec import decode_array, from_json, to_json
 from modelmap.store._frames import results_frame
 from modelmap.store._url import resolve
 from modelmap.training._result import TrainResult
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 JobRef = _jobs.JobRef
 ResultRef = _results.ResultRef

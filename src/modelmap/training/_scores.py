@@ -5,7 +5,6 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from sklearn import metrics
 
 
 def confusion(y: np.ndarray, pred: np.ndarray, n_classes: int) -> np.ndarray:
@@ -32,13 +31,16 @@ def single_label(y: np.ndarray, pred: np.ndarray, proba: np.ndarray | None,
     denom = precision + recall
     f1 = np.divide(2 * precision * recall, denom, out=np.zeros_like(tp), where=denom > 0)
     weights = support / total if total else np.zeros_like(support)
+    seen = support > 0
+    n_seen = int(np.count_nonzero(seen))
     scores: dict[str, float] = {
         "accuracy": float(tp.sum() / total) if total else 0.0,
-        "balanced_accuracy": float(recall[support > 0].mean()) if (support > 0).any() else 0.0,
+        "balanced_accuracy": float(recall[seen].sum() / n_seen) if n_seen else 0.0,
     }
+    # sums, not .mean(): on a few classes NumPy's mean costs more than the arithmetic
     for name, values in (("precision", precision), ("recall", recall), ("f1", f1)):
-        scores[f"{name}_macro"] = float(values.mean())
-        scores[f"{name}_weighted"] = float((values * weights).sum())
+        scores[f"{name}_macro"] = float(values.sum() / n_classes)
+        scores[f"{name}_weighted"] = float(values @ weights)
     if proba is not None and proba.shape == (len(y), n_classes):
         scores.update(_probability_scores(y, proba, n_classes))
     return scores, cm
@@ -48,27 +50,41 @@ def _probability_scores(y: np.ndarray, proba: np.ndarray, n_classes: int) -> dic
     out: dict[str, float] = {}
     p = np.clip(proba, 1e-15, None)
     p = p / p.sum(axis=1, keepdims=True)
-    out["log_loss"] = float(-np.log(p[np.arange(len(y)), y]).mean())
-    present = np.unique(y)
-    if n_classes == 2 and len(present) == 2:
-        out["roc_auc"] = _binary_auc(y == 1, p[:, 1])
-    elif n_classes > 2 and len(present) == n_classes:
-        out["roc_auc"] = float(np.mean([_binary_auc(y == c, p[:, c]) for c in range(n_classes)]))
+    out["log_loss"] = float(-np.log(p[np.arange(len(y)), y]).sum() / len(y))
+    present = np.count_nonzero(np.bincount(y, minlength=n_classes))
+    if n_classes == 2 and present == 2:
+        out["roc_auc"] = float(_one_vs_rest_auc(y, proba[:, 1:], [1])[0])
+    elif n_classes > 2 and present == n_classes:  # ranks of the scores as given (ties kept)
+        out["roc_auc"] = float(_one_vs_rest_auc(y, proba, range(n_classes)).sum() / n_classes)
     return out
 
 
-def _binary_auc(positive: np.ndarray, score: np.ndarray) -> float:
-    """ROC AUC as the Mann-Whitney statistic (ties counted half), like roc_auc_score."""
-    values, inverse, counts = np.unique(score, return_inverse=True, return_counts=True)
-    ranks = (np.cumsum(counts) - (counts - 1) / 2.0)[inverse]  # average rank of ties
-    n_pos = int(positive.sum())
-    n_neg = len(positive) - n_pos
-    return float((ranks[positive].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+def _one_vs_rest_auc(y: np.ndarray, scores: np.ndarray, classes) -> np.ndarray:
+    """ROC AUC of each column of ``scores`` for its class in ``classes`` against the rest,
+    as the Mann-Whitney statistic with tied scores given their average rank (the value of
+    ``roc_auc_score``), for all columns at once."""
+    n = len(y)
+    order = np.argsort(scores, axis=0, kind="stable")
+    ranked = np.take_along_axis(scores, order, axis=0)
+    first = np.ones(ranked.shape, dtype=bool)  # first of a run of tied scores
+    first[1:] = ranked[1:] != ranked[:-1]
+    last = np.ones(ranked.shape, dtype=bool)
+    last[:-1] = first[1:]
+    rows = np.arange(n)[:, None]
+    start = np.maximum.accumulate(np.where(first, rows, 0), axis=0)
+    end = np.minimum.accumulate(np.where(last, rows, n)[::-1], axis=0)[::-1]
+    positive = y[:, None] == np.asarray(list(classes))[None, :]
+    in_order = np.take_along_axis(positive, order, axis=0)
+    rank_sum = (((start + end) / 2.0 + 1.0) * in_order).sum(axis=0)
+    n_pos = positive.sum(axis=0)
+    return (rank_sum - n_pos * (n_pos + 1) / 2.0) / (n_pos * (n - n_pos))
 
 
 def multi_label(y: np.ndarray, pred: np.ndarray, proba: np.ndarray | None
                 ) -> tuple[dict[str, float], np.ndarray]:
     """Return (scores, per-label confusion matrices of shape (n_labels, 2, 2))."""
+    from sklearn import metrics
+
     pred = np.asarray(pred).astype(np.int64)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -8,6 +8,9 @@ CLASS_NAMES = ['Label A', 'Label B', 'Label C', 'Label D', 'Label E']
 def get_info():
     return {
         'name': 'multi_label_test',
+        # the data is fixed by this code and the installed scikit-learn: a rerun of an
+        # unchanged job can skip loading it
+        'static': True,
         'description': 'Synthetic | Multi-label test (300 samples, 5 labels)',
         'class_names': CLASS_NAMES,
     }
