@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
 import numpy as np
@@ -61,6 +62,13 @@ def fill(path: Path) -> int:
         return job
 
 
+def _cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -91,29 +99,81 @@ REQUESTS = {
 }
 
 
+class _Connection:
+    """A keep-alive HTTP/1.1 connection on raw asyncio streams.
+
+    The clients share the machine's two cores with the server and the batch job; httpx
+    spends a few milliseconds of CPU per request, which on this machine would be the
+    bottleneck and would measure the load generator rather than the server.  This client
+    only writes the request and reads the status line, the headers and the body."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(self, method: str, target: str, body: bytes = b"") -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        head = (f"{method} {target} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
+        self.writer.write(head.encode() + body)
+        status_line = await self.reader.readline()
+        status = int(status_line.split()[1])
+        length, chunked = 0, False
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.partition(b":")
+            name = name.strip().lower()
+            if name == b"content-length":
+                length = int(value)
+            elif name == b"transfer-encoding" and b"chunked" in value.lower():
+                chunked = True
+        if not chunked:
+            return status, await self.reader.readexactly(length)
+        parts = []
+        while (size := int((await self.reader.readline()).strip(), 16)) > 0:
+            parts.append(await self.reader.readexactly(size))
+            await self.reader.readline()
+        await self.reader.readline()
+        return status, b"".join(parts)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+
 async def _client(base: str, job: int, bodies: dict, until: float,
                   record: dict[str, list[float]], errors: list[str]) -> None:
     kinds = list(REQUESTS)
-    async with httpx.AsyncClient(base_url=base, timeout=30) as http:
-        turn = 0
+    url = httpx.URL(base)
+    conn = _Connection(url.host, url.port)
+    targets = {}
+    for kind, (method, path, extra) in REQUESTS.items():
+        path = path.format(job=job)
+        if method == "GET":
+            targets[kind] = (method, f"{path}?{urlencode(extra)}", b"")
+        else:
+            targets[kind] = (method, path, json.dumps(bodies[extra]).encode())
+    turn = 0
+    try:
         while time.perf_counter() < until:
             kind = kinds[turn % len(kinds)]
             turn += 1
-            method, url, extra = REQUESTS[kind]
-            url = url.format(job=job)
+            method, target, body = targets[kind]
             started = time.perf_counter()
             try:
-                if method == "GET":
-                    response = await http.get(url, params=extra)
-                else:
-                    response = await http.post(url, json=bodies[extra])
-                response.read()
-                ok = response.status_code == 200
-            except httpx.HTTPError as exc:
-                ok, response = False, exc
+                status, _ = await conn.request(method, target, body)
+                ok = status == 200
+                what = status
+            except (OSError, ValueError, asyncio.IncompleteReadError) as exc:
+                ok, what = False, repr(exc)
+                conn.close()
             record[kind].append(time.perf_counter() - started)
             if not ok:
-                errors.append(f"{kind}: {getattr(response, 'status_code', response)}")
+                errors.append(f"{kind}: {what}")
+    finally:
+        conn.close()
 
 
 def _wait(base: str, server: subprocess.Popen) -> None:
@@ -153,17 +213,22 @@ def main() -> None:
         for name, body in bodies.items():  # compute once: the clients read the cache
             first = httpx.post(f"{base}/api/maps", json=body, timeout=300).json()
             print(f"computed {name}: {first['seconds']:.2f} s", flush=True)
+        asyncio.run(_same_answers(base, job, bodies))
         writer = None if options.no_writer else _writer(folder, store)
         time.sleep(0 if writer is None else 3)  # let the writer start training
         record: dict[str, list[float]] = {kind: [] for kind in REQUESTS}
         errors: list[str] = []
         until = time.perf_counter() + options.seconds
+        server_cpu = _cpu(server.pid)
         asyncio.run(_all(base, job, bodies, until, record, errors, options.clients))
+        server_cpu = _cpu(server.pid) - server_cpu
         total = sum(len(v) for v in record.values())
         writing = writer is not None and writer.poll() is None
         print(f"{options.clients} clients, {options.seconds:.0f} s, batch job writing: "
               f"{'yes' if writing else 'no (finished early)' if writer else 'no'}")
-        print(f"throughput {total / options.seconds:.1f} requests/s, errors {len(errors)}")
+        print(f"throughput {total / options.seconds:.1f} requests/s, errors {len(errors)}; "
+              f"server CPU {server_cpu / options.seconds:.0%} of a core, "
+              f"{server_cpu / max(total, 1) * 1000:.1f} ms per request")
         for kind, times in record.items():
             ms = sorted(t * 1000 for t in times)
             p95 = ms[int(0.95 * (len(ms) - 1))] if ms else float("nan")
@@ -181,6 +246,25 @@ def main() -> None:
             if proc is not None and proc.poll() is None:
                 proc.terminate()
                 proc.wait(timeout=30)
+
+
+async def _same_answers(base: str, job: int, bodies: dict) -> None:
+    """The load client reads the same answers as httpx (a check of the client itself)."""
+    url = httpx.URL(base)
+    conn = _Connection(url.host, url.port)
+    try:
+        for method, path, extra in REQUESTS.values():
+            path = path.format(job=job)
+            if method == "GET":
+                status, body = await conn.request(method, f"{path}?{urlencode(extra)}")
+                want = httpx.get(base + path, params=extra, timeout=60)
+            else:
+                status, body = await conn.request(method, path, json.dumps(bodies[extra]).encode())
+                want = httpx.post(base + path, json=bodies[extra], timeout=60)
+            assert status == want.status_code == 200, (path, status, want.status_code)
+            assert json.loads(body) == want.json(), path
+    finally:
+        conn.close()
 
 
 async def _all(base: str, job: int, bodies: dict, until: float, record: dict,

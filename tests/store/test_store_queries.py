@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 
 import numpy as np
 
@@ -32,6 +34,25 @@ def test_results_version_changes_with_every_write(store, job_id, make_result):
     replaced = store.results_version(job_id)
     store.delete_result("k1", job_id)
     assert len({empty, one, replaced}) == 3
+    assert store.results_version(job_id)[0] == 0
+
+
+def test_results_version_sees_writes_of_another_store_and_process(store, store_url, job_id,
+                                                                    make_result):
+    """The version is remembered between writes (SQLite: PRAGMA data_version), so a write
+    by anyone else must still change it at once."""
+    from modelmap.store import Store
+
+    before = store.results_version("iris-svm")
+    assert store.results_version("iris-svm") == before == store.results_version(job_id)
+    with Store(store_url) as other:
+        other.add_result(job_id, make_result("k1"))
+    after = store.results_version("iris-svm")
+    assert after != before and after[0] == 1
+    code = ("import sys; from modelmap.store import Store; s = Store(sys.argv[1]); "
+            "s.delete_result('k1', 'iris-svm')")
+    subprocess.run([sys.executable, "-c", code, store_url], check=True, timeout=60)
+    assert store.results_version("iris-svm")[0] == 0
     assert store.results_version(job_id)[0] == 0
 
 

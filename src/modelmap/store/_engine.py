@@ -11,7 +11,10 @@ connection is never reused in a forked child (it opens its own).
 from __future__ import annotations
 
 import os
+import sqlite3
+import threading
 from collections.abc import Iterator
+from pathlib import Path
 from contextlib import contextmanager
 from typing import Any
 
@@ -222,3 +225,34 @@ def vacuum(engine: Engine, display: str) -> None:
         ) from exc
     finally:
         raw.close()
+
+
+class ChangeStamp:
+    """A number that changes whenever any connection, of this process or another, commits
+    to a SQLite file: ``PRAGMA data_version`` on a connection of its own that never
+    writes.  ``value()`` is ``None`` when it cannot be read (then nothing is remembered)."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._conn: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+
+    def value(self) -> int | None:
+        with self._lock:
+            try:
+                if self._conn is None:
+                    self._conn = sqlite3.connect(str(self._path), isolation_level=None,
+                                                 check_same_thread=False)
+                return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+            except sqlite3.Error:
+                self._close()
+                return None
+
+    def _close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._close()

@@ -41,6 +41,8 @@ class Store:
         target = resolve(url)
         self._target = target
         self._engine = _engine.create(target)
+        self._stamp = _engine.ChangeStamp(target.path) if target.path is not None else None
+        self._known_versions: dict[Any, tuple[int, tuple]] = {}
         try:
             _engine.prepare(self._engine, target.display)
         except BaseException:
@@ -70,6 +72,8 @@ class Store:
     def close(self) -> None:
         """Close every pooled connection (the store can be reopened with ``Store(url)``)."""
         self._engine.dispose()
+        if self._stamp is not None:
+            self._stamp.close()
 
     @contextmanager
     def _write(self, action: str) -> Iterator[Connection]:
@@ -219,10 +223,25 @@ class Store:
             return _result_rows(conn, job_id, dataset, ids, include_folds, columns)
 
     def results_version(self, job: JobRef | None = None) -> tuple:
-        """A cheap fingerprint of the job's (or all) results; it changes with every write."""
+        """A cheap fingerprint of the job's (or all) results; it changes with every write.
+
+        On SQLite it is remembered until any connection of any process commits to the
+        file (``PRAGMA data_version``, microseconds): a server asked again and again
+        about a job that is not being written to does not query the results each time.
+        """
+        stamp = self._stamp.value() if self._stamp is not None else None
+        if stamp is not None:
+            known = self._known_versions.get(job)
+            if known is not None and known[0] == stamp:
+                return known[1]
         with self._read("check results") as conn:
             job_id = None if job is None else _jobs.job_id(conn, job)
-            return _version(conn, job_id)
+            version = _version(conn, job_id)
+        if stamp is not None:  # the stamp read before the query: never newer than it
+            if len(self._known_versions) > 4096:
+                self._known_versions.clear()
+            self._known_versions[job] = (stamp, version)
+        return version
 
     def arrays_many(
         self, owners: Iterable[str], names: Iterable[str] | None = None
