@@ -236,3 +236,31 @@ def test_builtin_predictions_from_probabilities_equal_predict(name, args):
         assert np.array_equal(proba, clf.clf.predict_proba(test))
         other = X[:50]  # another X: fresh probabilities, not the kept ones
         assert np.array_equal(clf.predict_proba(other, y[:50]), clf.clf.predict_proba(other))
+
+
+@pytest.mark.parametrize("params", [
+    {"C": 1.0}, {"C": 0.001}, {"C": 100, "gamma": 0.01}, {"kernel": "poly", "degree": 2},
+    {"kernel": "linear", "C": 0.01},
+])
+@pytest.mark.parametrize("n_classes", [2, 3, 10])
+def test_sklearn_plugin_svc_predictions_from_its_decision_function_equal_predict(params,
+                                                                                  n_classes):
+    """For SVC the plugin takes predictions from the decision function (one kernel
+    evaluation for both); they must be libsvm's own one-vs-one votes, ties included."""
+    from sklearn.datasets import load_digits
+
+    from modelmap.plugins import load_plugin
+
+    X, y = load_digits(return_X_y=True)
+    keep = y < n_classes
+    X, y = X[keep] / 16.0, y[keep]
+    module = load_plugin("classifier", "sklearn").module
+    clf = module.get_clf({"title": "t", "method": "sklearn", "estimator": "sklearn.svm.SVC",
+                          **params}, {"num_classes": n_classes})
+    half = len(y) // 2
+    clf.fit(X[:half], y[:half])
+    for part in (X[:half], X[half:]):
+        pred = clf.predict(part, None)
+        values = clf.decision_function(part, None)
+        assert np.array_equal(pred, clf.clf.predict(part))
+        assert np.array_equal(values, clf.clf.decision_function(part))
