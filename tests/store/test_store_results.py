@@ -153,6 +153,21 @@ def test_add_results_writes_nothing_when_one_result_is_bad(store, job_id, make_r
     assert store.done_keys(job_id, ("ok", "failed", "timeout")) == set()
 
 
+def test_results_encoded_in_a_worker_are_stored_the_same(store, job_id, make_result):
+    from modelmap.store._results import preencode
+
+    original = make_result("k1")
+    preencode(original)
+    shipped = pickle.loads(pickle.dumps(original))  # as it comes back from a worker
+    store.add_results(job_id, [shipped, shipped.replace(key="k2", title="changed")])
+    assert_same_result(store.train_result("k1"), original)
+    assert store.result("k2")["title"] == "changed"  # replace() is encoded afresh
+    bad = make_result("k3", arrays={"x": np.array([None], dtype=object)})
+    preencode(bad)  # cannot be encoded: left for the store to refuse with its message
+    with pytest.raises(StoreError, match="never pickles"):
+        store.add_result(job_id, bad)
+
+
 def test_same_key_in_two_jobs(store, job_id, make_result):
     other = store.put_job("other", None, None, {}, "dk2")
     a = store.add_result(job_id, make_result("k1"))

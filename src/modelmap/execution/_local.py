@@ -37,7 +37,8 @@ MAX_CHUNK = 64
 # What the fork server imports once, so that every worker starts with it: the built-in
 # plugins import their scikit-learn modules lazily, so the common ones are listed here.
 _PRELOAD = ["modelmap.execution._worker", "modelmap.execution._work", "modelmap.training._train",
-            "modelmap.plugins", "sklearn.ensemble", "sklearn.svm", "sklearn.neighbors",
+            "modelmap.plugins", "modelmap.store._results", "sklearn.ensemble", "sklearn.svm",
+            "sklearn.neighbors",
             "sklearn.tree", "sklearn.linear_model", "sklearn.naive_bayes",
             "sklearn.neural_network", "sklearn.calibration"]
 

@@ -25,6 +25,7 @@ def worker_main(conn: Connection, max_memory: int | None) -> None:
     from threadpoolctl import threadpool_limits
 
     from modelmap.execution._work import run_item
+    from modelmap.store._results import preencode
 
     threadpool_limits(1)  # n workers × 1 BLAS thread, not n × cores
     limit_memory(max_memory)
@@ -38,5 +39,8 @@ def worker_main(conn: Connection, max_memory: int | None) -> None:
         context, items = message
         for item in items:
             conn.send(("start", item.key, time.time()))
-            conn.send(("done", item.key, run_item(context, item)))
+            results = run_item(context, item)
+            for result in results:  # the driver only has to write them
+                preencode(result)
+            conn.send(("done", item.key, results))
         conn.send(("idle", None, None))

@@ -23,8 +23,28 @@ _JSON_FIELDS = ("args", "scores", "times", "history", "machine", "tags")
 _FIELDS = tuple(f.name for f in dataclasses.fields(TrainResult) if f.name != "arrays")
 
 
+_ENCODED = "_modelmap_store_encoded"
+
+
+def preencode(result: TrainResult) -> None:
+    """Encode ``result`` for the store now and keep the encoding with it (it travels
+    along when the result is pickled): worker processes do this in parallel, so the one
+    process that writes the store only runs the SQL.  A result that cannot be encoded
+    is left as it is; storing it raises the error there.  Results are immutable, and
+    ``result.replace(...)`` makes a new one, which is encoded afresh when stored."""
+    try:
+        object.__setattr__(result, _ENCODED, _encode(result))
+    except StoreError:
+        pass
+
+
 def encode(result: TrainResult) -> tuple[dict[str, Any], _arrays.Encoded]:
     """Column values and encoded arrays of ``result`` (raises before any write)."""
+    kept = result.__dict__.get(_ENCODED)
+    return kept if kept is not None else _encode(result)
+
+
+def _encode(result: TrainResult) -> tuple[dict[str, Any], _arrays.Encoded]:
     where = f"result '{result.key}' ({result.title})"
     if result.status not in STATUSES:
         raise StoreError(
@@ -71,8 +91,39 @@ def add_many(
         )
     statements = _statements(conn.dialect.name)
     now = time.time()
-    ids: list[int | None] = []
     fresh: list[tuple[int, _arrays.Encoded]] = []
+    keys = [values["key"] for values, _ in encoded]
+    if conn.dialect.name == "sqlite" and len(encoded) > 1 and len(set(keys)) == len(keys):
+        ids = _add_group(conn, job_id, encoded, replace, now, statements, fresh)
+    else:
+        ids = _add_each(conn, job_id, encoded, replace, now, statements, fresh)
+    _put_fresh_arrays(conn, fresh)
+    return ids
+
+
+def _add_group(conn: Connection, job_id: int, encoded: list, replace: bool, now: float,
+               statements: dict[str, Any], fresh: list) -> list[int | None]:
+    """SQLite: the new results of a group in one INSERT.  A SQLite write transaction holds
+    the database lock from BEGIN IMMEDIATE on, so no one can insert one of these keys
+    between the look-up and the insert."""
+    keys = [values["key"] for values, _ in encoded]
+    taken = set(conn.execute(statements["taken"], {"job_id": job_id, "keys": keys}).scalars())
+    new = [pair for pair in encoded if pair[0]["key"] not in taken]
+    made = conn.execute(statements["insert_many"],
+                        [{"job_id": job_id, "created_at": now, **values} for values, _ in new]
+                        ).scalars().all() if new else []
+    fresh.extend(zip(made, (arrays for _, arrays in new)))
+    got = {values["key"]: new_id for (values, _), new_id in zip(new, made)}
+    old = [pair for pair in encoded if pair[0]["key"] in taken]
+    got.update(zip((values["key"] for values, _ in old),
+                   _add_each(conn, job_id, old, replace, now, statements, fresh)))
+    return [got[key] for key in keys]
+
+
+def _add_each(conn: Connection, job_id: int, encoded: list, replace: bool, now: float,
+              statements: dict[str, Any], fresh: list) -> list[int | None]:
+    """Insert (or replace) results one statement each; new ones are added to ``fresh``."""
+    ids: list[int | None] = []
     for values, arrays in encoded:
         new_id = conn.execute(statements["insert"],
                               {"job_id": job_id, "created_at": now, **values}).scalar()
@@ -88,6 +139,10 @@ def add_many(
         conn.execute(update(s.results).where(s.results.c.id == existing.id).values(**values))
         _arrays.put(conn, s.owner("result", existing.id), arrays, replace_all=True)
         ids.append(existing.id)
+    return ids
+
+
+def _put_fresh_arrays(conn: Connection, fresh: list[tuple[int, _arrays.Encoded]]) -> None:
     if fresh:
         # a new id may be a reused rowid (SQLite): drop anything left under that owner
         owners = [s.owner("result", new_id) for new_id, _ in fresh]
@@ -96,7 +151,6 @@ def add_many(
                 for row in arrays]
         if rows:
             conn.execute(s.arrays.insert(), rows)
-    return ids
 
 
 _STATEMENTS: dict[str, dict[str, Any]] = {}
@@ -112,7 +166,13 @@ def _statements(dialect: str) -> dict[str, Any]:
                     .where(s.results.c.job_id == bindparam("job_id"),
                            s.results.c.key == bindparam("key"))
                     .with_for_update())
-        _STATEMENTS[dialect] = {"insert": insert, "existing": existing}
+        taken = select(s.results.c.key).where(s.results.c.job_id == bindparam("job_id"),
+                                              s.results.c.key.in_(bindparam("keys",
+                                                                            expanding=True)))
+        insert_many = s.results.insert().returning(s.results.c.id,
+                                                   sort_by_parameter_order=True)
+        _STATEMENTS[dialect] = {"insert": insert, "existing": existing, "taken": taken,
+                                "insert_many": insert_many}
     return _STATEMENTS[dialect]
 
 
