@@ -6,7 +6,8 @@ mirrored), then PCA / MDS / t-SNE fitted on the raw vectors.  modelmap:
 :func:`modelmap.projection.classifier_map` (one vectorized distance matrix, the projection
 on the precomputed distances).  Vectors are class probabilities of 300 classifiers on 30
 samples x 3 classes (90 values) and of 1,000 classifiers on 1,200 samples x 3 classes
-(3,600 values), in groups of similar classifiers.
+(3,600 values), in groups of similar classifiers.  modelmap's maps are timed first, then
+the reference's, with a pause before each measurement (see ``_time``).
 
     .venv/bin/python benchmarks/maps/bench_maps.py            # both sizes
     .venv/bin/python benchmarks/maps/bench_maps.py --quick    # 300 x 90 only
@@ -62,6 +63,9 @@ def reference_projection(V: np.ndarray, method: str) -> np.ndarray:
 
 
 def _time(fn, repeats: int) -> float:
+    # OpenMP and OpenBLAS worker threads keep spinning for a while after a multi-threaded
+    # call returns; pause so they do not take the cores from the next measurement.
+    time.sleep(0.3)
     times = []
     for _ in range(repeats):
         started = time.perf_counter()
@@ -72,13 +76,14 @@ def _time(fn, repeats: int) -> float:
 
 def run(n: int, d: int, repeats: int) -> list[tuple]:
     V = vectors(n, d)
-    loop = _time(lambda: reference_distances(V), 1 if n > 500 else repeats)
+    methods = ("pca", "mds", "tsne")
     ours_d = _time(lambda: distance_matrix(V, "euclidean"), repeats)
+    ours = {m: _time(lambda m=m: classifier_map(V, projection=m), repeats) for m in methods}
+    loop = _time(lambda: reference_distances(V), 1 if n > 500 else repeats)
     rows = [(n, d, "distances only", ours_d, loop)]
-    for method in ("pca", "mds", "tsne"):
-        ours = _time(lambda m=method: classifier_map(V, projection=m), repeats)
+    for method in methods:
         reference = loop + _time(lambda m=method: reference_projection(V, m), repeats)
-        rows.append((n, d, method, ours, reference))
+        rows.append((n, d, method, ours[method], reference))
     return rows
 
 
@@ -88,7 +93,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     options = parser.parse_args()
     warnings.filterwarnings("ignore")
-    print(f"python {platform.python_version()}, {os.cpu_count()} cpus, {platform.machine()}")
+    print(f"python {platform.python_version()}, {os.cpu_count()} cpus, {platform.machine()}, "
+          f"load average {os.getloadavg()[0]:.2f}")
     print(f"{'size':>11} {'projection':>15} {'modelmap s':>11} {'reference s':>12} "
           f"{'ratio':>7} {'target':>7}")
     sizes = [(300, 90)] if options.quick else [(300, 90), (1000, 3600)]
@@ -97,6 +103,7 @@ def main() -> None:
             target = "" if method == "distances only" else f"<={TARGETS[(n, d)]}"
             print(f"{n_:>5}x{d_:<5} {method:>15} {ours:>11.3f} {reference:>12.3f} "
                   f"{ours / reference:>7.3f} {target:>7}", flush=True)
+    print(f"load average {os.getloadavg()[0]:.2f} at the end")
 
 
 if __name__ == "__main__":

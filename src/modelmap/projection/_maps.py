@@ -7,8 +7,10 @@ for hamming), and the 2-D projection works on that precomputed matrix:
 
 - ``pca``: classical (Torgerson) MDS of the distances, i.e. PCA of the points the
   distances describe (identical to PCA of the vectors for euclidean distances);
-- ``mds``: metric MDS (SMACOF), started from the classical solution;
-- ``tsne``: t-SNE with ``metric="precomputed"``, started from the classical solution;
+- ``mds``: metric MDS (SMACOF, :func:`modelmap.projection._layouts.smacof`), started from
+  the classical solution;
+- ``tsne``: exact t-SNE (:func:`modelmap.projection._layouts.tsne`; scikit-learn's
+  Barnes-Hut t-SNE above a few thousand classifiers), started from the classical solution;
 - ``umap``: UMAP with ``metric="precomputed"`` (needs ``pip install modelmap[umap]``).
 
 Nothing is patched over: a distance that is undefined (cosine of an all-zero vector,
@@ -27,12 +29,17 @@ import numpy as np
 
 from modelmap.errors import DataError, PluginError
 from modelmap.plugins.tools import check_argument as check
+from modelmap.projection._layouts import single_threaded
 
 #: What can be compared: stored result arrays, or the result's scores.
 MAP_VALUES = ("pred_test", "pred_train", "proba_test", "proba_train", "confusion_test",
               "confusion_train", "scores")
 #: Distances between the classifiers' vectors.
 MAP_METRICS = ("euclidean", "cosine", "correlation", "hamming")
+
+#: Distance products up to this many multiply-adds (n * n * d) run in one BLAS thread:
+#: a second thread costs more in waiting than it saves, above all on busy cores.
+_SMALL_PRODUCT = 10**8
 
 _SEED = {"name": "random_state", "description": "Random seed", "type": "integer",
          "range": [0, 4294967295], "default_value": 42}
@@ -47,16 +54,18 @@ def _info(name: str, short: str, description: str, *params: dict[str, Any]) -> d
 #: with :func:`modelmap.plugins.tools.check_argument`).
 MAP_PROJECTIONS: dict[str, dict[str, Any]] = {
     "pca": _info("pca", "PCA", "Classical MDS of the distances (PCA of the implied points)"),
-    "mds": _info("mds", "MDS", "Metric MDS (SMACOF) of the distances",
-                 {"name": "max_iter", "description": "SMACOF iterations", "type": "integer",
-                  "range": [1, 3000], "default_value": 300},
-                 {"name": "eps", "description": "Relative stress change that stops SMACOF",
-                  "type": "float", "range": [0, 1], "default_value": 1e-4}),
-    "tsne": _info("tsne", "t-SNE", "t-SNE of the distances",
+    "mds": _info("mds", "MDS", "Metric MDS (SMACOF) of the distances, started from PCA",
+                 {"name": "max_iter", "description": "Most SMACOF iterations",
+                  "type": "integer", "range": [1, 3000], "default_value": 300},
+                 {"name": "eps", "description": "SMACOF stops when an iteration lowers the "
+                  "stress by less than eps times the sum of squared map distances",
+                  "type": "float", "range": [0, 1], "default_value": 1e-5}),
+    "tsne": _info("tsne", "t-SNE", "t-SNE of the distances, started from PCA",
                   {"name": "perplexity", "description": "Effective number of neighbours "
                    "(clamped to (n - 1) / 3)", "type": "float", "range": [1, 10000],
                    "default_value": 30.0},
-                  {"name": "max_iter", "description": "Optimisation iterations",
+                  {"name": "max_iter", "description": "Most optimisation iterations (stops "
+                   "earlier once the KL divergence no longer falls)",
                    "type": "integer", "range": [250, 5000], "default_value": 1000}),
     "umap": _info("umap", "UMAP", "UMAP of the distances (needs pip install modelmap[umap])",
                   {"name": "n_neighbors", "description": "Number of neighbours (at most n - 1)",
@@ -142,6 +151,13 @@ def distance_matrix(vectors: Any, metric: str = "euclidean",
         raise DataError(f"There is no map distance named {metric!r}.",
                         hint=f"use one of {', '.join(MAP_METRICS)}")
     X = as_vectors(vectors, labels)
+    if X.shape[0] ** 2 * X.shape[1] <= _SMALL_PRODUCT:
+        with single_threaded():
+            return _distances(X, metric, labels)
+    return _distances(X, metric, labels)
+
+
+def _distances(X: np.ndarray, metric: str, labels: Sequence[str] | None) -> np.ndarray:
     if metric == "euclidean":
         return _gram_distances(X)
     if metric == "hamming":
@@ -196,7 +212,8 @@ def classical_mds(distances: Any) -> np.ndarray:
     B -= B.mean(axis=1, keepdims=True)
     B *= -0.5
     k = min(2, n)
-    values, vectors = _top_eigen(B, k)
+    with single_threaded():  # Lanczos: many small products, where threads only wait
+        values, vectors = _top_eigen(B, k)
     order = np.argsort(values)[::-1]
     values, vectors = np.maximum(values[order], 0.0), vectors[:, order]
     points = np.zeros((n, 2))
@@ -209,30 +226,38 @@ def classical_mds(distances: Any) -> np.ndarray:
 
 
 def _mds(D: np.ndarray, args: Mapping[str, Any], seed: int) -> np.ndarray:
-    from sklearn.manifold import MDS
+    from modelmap.projection._layouts import smacof
 
     info = MAP_PROJECTIONS["mds"]
-    model = MDS(n_components=2, metric="precomputed", metric_mds=True, n_init=1, init="random",
-                max_iter=check("max_iter", args, info), eps=check("eps", args, info),
-                random_state=seed, normalized_stress="auto")
-    return model.fit_transform(D, init=classical_mds(D))
+    max_iter, eps = check("max_iter", args, info), check("eps", args, info)
+    start = classical_mds(D)
+    with single_threaded():
+        return smacof(D, start, max_iter, eps)[0]
 
 
 def _tsne(D: np.ndarray, args: Mapping[str, Any], seed: int) -> np.ndarray:
-    from sklearn.manifold import TSNE
+    from modelmap.projection._layouts import EXACT_TSNE_MAX, tsne
 
     info = MAP_PROJECTIONS["tsne"]
     perplexity = min(check("perplexity", args, info), max(1.0, (len(D) - 1) / 3))
+    max_iter = check("max_iter", args, info)
     start = classical_mds(D)
     spread = start[:, 0].std()
-    start = start / spread * 1e-4 if spread > 0 else np.random.default_rng(seed).normal(
-        scale=1e-4, size=start.shape)
-    model = TSNE(n_components=2, metric="precomputed", perplexity=perplexity, init=start,
-                 max_iter=check("max_iter", args, info), random_state=seed)
-    # Barnes-Hut's OpenMP threads gain little on a few thousand points and lose a lot
-    # when the cores are busy (a server answering other requests): use one thread.
+    rng = np.random.default_rng(seed)
+    if spread == 0:
+        start = rng.normal(size=start.shape)
+    elif start[:, 1].std() < 1e-6 * spread:  # one-dimensional: give the second axis room
+        start[:, 1] = rng.normal(scale=1e-3 * spread, size=len(start))
+    start = start / start[:, 0].std() * 1e-4
+    if len(D) <= EXACT_TSNE_MAX:
+        with single_threaded():
+            return tsne(D, start, perplexity, max_iter)[0]
+    from sklearn.manifold import TSNE
     from threadpoolctl import threadpool_limits
 
+    model = TSNE(n_components=2, metric="precomputed", perplexity=perplexity, init=start,
+                 max_iter=max_iter, random_state=seed)
+    # Barnes-Hut's OpenMP threads gain little and lose a lot when the cores are busy
     with threadpool_limits(limits=1, user_api="openmp"):
         return model.fit_transform(D)
 
