@@ -137,9 +137,7 @@ class LocalExecutor:
             self._warming.join(timeout=0.05)
         workers = list(self._workers)
         if self._prestarted and not any(w.used for w in workers):
-            for w in workers:
-                w.process.kill()
-            self._stop_forkserver()
+            self._stop_forkserver()  # the unused workers are killed below
             self._prestarted = False
         for w in workers:
             if kill or not w.used:

@@ -35,6 +35,8 @@ __all__ = [
     "describe_expected",
     "predict_via_proba",
     "proba_of",
+    "recall",
+    "remember",
     "validate_args",
     "validate_info",
 ]
@@ -237,15 +239,27 @@ def predict_via_proba(plugin: Any, X: Any) -> np.ndarray:
     forests, k-NN, naive Bayes, logistic regression, MLP, gradient boosting); for others
     (SVC, AdaBoost) the two can disagree.
     """
-    proba = plugin.clf.predict_proba(X)
-    plugin._modelmap_proba = (X, proba)
+    proba = remember(plugin, "predict_proba", X, plugin.clf.predict_proba(X))
     return plugin.clf.classes_[np.argmax(proba, axis=1)]
 
 
 def proba_of(plugin: Any, X: Any) -> np.ndarray:
     """The probabilities :func:`predict_via_proba` computed for this very ``X``, else
     ``plugin.clf.predict_proba(X)``."""
-    kept = getattr(plugin, "_modelmap_proba", None)
+    return recall(plugin, "predict_proba", X, plugin.clf.predict_proba)
+
+
+def remember(plugin: Any, what: str, X: Any, value: Any) -> Any:
+    """Keep ``value`` (e.g. the probabilities) of this very ``X`` on the plugin object,
+    for :func:`recall` when the framework asks for ``what`` of the same ``X`` next."""
+    setattr(plugin, f"_modelmap_kept_{what}", (X, value))
+    return value
+
+
+def recall(plugin: Any, what: str, X: Any, compute: Any) -> Any:
+    """What :func:`remember` kept for this very ``X`` (the same object), else
+    ``compute(X)``."""
+    kept = getattr(plugin, f"_modelmap_kept_{what}", None)
     if kept is not None and kept[0] is X:
         return kept[1]
-    return plugin.clf.predict_proba(X)
+    return compute(X)

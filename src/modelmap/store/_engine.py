@@ -14,8 +14,8 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select
@@ -96,7 +96,6 @@ def _switch_to_wal(cursor: Any) -> None:
     """``PRAGMA journal_mode = WAL``, retried: on a brand-new file another process opening
     the store at the same moment can hold the lock, and SQLite answers "database is
     locked" at once instead of waiting for the busy timeout."""
-    import sqlite3
     import time
 
     deadline = time.monotonic() + _BUSY_MS / 1000

@@ -17,9 +17,11 @@ from modelmap.store._codec import from_json
 JobRef = int | str
 
 
-def insert(conn: Connection, table: Table) -> Any:
-    """The dialect's INSERT (it has ``on_conflict_do_nothing``/``..._do_update``)."""
-    if conn.dialect.name == "postgresql":
+def insert(conn: Connection | str, table: Table) -> Any:
+    """The dialect's INSERT (it has ``on_conflict_do_nothing``/``..._do_update``), for a
+    connection or a dialect name."""
+    dialect = conn if isinstance(conn, str) else conn.dialect.name
+    if dialect == "postgresql":
         return pg_insert(table)
     return sqlite_insert(table)
 

@@ -9,8 +9,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from modelmap.errors import StoreError
 from modelmap.store import _arrays, _jobs
@@ -159,8 +157,8 @@ _STATEMENTS: dict[str, dict[str, Any]] = {}
 def _statements(dialect: str) -> dict[str, Any]:
     """The insert and look-up of :func:`add_many`, built once per dialect."""
     if dialect not in _STATEMENTS:
-        table = pg_insert(s.results) if dialect == "postgresql" else sqlite_insert(s.results)
-        insert = (table.on_conflict_do_nothing(index_elements=["job_id", "key"])
+        insert = (_jobs.insert(dialect, s.results)
+                  .on_conflict_do_nothing(index_elements=["job_id", "key"])
                   .returning(s.results.c.id))
         existing = (select(s.results.c.id, s.results.c.status)
                     .where(s.results.c.job_id == bindparam("job_id"),

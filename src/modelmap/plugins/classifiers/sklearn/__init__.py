@@ -10,16 +10,14 @@ them; otherwise reading them raises ``AttributeError``.
 """
 
 import importlib
-
-import numpy as np
-
 import inspect
 
+import numpy as np
 
 from modelmap.errors import ArgumentError
 
 from ...tools import check_argument as check
-from ...tools import predict_via_proba, proba_of
+from ...tools import predict_via_proba, proba_of, recall, remember
 
 CLF_INFO = {
     'name': 'sklearn',
@@ -134,8 +132,7 @@ class Classifier():
         vector).  For two classes the sign decides; for more, the decision values are
         the one-vs-one votes plus a confidence term smaller than 1/3 in size, so rounding
         gives the votes back, and the first class with most votes wins, as in libsvm."""
-        values = self.clf.decision_function(X_test)
-        self._decision_of = (X_test, values)
+        values = remember(self, 'decision_function', X_test, self.clf.decision_function(X_test))
         if values.ndim == 1:
             return self.clf.classes_[(values >= 0).astype(int)]
         return self.clf.classes_[np.argmax(np.rint(values), axis=1)]
@@ -154,10 +151,4 @@ class Classifier():
     @property
     def decision_function(self):
         method = self._method('decision_function')
-
-        def kept(X_test, y_test=None):
-            known = getattr(self, '_decision_of', None)
-            if known is not None and known[0] is X_test:
-                return known[1]
-            return method(X_test, y_test)
-        return kept
+        return lambda X_test, y_test=None: recall(self, 'decision_function', X_test, method)
