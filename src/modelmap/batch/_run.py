@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from modelmap import _gc
 from modelmap.batch._report import BatchBreak, Events, JobReport, SilentEvents
 from modelmap.data import Bundle, call_get_data, prepare
 from modelmap.errors import ArgumentError, DataError, ModelmapError, StoreError
@@ -78,6 +79,7 @@ class Batch:
                             hint="run with --debug for the full traceback") from exc
         bundle = prepare(raw, job.data, dataset=name,
                          info_class_names=plugin.info.get("class_names") or None)
+        _gc.settle()  # the heavy modules are loaded (a no-op outside the command line)
         data_args = {k: v for k, v in job.data.items() if k not in NOT_IN_KEY}
         return bundle, content_hash(data_args, plugin.source_hash, bundle.fingerprint)
 

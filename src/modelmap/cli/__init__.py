@@ -31,4 +31,10 @@ app.command(epilog=TUNE_EPILOG)(tune)
 
 
 def main() -> None:
-    app()
+    from modelmap import _gc
+
+    _gc.pause()  # until the data is prepared (see modelmap._gc)
+    try:
+        app()
+    finally:
+        _gc.finish()

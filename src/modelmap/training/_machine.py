@@ -11,8 +11,14 @@ from importlib import metadata
 from typing import Any
 
 
-@lru_cache(maxsize=1)
 def machine_info() -> dict[str, Any]:
+    return {**_static_info(), "pid": os.getpid()}
+
+
+@lru_cache(maxsize=1)
+def _static_info() -> dict[str, Any]:
+    """What is the same in every worker forked from one server (looked up once there)."""
+
     def version(dist: str) -> str | None:
         try:
             return metadata.version(dist)
@@ -28,5 +34,4 @@ def machine_info() -> dict[str, Any]:
         "numpy": version("numpy"),
         "scikit-learn": version("scikit-learn"),
         "modelmap": version("modelmap"),
-        "pid": os.getpid(),
     }
