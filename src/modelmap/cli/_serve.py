@@ -61,6 +61,9 @@ def serve(
     console.print(f"modelmap serving [bold]{escape(store.url)}[/] at "
                   f"[bold]http://{escape(shown)}:{port}/[/] (API docs: /api/docs; Ctrl-C to stop)",
                   soft_wrap=True)
+    from modelmap import _gc
+
+    _gc.settle()  # a server runs for long: collect as usual from here on
     try:
         uvicorn.run(app, host=host, port=port, log_level="debug" if debug else "warning")
     finally:
