@@ -20,6 +20,7 @@ peer, and compare the medians: on a shared VM one run of either side can be 30 %
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -226,10 +227,10 @@ for i in range(1000):
 '''
 
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    n = 3
-    if "--repeats" in args:
-        at = args.index("--repeats")
-        n = int(args[at + 1])
-        del args[at:at + 2]
-    main(args or ["throughput", "speedup", "tiny", "resume", "memory", "dask"], n)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("which", nargs="*", default=["throughput", "speedup", "tiny", "resume",
+                                                     "memory", "dask"])
+    parser.add_argument("--repeats", type=int, default=3,
+                        help="runs of each side of throughput and tiny (medians compared)")
+    options = parser.parse_args()
+    main(options.which, options.repeats)

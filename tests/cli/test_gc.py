@@ -40,3 +40,29 @@ def test_library_use_is_left_alone(tmp_path, restore_gc):
     _gc.pause()
     _gc.settle()
     assert not gc.isenabled()  # a program that switched collection off keeps it off
+
+
+def test_the_command_pauses_collection_and_freezes_at_exit(monkeypatch, restore_gc):
+    import modelmap.cli as cli
+
+    gc.enable()
+    seen = []
+    monkeypatch.setattr(cli, "app", lambda: seen.append(gc.isenabled()))
+    cli.main()
+    assert seen == [False]  # commands start without collections
+    assert gc.get_freeze_count() > 10_000  # and leave nothing for the final one to walk
+
+
+def test_serve_collects_again_before_serving(tmp_path, monkeypatch, restore_gc):
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from modelmap.cli import app
+
+    seen = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: seen.append(gc.isenabled()))
+    gc.enable()
+    _gc.pause()
+    result = CliRunner().invoke(app, ["serve", "-w", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert seen == [True]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from multiprocessing import forkserver
 
 import pytest
 
 from modelmap.execution import LocalExecutor
+from modelmap.store import Store
+from tests.conftest import modelmap, write_job
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="the fork server is POSIX only")
 
@@ -32,3 +35,17 @@ def test_an_unused_prestarted_fork_server_is_stopped_at_shutdown():
     while _alive(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not _alive(pid)
+
+
+
+def test_workers_start_with_the_fork_servers_modules_frozen(ws):
+    """The fork server freezes what it preloaded, so workers' collections never walk it."""
+    write_job(ws, "gc", {"data": {"title": "GC", "dataset": "sklearn_iris"},
+                         "classifiers": [{"title": "gc", "method": "misbehave",
+                                          "behaviour": "gc"}]})
+    modelmap("run", "jobs/gc.json", "-j", "1", cwd=ws, check=0)
+    store = Store(ws / "modelmap.db")
+    log = store.result(store.results(job="GC")["key"].iloc[0])["log"]
+    state = re.search(r"gc enabled=(\w+) frozen=(\d+)", log)
+    assert state is not None, log
+    assert state[1] == "True" and int(state[2]) > 10_000

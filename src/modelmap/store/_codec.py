@@ -15,6 +15,7 @@ import io
 import json
 import math
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -97,24 +98,16 @@ def encode_array(value: Any, where: str) -> tuple[str, list[int], bytes]:
         array.tobytes()
 
 
-_HEADERS: dict[tuple[np.dtype, tuple[int, ...]], bytes] = {}
-
-
+@lru_cache(maxsize=512)
 def _npy_header(dtype: np.dtype, shape: tuple[int, ...]) -> bytes:
     """The ``.npy`` header ``np.save`` writes for a C-ordered array, remembered per dtype and
     shape: the bytes are the same, in 1 µs instead of 25 (a worker encodes a few arrays
     per config, thousands of configs a minute when they are small)."""
-    key = (dtype, shape)
-    header = _HEADERS.get(key)
-    if header is None:
-        buffer = io.BytesIO()
-        np.lib.format.write_array_header_1_0(
-            buffer, {"descr": np.lib.format.dtype_to_descr(dtype), "fortran_order": False,
-                     "shape": shape})
-        if len(_HEADERS) >= 512:
-            _HEADERS.clear()
-        header = _HEADERS[key] = buffer.getvalue()
-    return header
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        buffer, {"descr": np.lib.format.dtype_to_descr(dtype), "fortran_order": False,
+                 "shape": shape})
+    return buffer.getvalue()
 
 
 def decode_array(data: bytes, where: str) -> np.ndarray:
