@@ -102,8 +102,12 @@ ARGMAX_PREDICTORS = {
 
 
 def _votes_from_decision(clf):
-    """True for an SVC/NuSVC whose predict() is the libsvm one-vs-one vote (the default)."""
-    return (type(clf).__name__ in ('SVC', 'NuSVC') and not getattr(clf, 'probability', True)
+    """True for an SVC/NuSVC whose predict() is the libsvm one-vs-one vote (the default).
+
+    ``probability`` is False by default, or the string ``'deprecated'`` from scikit-learn
+    1.9 on (which also means no probabilities), so only an explicit True is excluded."""
+    return (type(clf).__name__ in ('SVC', 'NuSVC')
+            and getattr(clf, 'probability', True) is not True
             and not getattr(clf, 'break_ties', True)
             and getattr(clf, 'decision_function_shape', None) == 'ovr')
 
