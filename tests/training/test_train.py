@@ -168,3 +168,71 @@ def test_multilabel_scores():
     assert r.ok, r.error
     assert {"accuracy", "hamming_loss", "f1_micro", "f1_macro"} <= set(r.scores["test"])
     assert r.arrays["confusion_test"].shape == (3, 2, 2)
+
+
+def _vandal(factor):
+    """A plugin that scales the arrays it is given in place (plugins may) before fitting."""
+    class Classifier:
+        def __init__(self, args, data_specs):
+            self.clf = LogisticRegression(max_iter=500)
+
+        def fit(self, X, y):
+            X *= factor
+            return self.clf.fit(X, y)
+
+        def predict(self, X, y):
+            X *= factor
+            return self.clf.predict(X)
+
+    return types.SimpleNamespace(get_clf=lambda args, specs: Classifier())
+
+
+@pytest.mark.parametrize("extra", [{}, {"cv_folds": 3}])
+def test_scaled_splits_are_prepared_once_and_each_config_gets_its_own_copy(extra, monkeypatch):
+    """Configs trained one after another in a process share the scaled arrays of a split
+    (the scaler is fitted once per split, not per config), and a plugin that changes its
+    arrays in place changes nobody else's."""
+    from modelmap.training import _train
+
+    data = {**DATA, "scale": True, **extra}
+    b = prepare(iris_raw(), data, dataset="iris")
+    fits = []
+    real = _train.StandardScaler
+
+    class Counting(real):
+        def fit(self, X, y=None, sample_weight=None):
+            fits.append(len(X))
+            return super().fit(X, y, sample_weight)
+
+    monkeypatch.setattr(_train, "StandardScaler", Counting)
+    lr = plugin(lambda: LogisticRegression(max_iter=500))
+    first = train_config(b, lr, ARGS, key="a")[0]
+    n_splits = len(b.splits())
+    assert len(fits) == n_splits
+    train_config(b, _vandal(1000.0), ARGS, key="v")
+    again = train_config(b, lr, ARGS, key="b")[0]
+    assert len(fits) == n_splits  # no new scaler fits for the later configs
+    assert again.status == "ok" and again.scores == first.scores
+    assert np.array_equal(again.arrays["proba_test"], first.arrays["proba_test"])
+    # the same numbers as scaling for this config alone
+    monkeypatch.setattr(_train, "_PREPARED", _train._PreparedSplits(max_bytes=0))
+    alone = train_config(b, lr, ARGS, key="c")[0]
+    assert alone.scores == first.scores
+    assert np.array_equal(alone.arrays["proba_test"], first.arrays["proba_test"])
+    assert len(fits) == 2 * n_splits  # nothing kept: fitted again
+
+
+def test_prepared_splits_belong_to_one_bundle():
+    """A new bundle (another job's data) never gets the previous bundle's arrays."""
+    b1 = prepare(iris_raw(), {**DATA, "scale": True}, dataset="iris")
+    raw = iris_raw()
+    raw["X_train"] = raw["X_train"] * 3 + 7
+    b2 = prepare(raw, {**DATA, "scale": True}, dataset="iris")
+    lr = plugin(lambda: LogisticRegression(max_iter=500))
+    r1 = train_config(b1, lr, ARGS, key="a")[0]
+    r2 = train_config(b2, lr, ARGS, key="b")[0]
+    # standardising removes the affine change: same scores, but computed from b2's rows
+    assert r1.scores["test"]["accuracy"] == pytest.approx(r2.scores["test"]["accuracy"])
+    from modelmap.training import _train
+
+    assert _train._PREPARED.bundle() is b2

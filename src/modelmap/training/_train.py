@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import traceback as tb
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,17 +73,55 @@ def _train(bundle: Bundle, module: Any, args: dict, base: TrainResult) -> list[T
     return _combine(bundle, base, per_fold)
 
 
+class _PreparedSplits:
+    """The scaled arrays of recent splits, so that the configs of a job that run in one
+    process fit the scaler once per split, not once per config (the same numbers: the
+    scaler sees the same training rows).  Every config gets its own copy, since a plugin
+    may change its arrays in place.  Bounded by bytes; one bundle at a time."""
+
+    def __init__(self, max_bytes: int = 256 * 2**20) -> None:
+        self.max_bytes = max_bytes
+        self.bundle: Any = None  # a weak reference to the bundle the entries belong to
+        self.entries: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+        self.nbytes = 0
+
+    def get(self, bundle: Bundle, split: Split) -> tuple[np.ndarray, np.ndarray]:
+        key = (split.fold, split.test_from_train, len(split.train_idx), len(split.test_idx))
+        if self.bundle is None or self.bundle() is not bundle:
+            self.bundle, self.entries, self.nbytes = weakref.ref(bundle), {}, 0
+        found = self.entries.get(key)
+        if found is None:
+            found = _scaled(bundle, split)
+            size = found[0].nbytes + found[1].nbytes
+            if self.nbytes + size <= self.max_bytes:
+                self.entries[key] = found
+                self.nbytes += size
+            else:
+                return found  # too big to keep: this config's own arrays
+        return found[0].copy(), found[1].copy()
+
+
+_PREPARED = _PreparedSplits()
+
+
+def _scaled(bundle: Bundle, split: Split) -> tuple[np.ndarray, np.ndarray]:
+    X_train, X_test = _split_X(bundle, split)
+    scaler = StandardScaler().fit(X_train)
+    return scaler.transform(X_train), scaler.transform(X_test) if len(X_test) else X_test
+
+
+def _split_X(bundle: Bundle, split: Split) -> tuple[np.ndarray, np.ndarray]:
+    source = bundle.X_train if split.test_from_train else bundle.X_test
+    return bundle.X_train[split.train_idx], source[split.test_idx]
+
+
 def _run_split(bundle: Bundle, module: Any, args: dict, split: Split) -> _Outcome:
-    X_train, y_train = bundle.X_train[split.train_idx], bundle.y_train[split.train_idx]
-    if split.test_from_train:
-        source_X, source_y = bundle.X_train, bundle.y_train
-    else:
-        source_X, source_y = bundle.X_test, bundle.y_test
-    X_test, y_test = source_X[split.test_idx], source_y[split.test_idx]
+    y_train = bundle.y_train[split.train_idx]
+    y_test = (bundle.y_train if split.test_from_train else bundle.y_test)[split.test_idx]
     if bundle.scale:
-        scaler = StandardScaler().fit(X_train)
-        X_train = scaler.transform(X_train)
-        X_test = scaler.transform(X_test) if len(X_test) else X_test
+        X_train, X_test = _PREPARED.get(bundle, split)
+    else:
+        X_train, X_test = _split_X(bundle, split)
     clf = module.get_clf(dict(args), bundle.data_specs())
     out = _Outcome()
     t0 = time.perf_counter()
