@@ -244,7 +244,8 @@ def test_builtin_predictions_from_probabilities_equal_predict(name, args):
 ])
 @pytest.mark.parametrize("n_classes", [2, 3, 10])
 def test_sklearn_plugin_svc_predictions_from_its_decision_function_equal_predict(params,
-                                                                                  n_classes):
+                                                                                  n_classes,
+                                                                                  monkeypatch):
     """For SVC the plugin takes predictions from the decision function (one kernel
     evaluation for both); they must be libsvm's own one-vs-one votes, ties included."""
     from sklearn.datasets import load_digits
@@ -260,9 +261,10 @@ def test_sklearn_plugin_svc_predictions_from_its_decision_function_equal_predict
     half = len(y) // 2
     clf.fit(X[:half], y[:half])
     calls = []
-    svc_decision = clf.clf.decision_function
-    clf.clf.decision_function = lambda part: calls.append(len(part)) or svc_decision(part)
-    svc_predict = clf.clf.predict
+    fast = module.svc_decision_function
+    monkeypatch.setattr(module, "svc_decision_function",
+                        lambda svc, part: calls.append(len(part)) or fast(svc, part))
+    svc_decision, svc_predict = clf.clf.decision_function, clf.clf.predict
     clf.clf.predict = lambda part: calls.append("predict") or svc_predict(part)
     for part in (X[:half], X[half:]):
         calls.clear()
@@ -272,4 +274,4 @@ def test_sklearn_plugin_svc_predictions_from_its_decision_function_equal_predict
         # default of SVC's 'probability': False, or 'deprecated' from 1.9 on)
         assert calls == [len(part)]
         assert np.array_equal(pred, svc_predict(part))
-        assert np.array_equal(values, svc_decision(part))
+        assert np.allclose(values, svc_decision(part), rtol=1e-9, atol=1e-9)

@@ -17,6 +17,7 @@ import numpy as np
 from modelmap.errors import ArgumentError
 
 from ...tools import check_argument as check
+from ..._svc_decision import decision_function as svc_decision_function
 from ...tools import predict_via_proba, proba_of, recall, remember
 
 CLF_INFO = {
@@ -133,10 +134,12 @@ class Classifier():
     def _predict_via_decision(self, X_test):
         """SVC's prediction from its one-vs-rest decision function, which the framework
         asks for next anyway (each call evaluates the kernel against every support
-        vector).  For two classes the sign decides; for more, the decision values are
-        the one-vs-one votes plus a confidence term smaller than 1/3 in size, so rounding
-        gives the votes back, and the first class with most votes wins, as in libsvm."""
-        values = remember(self, 'decision_function', X_test, self.clf.decision_function(X_test))
+        vector; ``_svc_decision`` does that with matrix products).  For two classes the
+        sign decides; for more, the decision values are the one-vs-one votes plus a
+        confidence term smaller than 1/3 in size, so rounding gives the votes back, and
+        the first class with most votes wins, as in libsvm."""
+        values = remember(self, 'decision_function', X_test,
+                          svc_decision_function(self.clf, X_test))
         if values.ndim == 1:
             return self.clf.classes_[(values >= 0).astype(int)]
         return self.clf.classes_[np.argmax(np.rint(values), axis=1)]
@@ -155,4 +158,7 @@ class Classifier():
     @property
     def decision_function(self):
         method = self._method('decision_function')
+        if type(self.clf).__name__ in ('SVC', 'NuSVC'):  # the same values, from BLAS
+            def method(X_test, y_test=None):
+                return svc_decision_function(self.clf, X_test)
         return lambda X_test, y_test=None: recall(self, 'decision_function', X_test, method)
