@@ -235,4 +235,9 @@ def test_prepared_splits_belong_to_one_bundle():
     assert r1.scores["test"]["accuracy"] == pytest.approx(r2.scores["test"]["accuracy"])
     from modelmap.training import _train
 
-    assert _train._PREPARED.bundle() is b2
+    assert list(_train._PREPARED.kept) == [b2]
+    del b2, raw
+    import gc
+
+    gc.collect()
+    assert not _train._PREPARED.kept  # the arrays went with their bundle

@@ -81,23 +81,22 @@ class _PreparedSplits:
 
     def __init__(self, max_bytes: int = 256 * 2**20) -> None:
         self.max_bytes = max_bytes
-        self.bundle: Any = None  # a weak reference to the bundle the entries belong to
-        self.entries: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
-        self.nbytes = 0
+        # bundle -> {split key: (X_train, X_test)}; the arrays go when the bundle does
+        self.kept: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def get(self, bundle: Bundle, split: Split) -> tuple[np.ndarray, np.ndarray]:
         key = (split.fold, split.test_from_train, len(split.train_idx), len(split.test_idx))
-        if self.bundle is None or self.bundle() is not bundle:
-            self.bundle, self.entries, self.nbytes = weakref.ref(bundle), {}, 0
-        found = self.entries.get(key)
+        entries = self.kept.get(bundle)
+        if entries is None:
+            self.kept.clear()
+            entries = self.kept[bundle] = {}
+        found = entries.get(key)
         if found is None:
             found = _scaled(bundle, split)
-            size = found[0].nbytes + found[1].nbytes
-            if self.nbytes + size <= self.max_bytes:
-                self.entries[key] = found
-                self.nbytes += size
-            else:
+            size = sum(a.nbytes for pair in entries.values() for a in pair)
+            if size + found[0].nbytes + found[1].nbytes > self.max_bytes:
                 return found  # too big to keep: this config's own arrays
+            entries[key] = found
         return found[0].copy(), found[1].copy()
 
 
