@@ -42,7 +42,9 @@ BUDGET = 100
 CHECKPOINTS = (25, 50, 100)
 LOG = {"C", "gamma", "n_estimators", "max_depth", "width", "alpha", "learning_rate_init"}
 INTS = {"n_estimators", "max_depth", "width"}
-TRADEOFF = 0.02  # stepwise-time: 1 s of mean fit time saved is worth 0.02 accuracy
+# stepwise-time: 1 s of mean fit time saved is worth 0.002 accuracy — picked on this
+# benchmark among 0.002, 0.005 and 0.02 (see benchmarks/README.md)
+TRADEOFF = 0.002
 STRATEGIES = {
     "random": {"strategy": "random"},
     "evolutionary": {"strategy": "evolutionary"},

@@ -92,6 +92,14 @@ def test_time_trade_off_and_max_fit_time() -> None:
     assert s.cv_results_["improved"].tolist() == [True, False, False]  # the start, then none
 
 
+def test_stall_handling_changes_more_parameters_after_unadopted_steps() -> None:
+    plain = search(stall_steps=0).fit(X_train, y_train)
+    assert all(c.count(" from ") == 1 for c in plain.cv_results_["changes"][1:])
+    stalled = search(stall_steps=1, stall_growth=2.0).fit(X_train, y_train)
+    assert stalled.get_params()["stall_steps"] == 1
+    assert any(c.count(" from ") >= 2 for c in stalled.cv_results_["changes"][1:])
+
+
 def test_all_failing_candidates_raise_the_estimators_own_error() -> None:
     bad = np.array(X_train, dtype=object)
     bad[0, 0] = "not a number"

@@ -132,10 +132,16 @@ def test_step_rules_of_the_seed() -> None:
     assert all(1 <= step_value(bounded, 3, rng, rules) <= 4 for _ in range(50))
 
 
+def stepwise_settings(**changes: object):
+    base = settings("stepwise")
+    return dataclasses.replace(base, stepwise=dataclasses.replace(base.stepwise, **changes))
+
+
 def test_stepwise_changes_one_parameter_per_step_and_adopts_only_improvements() -> None:
-    trials = run("stepwise", budget=40)
-    strategy = Stepwise(SPACE, settings("stepwise"), 5)
-    replay(SPACE, settings("stepwise"), score, budget=40, strategy=strategy)
+    s = stepwise_settings(stall_steps=0)  # the seed's search: no stall handling
+    trials = replay(SPACE, s, score, budget=40)
+    strategy = Stepwise(SPACE, s, 5)
+    replay(SPACE, s, score, budget=40, strategy=strategy)
     for trial in strategy.trials[1:]:
         before, after = trial.candidate.parent, trial.candidate.values
         assert sum(before[k] != after[k] for k in after) == 1
@@ -179,8 +185,8 @@ def test_stepwise_with_a_flat_score_adopts_nothing_but_a_time_tradeoff_adopts_fa
 
 
 def test_stepwise_rejects_configs_slower_than_max_fit_time() -> None:
-    s = settings("stepwise", stepwise=dataclasses.replace(settings("stepwise").stepwise,
-                                                          max_fit_time=0.02))
+    # (without stall handling: with it, these 40 steps happen not to try a better, slower one)
+    s = stepwise_settings(max_fit_time=0.02, stall_steps=0)
     strategy = Stepwise(SPACE, s, 2)
     replay(SPACE, s, score, budget=40, strategy=strategy)
     adopted = [t for t in strategy.trials if strategy.decisions[t.number]["improved"]]
@@ -215,3 +221,49 @@ def test_failed_candidates_are_worst_and_the_search_goes_on() -> None:
         assert len(trials) == 30
         assert any(not t.ok for t in trials) or strategy == "stepwise"
         assert all(t.candidate.values["b"] <= 10 for t in trials if t.ok)
+
+
+def changed(trial) -> int:
+    before, after = trial.candidate.parent, trial.candidate.values
+    return sum(before[k] != after[k] for k in after)
+
+
+def test_a_stalled_stepwise_search_changes_more_parameters_and_resets_when_adopting() -> None:
+    s = stepwise_settings(stall_steps=2)
+    strategy = Stepwise(SPACE, s, 5)
+    replay(SPACE, s, score, budget=60, strategy=strategy)
+    stalled, levels = 0, []
+    for trial in strategy.trials[1:]:
+        level = stalled // 2
+        assert changed(trial) == min(1 + level, 5)  # one more per 2 unadopted steps, up to 5
+        levels.append(level)
+        stalled = 0 if strategy.decisions[trial.number]["improved"] else stalled + 1
+    assert max(levels) >= 2  # the search did stall ...
+    resets = [i for i in range(1, len(levels)) if levels[i - 1] >= 1 and levels[i] == 0]
+    assert resets  # ... and an adopted step brought it back to one parameter per step
+
+
+def test_a_stalled_stepwise_search_takes_larger_steps() -> None:
+    def flat(family: int, v: dict) -> tuple[float, float]:
+        return 0.5, 0.01
+
+    def step_sizes(stall_steps: int) -> list[float]:
+        s = stepwise_settings(stall_steps=stall_steps, stall_growth=2.0)
+        strategy = Stepwise(SPACE, s, 3)
+        replay(SPACE, s, flat, budget=40, strategy=strategy)
+        return [abs(math.log(t.candidate.values["a"] / t.candidate.parent["a"]))
+                for t in strategy.trials[1:] if t.candidate.values["a"] != t.candidate.parent["a"]]
+
+    plain, stalled = step_sizes(0), step_sizes(1)
+    assert plain and stalled
+    # multiply_scale 1: |log| ~ |N(0, 1)|; stalled: up to 8 times that (cut at the bounds)
+    assert np.median(plain) < 1.2 and np.median(stalled) > 3
+
+
+def test_stall_steps_0_is_the_search_without_stall_handling() -> None:
+    off = replay(SPACE, stepwise_settings(stall_steps=0), score, budget=80)
+    never = replay(SPACE, stepwise_settings(stall_steps=1000), score, budget=80)
+    assert candidates(off) == candidates(never)
+    assert all(changed(t) == 1 for t in off[1:])
+    stalling = replay(SPACE, stepwise_settings(stall_steps=1), score, budget=80)
+    assert candidates(stalling) != candidates(off)

@@ -62,6 +62,10 @@ def test_tuning_section_sets_the_strategy_and_its_settings() -> None:
     assert (s.strategy, s.budget, s.cv, s.keep, s.random_state) == ("stepwise", 7, 4, 2, 9)
     assert s.stepwise.tradeoff_scr_per_sec == 0.5
     assert dict(s.stepwise.step_rules) == {"multiply_scale": 1.0, "add_scale": 1}
+    assert (s.stepwise.stall_steps, s.stepwise.stall_growth) == (12, 1.5)  # the defaults
+    job["tuning"]["stepwise"] = {"stall_steps": 0, "stall_growth": 2}
+    s = load_tuning_job(job).settings
+    assert (s.stepwise.stall_steps, s.stepwise.stall_growth) == (0, 2)
 
 
 NO_TUNE = {"data": BASE["data"], "classifiers": [{"title": "SVM", "method": "svm", "C": 1}]}
@@ -96,6 +100,14 @@ BAD = [
      "batch_size, random_state, stepwise, tpe"),
     ({**BASE, "tuning": {"stepwise": {"explore_rt_min": 2}}},
      "<job>: tuning.stepwise.explore_rt_min: must be a number in [0, 1]; got 2"),
+    ({**BASE, "tuning": {"stepwise": {"stall_steps": -1}}},
+     "<job>: tuning.stepwise.stall_steps: must be an integer >= 0; got -1"),
+    ({**BASE, "tuning": {"stepwise": {"stall_steps": 2.5}}},
+     "<job>: tuning.stepwise.stall_steps: must be an integer >= 0; got 2.5"),
+    ({**BASE, "tuning": {"stepwise": {"stall_growth": 0.5}}},
+     "<job>: tuning.stepwise.stall_growth: must be a number >= 1; got 0.5"),
+    ({**BASE, "tuning": {"stepwise": {"stall_growth": True}}},
+     "<job>: tuning.stepwise.stall_growth: must be a number >= 1; got true"),
 ]
 
 

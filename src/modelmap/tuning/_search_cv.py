@@ -6,7 +6,9 @@ booleans flipped, strings drawn from ``param_options_str``, list/tuple elements 
 or a list grown by one element); a step is adopted when the cross-validated score (plus
 ``tradeoff_scr_per_sec`` × fit seconds saved) improves by more than ``step_threshold``.
 When exploiting, ``anticipation_draws`` random steps are ranked by two meta-learners
-(score and fit time, Ridge by default) before one is tried.  Parameters that are neither
+(score and fit time, Ridge by default) before one is tried.  After ``stall_steps`` steps
+in a row without an adopted one, steps change one more parameter and grow ``stall_growth``
+times (0 turns this off; not in the seed).  Parameters that are neither
 numbers, booleans, listed strings nor lists of numbers are kept as given.
 
 After ``fit``: ``best_params_``, ``best_score_``, ``best_index_``, ``best_estimator_``
@@ -59,7 +61,8 @@ class StepSearchCV(MetaEstimatorMixin, BaseEstimator):
                  save_location: str | None = None, refit: bool = True,
                  n_jobs: int | None = None, time_budget: float | None = None,
                  uncertainty: str = "bootstrap", extending_lists: bool = True,
-                 param_bounds: dict | None = None, error_score: Any = np.nan) -> None:
+                 param_bounds: dict | None = None, error_score: Any = np.nan,
+                 stall_steps: int = 12, stall_growth: float = 1.5) -> None:
         self.estimator = estimator
         self.parameters_start = parameters_start
         self.param_options_str = param_options_str
@@ -86,6 +89,8 @@ class StepSearchCV(MetaEstimatorMixin, BaseEstimator):
         self.extending_lists = extending_lists
         self.param_bounds = param_bounds
         self.error_score = error_score
+        self.stall_steps = stall_steps
+        self.stall_growth = stall_growth
 
     # -- the search -----------------------------------------------------------------------
     def fit(self, X: Any, y: Any = None, groups: Any = None, **fit_params: Any) -> StepSearchCV:
@@ -150,7 +155,8 @@ class StepSearchCV(MetaEstimatorMixin, BaseEstimator):
             explore_rt_init=self.explore_rt_init, explore_rt_decay=self.explore_rt_decay,
             explore_rt_min=self.explore_rt_min, anticipation_draws=self.anticipation_draws,
             tradeoff_scr_per_sec=self.tradeoff_scr_per_sec, uncertainty=self.uncertainty,
-            extending_lists=self.extending_lists)
+            extending_lists=self.extending_lists, stall_steps=self.stall_steps,
+            stall_growth=self.stall_growth)
         seed = self.random_state if isinstance(self.random_state, numbers.Integral) else 7
         folds = self.cv_folds if isinstance(self.cv_folds, numbers.Integral) else 3
         return Settings(strategy="stepwise", budget=self.steps + 1, cv=max(2, int(folds)),

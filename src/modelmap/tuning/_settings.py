@@ -78,6 +78,8 @@ class StepwiseSettings:
     confidence: float = 1.64  # pessimistic estimate = mean + confidence * std
     optimism: float = 0.0  # rank anticipated steps by score + optimism * std (0: the seed)
     adapt_steps: bool = False  # grow a parameter's steps on success or a flat score, else shrink
+    stall_steps: int = 12  # after this many unadopted steps in a row, bolder steps (0: off)
+    stall_growth: float = 1.5  # step-size factor per stall level
 
 
 _STEPWISE: dict[str, Check] = {
@@ -89,6 +91,7 @@ _STEPWISE: dict[str, Check] = {
     "anticipation_draws": _INT1, "tradeoff_scr_per_sec": _NUMBER,
     "uncertainty": _one_of(UNCERTAINTY), "extending_lists": _BOOL, "veto": _RATE,
     "confidence": _NONNEG, "adapt_steps": _BOOL, "optimism": _NONNEG,
+    "stall_steps": _INT0, "stall_growth": (lambda v: is_number(v) and v >= 1, "a number >= 1"),
 }
 _STEP_RULES: dict[str, Check] = {"multiply_scale": _NONNEG, "add_scale": _NONNEG}
 _TPE: dict[str, Check] = {"n_startup_trials": _INT0, "multivariate": _BOOL}

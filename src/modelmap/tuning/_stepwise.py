@@ -10,6 +10,12 @@ and the mean fit time stays under ``max_fit_time``.  With probability
 meta-learners and the best by the same trade-off is tried, skipping those whose
 anticipated fit time exceeds ``max_fit_time``.  With several families (configs of
 different methods or meta values) a step may also move to another family's best config.
+
+Stall handling (``stall_steps`` > 0): after every ``stall_steps`` consecutive steps without
+an adopted one (a stall level), a step changes one more parameter (up to all of them) and
+numbers move by ``stall_growth ** level`` times larger steps (at most ``SCALES[1]`` times
+``step_rules``), so the search can leave a plateau or follow a diagonal ridge; an adopted
+step resets both.
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ class Stepwise(Strategy):
         self.overhead = 0.0  # pessimistic seconds a candidate costs besides fitting
         self._dirty = False
         self.scales: dict[tuple[int, str], float] = {}  # per-parameter step-size factors
+        self.stalled = 0  # consecutive steps without an adopted one
 
     # -- proposing steps ------------------------------------------------------------------
     def ask(self, n: int) -> list[Candidate]:
@@ -82,7 +89,7 @@ class Stepwise(Strategy):
         dims = sorted(p.name for p in family.params)
         if len(self.space.families) > 1:
             dims.append(FAMILY)
-        k = min(self.s.step_number_vars, len(dims))
+        k = min(self.s.step_number_vars + self._stall_level(), len(dims))
         chosen = [dims[i] for i in sorted(self.rng.choice(len(dims), size=k, replace=False))]
         if FAMILY in chosen:
             return self._switch_family(base, origin)
@@ -94,8 +101,16 @@ class Stepwise(Strategy):
         changes = describe_changes(base.values, values)
         return Candidate(base.family, values, self.step, origin, changes, dict(base.values))
 
+    def _stall_level(self) -> int:
+        """How many times ``stall_steps`` steps in a row were not adopted (0: off)."""
+        return self.stalled // self.s.stall_steps if self.s.stall_steps else 0
+
     def _rules(self, family: int, name: str) -> StepRules:
         scale = self.scales.get((family, name), 1.0)
+        level = self._stall_level()
+        if level:  # (the exponent is capped: a long stall must not overflow)
+            scale = min(SCALES[1], scale * math.exp(min(50.0, level * math.log(
+                self.s.stall_growth))))
         if scale == 1.0:
             return self.rules
         r = self.rules
@@ -169,6 +184,8 @@ class Stepwise(Strategy):
             if decision["improved"] and decision["gain"] > best_gain:
                 best_gain, adopted = decision["gain"], trial
         reference = self.current
+        if any(t.candidate.origin != "initial" for t in trials):  # a step, not the starts
+            self.stalled = 0 if adopted is not None else self.stalled + 1
         if adopted is not None:
             self.current = adopted
             for trial in trials:
