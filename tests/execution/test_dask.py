@@ -105,3 +105,40 @@ def test_a_worker_killed_mid_job_loses_nothing(ws, cluster, tmp_path):
     assert driver.returncode == 0, out
     df = Store(db).results(job="Slow")
     assert len(df) == 12 and df["title"].is_unique and (df["status"] == "ok").all()
+
+
+def _worker_children(key: tuple) -> list[int]:
+    """The pids of this Dask worker's supervised children for runs with these limits."""
+    from modelmap.execution import _dask
+
+    executor = _dask._EXECUTORS.get(key)
+    if executor is None:
+        return []
+    executor._warmed()
+    return [w.process.pid for w in executor._workers if w.process.is_alive()]
+
+
+def test_prestart_starts_every_workers_child_before_the_first_task(cluster):
+    """`modelmap run --cluster` has each worker start its training child (whose fork
+    server imports scikit-learn) while the driver still prepares the job."""
+    from modelmap.execution._dask import DaskExecutor
+
+    import cloudpickle
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers lack `tests`
+    address, _ = cluster
+    with DaskExecutor(address, timeout=123.0) as executor:
+        executor.prestart()
+        deadline = time.time() + 60
+        children: dict = {}
+        while time.time() < deadline:
+            children = executor._client.run(_worker_children, (123.0, None, 1))
+            if all(children.values()):
+                break
+            time.sleep(0.5)
+        workers = executor._client.scheduler_info(n_workers=-1)["workers"]
+        assert set(children) == set(workers)  # (a test before may have killed one)
+        assert all(len(pids) == 1 for pids in children.values()), children
+        # the tasks of this run use that very child: the same pid trains the config
+        again = executor._client.run(_worker_children, (123.0, None, 1))
+        assert again == children

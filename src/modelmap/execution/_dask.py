@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing as mp
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 
@@ -26,6 +27,7 @@ from modelmap.training import TrainResult
 
 Outcome = tuple[WorkItem, list[TrainResult]]
 _EXECUTORS: dict[tuple, Any] = {}
+_EXECUTORS_LOCK = threading.Lock()
 
 
 def _worker_executor(timeout: float | None, max_memory: int | None, retries: int):
@@ -33,10 +35,29 @@ def _worker_executor(timeout: float | None, max_memory: int | None, retries: int
     from modelmap.execution._local import LocalExecutor
 
     key = (timeout, max_memory, retries)
-    if key not in _EXECUTORS:
-        _EXECUTORS[key] = LocalExecutor(1, timeout=timeout, max_memory=max_memory,
-                                        retries=retries)
-    return _EXECUTORS[key]
+    with _EXECUTORS_LOCK:  # prestart (event loop) and a task (worker thread) may race
+        if key not in _EXECUTORS:
+            _EXECUTORS[key] = LocalExecutor(1, timeout=timeout, max_memory=max_memory,
+                                            retries=retries)
+        return _EXECUTORS[key]
+
+
+def prestart_worker(timeout: float | None, max_memory: int | None, retries: int) -> bool:
+    """Start this Dask worker's supervised child now, without waiting for it: its fork
+    server imports scikit-learn while the driver prepares the job, instead of when the
+    first task arrives.  Run on every worker by :meth:`DaskExecutor.prestart`."""
+    if mp.current_process().daemon:
+        return False
+    executor = _worker_executor(timeout, max_memory, retries)
+    executor.prestart()
+    executor.warm_up(1)
+    return True
+
+
+async def _prestart_worker_soon(timeout: float | None, max_memory: int | None,
+                                retries: int) -> bool:
+    """:func:`prestart_worker` as a coroutine: Dask runs only those without waiting."""
+    return prestart_worker(timeout, max_memory, retries)
 
 
 def run_on_worker(bundle: tuple[str, bytes], plugins: tuple[str, bytes] | None, item: WorkItem,
@@ -87,6 +108,14 @@ class DaskExecutor:
             raise ModelmapError(f"cannot reach the Dask scheduler at {address}: {exc}",
                                 hint="start one with `dask scheduler` and workers with "
                                 "`dask worker ADDRESS`, or use --cluster local:2") from None
+
+    def prestart(self) -> None:
+        """Have every worker start its child process now (see :func:`prestart_worker`)."""
+        try:
+            self._client.run(_prestart_worker_soon, self.timeout, self.max_memory,
+                             self.retries, wait=False)
+        except Exception:  # noqa: BLE001 - only a head start: the first task does it too
+            pass
 
     def __enter__(self) -> DaskExecutor:
         return self

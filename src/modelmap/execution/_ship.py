@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import shutil
 import tempfile
 import zipfile
 from functools import lru_cache
@@ -41,15 +43,33 @@ def digest(blob: bytes) -> str:
 
 @lru_cache(maxsize=8)
 def unpack(blob_digest: str, blob: bytes) -> str:
-    """Extract a zip once per worker process; return the folder it was extracted to."""
+    """Extract a zip once per machine; return the folder it was extracted to.
+
+    Several worker processes on one machine may unpack the same blob at once: each
+    extracts into a scratch folder of its own and renames it into place; the first
+    rename wins and the others drop their copy."""
     target = Path(tempfile.gettempdir()) / f"modelmap-shipped-{blob_digest}"
-    if not (target / ".complete").exists():
-        target.mkdir(parents=True, exist_ok=True)
+    if (target / ".complete").exists():
+        return str(target)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
         with zipfile.ZipFile(io.BytesIO(blob)) as archive:
             for member in archive.namelist():  # never write outside the target folder
-                resolved = (target / member).resolve()
-                if not str(resolved).startswith(str(target.resolve())):
+                resolved = (scratch / member).resolve()
+                if not str(resolved).startswith(str(scratch.resolve())):
                     raise ValueError(f"unsafe path in shipped archive: {member}")
-            archive.extractall(target)
-        (target / ".complete").touch()
+            archive.extractall(scratch)
+        (scratch / ".complete").touch()
+        for _ in range(2):
+            try:
+                os.rename(scratch, target)
+                break
+            except OSError:
+                if (target / ".complete").exists():
+                    break  # another process was first
+                shutil.rmtree(target, ignore_errors=True)  # left half-done by a crash
+        else:
+            raise OSError(f"cannot unpack the shipped files into {target}")
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     return str(target)
