@@ -62,11 +62,13 @@ async def _prestart_worker_soon(timeout: float | None, max_memory: int | None,
 
 def run_on_worker(bundle: tuple[str, bytes], plugins: tuple[str, bytes] | None, item: WorkItem,
                   timeout: float | None, max_memory: int | None,
-                  retries: int) -> list[TrainResult]:
-    """The Dask task: unpack data and plugins once, then train ``item`` in a child process."""
+                  retries: int, run_id: str = "") -> list[TrainResult]:
+    """The Dask task: unpack data and plugins once, then train ``item`` in a child process
+    (which looks its plugin up once per ``run_id``, not per item)."""
     bundle_dir = unpack(*bundle)
     workspace = unpack(*plugins) if plugins else None
-    context = Context(bundle_path=str(Path(bundle_dir) / "bundle"), workspace=workspace)
+    context = Context(bundle_path=str(Path(bundle_dir) / "bundle"), workspace=workspace,
+                      run_id=run_id)
     if mp.current_process().daemon:  # daemonic Dask workers cannot have children
         return run_item(context, item)
     executor = _worker_executor(timeout, max_memory, retries)
@@ -150,8 +152,8 @@ class DaskExecutor:
             while pending and not self.stopping and len(inflight) < 2 * self.n_jobs + 2:
                 item = pending.popleft()
                 fut = self._client.submit(run_on_worker, bundle_f, plugins_f, item, _limit(
-                    item, self.timeout), self.max_memory, self.retries, key=f"mm-{item.key}-"
-                    f"{item.attempts}", pure=False)
+                    item, self.timeout), self.max_memory, self.retries, context.run_id,
+                    key=f"mm-{item.key}-{item.attempts}", pure=False)
                 inflight[fut] = item
                 window.add(fut)
                 if self.on_start is not None:

@@ -11,6 +11,8 @@ on the test set afterwards, in the job ``"<title> · tuning · test"``.
 
 from __future__ import annotations
 
+import uuid
+
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -95,7 +97,8 @@ class Evaluator:
         job_id = self.store.put_job(title, dataset_id, path, config, data_key, arrays=arrays)
         folder = Path(self._tmp.name) / title.replace(" ", "_")
         context = Context(bundle_path=str(bundle.save(folder)),
-                          workspace=str(self.workspace) if self.workspace else None)
+                          workspace=str(self.workspace) if self.workspace else None,
+                          run_id=uuid.uuid4().hex)  # plugins looked up once per stage
         return _Stage(title, job_id, data_key, context)
 
     # -- candidates ---------------------------------------------------------------------------
