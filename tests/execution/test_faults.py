@@ -90,3 +90,18 @@ def test_break_stops_at_the_first_error_and_shows_its_traceback(ws):
     assert "training raises (raise)" in proc.stderr  # the captured output of the config
     status, _ = statuses(ws)
     assert status["raises"] == "failed" and len(status) < 13
+
+
+def test_a_lone_config_that_kills_every_worker_is_still_retried_and_given_up(ws, tmp_path):
+    """The last config of a job kills its worker: the retry needs a fresh worker even
+    though nothing else is pending (this once waited forever)."""
+    markers = tmp_path / "markers"
+    markers.mkdir()
+    write_job(ws, "lone", {"data": {"title": "Lone", "dataset": "sklearn_iris"},
+                           "classifiers": [{"title": "exits", "method": "misbehave",
+                                            "behaviour": "exit",
+                                            "marker_dir": str(markers)}]})
+    proc = modelmap("run", "jobs/lone.json", "-j", "2", "--retries", "2", cwd=ws, timeout=90,
+                    check=1)
+    assert "worker died: exit code 3 (after 3 attempts)" in proc.stderr + proc.stdout
+    assert len(list(markers.glob("exits.*"))) == 3

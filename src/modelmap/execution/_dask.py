@@ -26,6 +26,17 @@ from modelmap.execution._work import Context, WorkItem, run_item
 from modelmap.training import TrainResult
 
 Outcome = tuple[WorkItem, list[TrainResult]]
+# Dask's own monitoring, at its defaults, takes about a tenth of a core on an idle local
+# cluster of two workers (the workers' statistical profiler samples every 10 ms, every
+# event loop ticks every 20 ms); a cluster that only trains needs neither so often.  With
+# these settings it is 1.5 %.  Used for `--cluster local:N`; README says how to set them
+# on a real cluster's workers.
+QUIET_MONITORING = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "500ms",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.worker.memory.monitor-interval": "1s",
+}
 _EXECUTORS: dict[tuple, Any] = {}
 _EXECUTORS_LOCK = threading.Lock()
 
@@ -100,6 +111,7 @@ class DaskExecutor:
         dask.config.set({"distributed.worker.daemon": False})
         try:
             if address.startswith("local"):
+                dask.config.set(QUIET_MONITORING)  # the workers get the driver's config
                 n = int(address.split(":", 1)[1]) if ":" in address else None
                 self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                              host="127.0.0.1", dashboard_address=None,

@@ -68,7 +68,7 @@ class LocalExecutor:
         self._workers: list[_Worker] = []
         self._warming: threading.Thread | None = None
         self._closing = False
-        self._mean_seconds: float | None = None
+        self._mean_seconds: dict[tuple, float] = {}  # per kind of item, see _expected
         self._prestarted = False
         self._ctx = mp.get_context("forkserver" if os.name == "posix" else "spawn")
         if os.name == "posix":
@@ -168,9 +168,12 @@ class LocalExecutor:
         pending: deque[WorkItem] = deque(items)
         self.stopping = False
         self._warmed()
-        while pending and len(self._workers) < min(self.n_jobs, len(pending)):
-            self._workers.append(self._spawn())
         while self._busy() or (pending and not self.stopping):
+            # (re)start workers while there is work: a retried item that killed the last
+            # worker must find a fresh one
+            while pending and not self.stopping and \
+                    len(self._workers) < min(self.n_jobs, len(pending) + self._running()):
+                self._workers.append(self._spawn())
             for w in list(self._workers):
                 if w.idle and pending and not self.stopping:
                     self._send(w, context, pending)
@@ -182,6 +185,9 @@ class LocalExecutor:
     def _busy(self) -> bool:
         return any(not w.idle for w in self._workers)
 
+    def _running(self) -> int:
+        return sum(not w.idle for w in self._workers)
+
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe()
         proc = self._ctx.Process(target=worker_main, args=(child, self.max_memory), daemon=True,
@@ -191,10 +197,17 @@ class LocalExecutor:
         return _Worker(proc, parent)
 
     def _send(self, w: _Worker, context: Context, pending: deque) -> None:
-        size = self._chunk_size()
         chunk = [pending.popleft()]
-        while pending and len(chunk) < size and self._limit(chunk[-1]) is None \
+        expected = self._expected(chunk[0])
+        # at most a share of what is left, so that the last chunks stay small and both
+        # workers finish together (guided self-scheduling)
+        cap = min(MAX_CHUNK, max(1, len(pending) // (2 * self.n_jobs)))
+        while pending and len(chunk) < cap and self._limit(chunk[-1]) is None \
                 and not chunk[-1].attempts:
+            more = self._expected(pending[0])
+            if expected is None or more is None or expected + more > TARGET_CHUNK_SECONDS:
+                break  # an item of a kind not seen yet goes alone: it may be slow
+            expected += more
             chunk.append(pending.popleft())
         try:
             w.conn.send((context, chunk))
@@ -206,10 +219,10 @@ class LocalExecutor:
         w.idle = False
         w.used = True
 
-    def _chunk_size(self) -> int:
-        if self._mean_seconds is None:
-            return 1
-        return int(max(1, min(MAX_CHUNK, TARGET_CHUNK_SECONDS / max(self._mean_seconds, 1e-4))))
+    def _expected(self, item: WorkItem) -> float | None:
+        """Seconds an item is expected to take: the running mean of finished items of its
+        kind (same plugin, same parameter names), None for a kind not seen yet."""
+        return self._mean_seconds.get(_kind(item))
 
     def _limit(self, item: WorkItem) -> float | None:
         return item.timeout if item.timeout is not None else self.timeout
@@ -238,17 +251,18 @@ class LocalExecutor:
                     item = next(i for i in w.assigned if i.key == key)
                     w.assigned.remove(item)
                     w.current = None
-                    self._learn(payload)
+                    self._learn(item, payload)
                     yield item, payload
                 else:
                     w.idle = True
         except (EOFError, OSError):
             pass
 
-    def _learn(self, results: list[TrainResult]) -> None:
+    def _learn(self, item: WorkItem, results: list[TrainResult]) -> None:
         seconds = results[0].times.get("total", 0.0) if results else 0.0
-        m = self._mean_seconds
-        self._mean_seconds = seconds if m is None else 0.7 * m + 0.3 * seconds
+        seconds = max(seconds, 1e-4)
+        m = self._mean_seconds.get(_kind(item))
+        self._mean_seconds[_kind(item)] = seconds if m is None else 0.7 * m + 0.3 * seconds
 
     def _replace(self, w: _Worker, pending: deque) -> None:
         """Put a dead worker's unstarted items back and start a fresh worker in its place."""
@@ -285,6 +299,12 @@ class LocalExecutor:
             self._replace(w, pending)
             yield item, [item.failed(f"timeout: stopped after {used:.1f} s (limit {limit:g} s)",
                                      status=STATUS_TIMEOUT, times={"total": used})]
+
+
+def _kind(item: WorkItem) -> tuple:
+    """Items of one kind cost about the same: the same plugin with the same parameters set
+    (e.g. the sklearn plugin's SVC configs, not its MLP ones)."""
+    return (item.method, str(item.args.get("estimator", "")), tuple(sorted(item.args)))
 
 
 def _describe(exitcode: int | None) -> str:
