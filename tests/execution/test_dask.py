@@ -142,3 +142,28 @@ def test_prestart_starts_every_workers_child_before_the_first_task(cluster):
         # the tasks of this run use that very child: the same pid trains the config
         again = executor._client.run(_worker_children, (123.0, None, 1))
         assert again == children
+
+
+def test_the_run_id_travels_with_each_task(monkeypatch):
+    """A Dask worker's child looks each plugin up once per run, which needs the driver's
+    run id in the context it trains with (it was lost: one plugin look-up per config)."""
+    from modelmap.execution import WorkItem, _dask
+
+    seen = []
+    monkeypatch.setattr(_dask.mp, "current_process", lambda: type("P", (), {"daemon": True}))
+    monkeypatch.setattr(_dask, "run_item", lambda context, item: seen.append(context) or [])
+    data = _dask.zip_folder(Path(__file__).parent, "bundle")
+    item = WorkItem(key="k", title="t", method="naive", args={})
+    _dask.run_on_worker((_dask.digest(data), data), None, item, None, None, 1, "run-42")
+    assert seen[0].run_id == "run-42"
+
+
+def test_a_local_cluster_turns_dasks_monitoring_down():
+    """`--cluster local:N` workers run without Dask's 10 ms profiler and 20 ms ticks."""
+    import dask
+
+    from modelmap.execution._dask import QUIET_MONITORING, DaskExecutor
+
+    with DaskExecutor("local:1") as executor:
+        for key, value in QUIET_MONITORING.items():
+            assert set(executor._client.run(dask.config.get, key).values()) == {value}

@@ -53,22 +53,18 @@ def _worker_executor(timeout: float | None, max_memory: int | None, retries: int
         return _EXECUTORS[key]
 
 
-def prestart_worker(timeout: float | None, max_memory: int | None, retries: int) -> bool:
+async def prestart_worker(timeout: float | None, max_memory: int | None,
+                          retries: int) -> bool:
     """Start this Dask worker's supervised child now, without waiting for it: its fork
     server imports scikit-learn while the driver prepares the job, instead of when the
-    first task arrives.  Run on every worker by :meth:`DaskExecutor.prestart`."""
+    first task arrives.  Run on every worker by :meth:`DaskExecutor.prestart` (a
+    coroutine, because Dask runs only those without waiting for them)."""
     if mp.current_process().daemon:
         return False
     executor = _worker_executor(timeout, max_memory, retries)
     executor.prestart()
     executor.warm_up(1)
     return True
-
-
-async def _prestart_worker_soon(timeout: float | None, max_memory: int | None,
-                                retries: int) -> bool:
-    """:func:`prestart_worker` as a coroutine: Dask runs only those without waiting."""
-    return prestart_worker(timeout, max_memory, retries)
 
 
 def run_on_worker(bundle: tuple[str, bytes], plugins: tuple[str, bytes] | None, item: WorkItem,
@@ -126,8 +122,8 @@ class DaskExecutor:
     def prestart(self) -> None:
         """Have every worker start its child process now (see :func:`prestart_worker`)."""
         try:
-            self._client.run(_prestart_worker_soon, self.timeout, self.max_memory,
-                             self.retries, wait=False)
+            self._client.run(prestart_worker, self.timeout, self.max_memory, self.retries,
+                             wait=False)
         except Exception:  # noqa: BLE001 - only a head start: the first task does it too
             pass
 

@@ -169,8 +169,8 @@ class LocalExecutor:
         self.stopping = False
         self._warmed()
         while self._busy() or (pending and not self.stopping):
-            # (re)start workers while there is work: a retried item that killed the last
-            # worker must find a fresh one
+            # start workers, and replace dead ones, while there is work (a retried item
+            # that killed the last worker must find a fresh one)
             while pending and not self.stopping and \
                     len(self._workers) < min(self.n_jobs, len(pending) + self._running()):
                 self._workers.append(self._spawn())
@@ -183,7 +183,7 @@ class LocalExecutor:
                 yield group
 
     def _busy(self) -> bool:
-        return any(not w.idle for w in self._workers)
+        return self._running() > 0
 
     def _running(self) -> int:
         return sum(not w.idle for w in self._workers)
@@ -260,19 +260,18 @@ class LocalExecutor:
 
     def _learn(self, item: WorkItem, results: list[TrainResult]) -> None:
         seconds = results[0].times.get("total", 0.0) if results else 0.0
-        seconds = max(seconds, 1e-4)
-        m = self._mean_seconds.get(_kind(item))
-        self._mean_seconds[_kind(item)] = seconds if m is None else 0.7 * m + 0.3 * seconds
+        kind = _kind(item)
+        m = self._mean_seconds.get(kind)
+        self._mean_seconds[kind] = seconds if m is None else 0.7 * m + 0.3 * seconds
 
     def _replace(self, w: _Worker, pending: deque) -> None:
-        """Put a dead worker's unstarted items back and start a fresh worker in its place."""
+        """Put a dead worker's unstarted items back and drop it; the run loop starts a
+        fresh worker while work is left."""
         rest = [i for i in w.assigned if i is not w.current]
         pending.extendleft(reversed(rest))
         w.process.join(timeout=5)
         w.conn.close()
         self._workers.remove(w)
-        if pending and not self.stopping:
-            self._workers.append(self._spawn())
 
     def _died(self, w: _Worker, pending: deque) -> Iterator[Outcome]:
         item = w.current
@@ -302,9 +301,12 @@ class LocalExecutor:
 
 
 def _kind(item: WorkItem) -> tuple:
-    """Items of one kind cost about the same: the same plugin with the same parameters set
-    (e.g. the sklearn plugin's SVC configs, not its MLP ones)."""
-    return (item.method, str(item.args.get("estimator", "")), tuple(sorted(item.args)))
+    """Items of one kind cost about the same: the same plugin, the same parameter names and
+    the same choices among strings (an estimator, a kernel, a solver); numbers only scale
+    the cost.  So the sklearn plugin's SVC configs are one kind, its MLP ones another."""
+    choices = tuple(sorted((k, v) for k, v in item.args.items()
+                           if isinstance(v, str) and k != "title"))
+    return (item.method, tuple(sorted(item.args)), choices)
 
 
 def _describe(exitcode: int | None) -> str:

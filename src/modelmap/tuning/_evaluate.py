@@ -11,9 +11,8 @@ on the test set afterwards, in the job ``"<title> · tuning · test"``.
 
 from __future__ import annotations
 
-import uuid
-
 import tempfile
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path

@@ -16,8 +16,8 @@ import numpy as np
 
 from modelmap.errors import ArgumentError
 
-from ...tools import check_argument as check
 from ..._svc_decision import decision_function as svc_decision_function
+from ...tools import check_argument as check
 from ...tools import predict_via_proba, proba_of, recall, remember
 
 CLF_INFO = {
@@ -157,8 +157,7 @@ class Classifier():
 
     @property
     def decision_function(self):
-        method = self._method('decision_function')
-        if type(self.clf).__name__ in ('SVC', 'NuSVC'):  # the same values, from BLAS
-            def method(X_test, y_test=None):
-                return svc_decision_function(self.clf, X_test)
-        return lambda X_test, y_test=None: recall(self, 'decision_function', X_test, method)
+        self._method('decision_function')  # raises AttributeError if the estimator has none
+        # SVC/NuSVC values from matrix products; any other estimator's own, unchanged
+        compute = lambda X_test: svc_decision_function(self.clf, X_test)  # noqa: E731
+        return lambda X_test, y_test=None: recall(self, 'decision_function', X_test, compute)
