@@ -118,3 +118,19 @@ def test_scikit_learn_estimator_checks(estimator, check) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         check(estimator)
+
+
+def test_random_starts_draw_inside_param_bounds_and_keep_parameters_without_bounds() -> None:
+    start = {**START, "logisticregression__tol": 1e-4}
+    pipe = make_pipeline(StandardScaler(), LogisticRegression(max_iter=500))
+    s = StepSearchCV(pipe, start, param_options_str={
+        "logisticregression__solver": ["lbfgs", "liblinear"]}, steps=6, random_state=0,
+        random_starts=3, param_bounds={"logisticregression__C": (0.01, 10.0)}
+    ).fit(X_train, y_train)
+    table = s.cv_results_
+    assert table["origin"].tolist()[:4] == ["initial"] + ["random start"] * 3
+    starts = table.iloc[1:4]
+    assert starts["param_logisticregression__C"].between(0.01, 10.0).all()
+    assert (starts["param_logisticregression__tol"] == 1e-4).all()  # no range: kept
+    assert len(set(starts["param_logisticregression__C"])) == 3
+    assert search().get_params()["random_starts"] == 0  # the seed's class: from the start

@@ -137,8 +137,13 @@ def stepwise_settings(**changes: object):
     return dataclasses.replace(base, stepwise=dataclasses.replace(base.stepwise, **changes))
 
 
+# the AutoTune seed's search: none of the additions (stall handling, adaptive step sizes,
+# random starts, the score floor of the meta-learner)
+SEED = {"stall_steps": 0, "adapt_steps": False, "random_starts": 0, "score_floor_quantile": 0.0}
+
+
 def test_stepwise_changes_one_parameter_per_step_and_adopts_only_improvements() -> None:
-    s = stepwise_settings(stall_steps=0)  # the seed's search: no stall handling
+    s = stepwise_settings(**SEED)
     trials = replay(SPACE, s, score, budget=40)
     strategy = Stepwise(SPACE, s, 5)
     replay(SPACE, s, score, budget=40, strategy=strategy)
@@ -185,8 +190,9 @@ def test_stepwise_with_a_flat_score_adopts_nothing_but_a_time_tradeoff_adopts_fa
 
 
 def test_stepwise_rejects_configs_slower_than_max_fit_time() -> None:
-    # (without stall handling: with it, these 40 steps happen not to try a better, slower one)
-    s = stepwise_settings(max_fit_time=0.02, stall_steps=0)
+    # (the seed's search: with the additions, these 40 steps happen not to try a better,
+    # slower one)
+    s = stepwise_settings(max_fit_time=0.02, **SEED)
     strategy = Stepwise(SPACE, s, 2)
     replay(SPACE, s, score, budget=40, strategy=strategy)
     adopted = [t for t in strategy.trials if strategy.decisions[t.number]["improved"]]
@@ -229,7 +235,7 @@ def changed(trial) -> int:
 
 
 def test_a_stalled_stepwise_search_changes_more_parameters_and_resets_when_adopting() -> None:
-    s = stepwise_settings(stall_steps=2)
+    s = stepwise_settings(stall_steps=2, random_starts=0)
     strategy = Stepwise(SPACE, s, 5)
     replay(SPACE, s, score, budget=60, strategy=strategy)
     stalled, levels = 0, []
@@ -248,7 +254,7 @@ def test_a_stalled_stepwise_search_takes_larger_steps() -> None:
         return 0.5, 0.01
 
     def step_sizes(stall_steps: int) -> list[float]:
-        s = stepwise_settings(stall_steps=stall_steps, stall_growth=2.0)
+        s = stepwise_settings(stall_steps=stall_steps, stall_growth=2.0, adapt_steps=False)
         strategy = Stepwise(SPACE, s, 3)
         replay(SPACE, s, flat, budget=40, strategy=strategy)
         return [abs(math.log(t.candidate.values["a"] / t.candidate.parent["a"]))
@@ -261,9 +267,66 @@ def test_a_stalled_stepwise_search_takes_larger_steps() -> None:
 
 
 def test_stall_steps_0_is_the_search_without_stall_handling() -> None:
-    off = replay(SPACE, stepwise_settings(stall_steps=0), score, budget=80)
-    never = replay(SPACE, stepwise_settings(stall_steps=1000), score, budget=80)
+    off = replay(SPACE, stepwise_settings(stall_steps=0, random_starts=0), score, budget=80)
+    never = replay(SPACE, stepwise_settings(stall_steps=1000, random_starts=0), score,
+                   budget=80)
     assert candidates(off) == candidates(never)
     assert all(changed(t) == 1 for t in off[1:])
-    stalling = replay(SPACE, stepwise_settings(stall_steps=1), score, budget=80)
+    stalling = replay(SPACE, stepwise_settings(stall_steps=1, random_starts=0), score,
+                      budget=80)
     assert candidates(stalling) != candidates(off)
+
+
+def test_stepwise_tries_random_starts_in_the_ranges_then_steps_from_the_best_of_them() -> None:
+    s = settings("stepwise")
+    assert s.stepwise.random_starts == 3  # the default
+    strategy = Stepwise(SPACE, s, 4)
+    replay(SPACE, s, score, budget=10, strategy=strategy)
+    trials = strategy.trials
+    assert [t.candidate.origin for t in trials[:5]] == ["initial"] + ["random start"] * 3 + [
+        trials[4].candidate.origin] and trials[4].candidate.origin in ("step", "explore")
+    starts = [t.candidate.values for t in trials[1:4]]
+    assert len({str(v) for v in starts}) == 3
+    for values in starts:
+        assert 0.001 <= values["a"] <= 1000 and 0 <= values["b"] <= 20
+        assert values["k"] in ("x", "y", "z") and values["on"] in (True, False)
+        assert 1 <= len(values["layers"]) <= 3 and all(4 <= n <= 64 for n in values["layers"])
+    assert trials[1].candidate.changes.count(" from ") >= 1  # what differs from the initial
+    best_start = max(trials[:4], key=lambda t: t.score)
+    assert trials[4].candidate.parent == best_start.candidate.values  # steps from the best
+    none = stepwise_settings(random_starts=0)
+    assert [t.candidate.origin for t in replay(SPACE, none, score, budget=3)][1:] != [
+        "random start"] * 2
+
+
+def test_the_score_model_sees_scores_raised_to_the_floor_quantile() -> None:
+    def fitted_scores(quantile: float) -> tuple[list[float], list[float]]:
+        s = stepwise_settings(score_floor_quantile=quantile)
+        strategy = Stepwise(SPACE, s, 2)
+        seen: list[list[float]] = []
+        fit = strategy.model.fit
+        strategy.model.fit = lambda points, scores, *rest: (seen.append(list(scores)),
+                                                            fit(points, scores, *rest))
+        replay(SPACE, s, score, budget=25, strategy=strategy)
+        raw = [strategy.objective(t) for t in strategy.trials if t.ok][:len(seen[-1])]
+        return seen[-1], raw
+
+    floored, raw = fitted_scores(0.75)
+    assert min(floored) == pytest.approx(np.quantile(raw, 0.75))
+    assert sorted(floored)[-1] == max(raw)  # the good configs keep their scores
+    assert sum(f == min(floored) for f in floored) >= 0.75 * len(raw) - 1
+    plain, raw = fitted_scores(0.0)  # the seed: the raw scores
+    assert plain == raw
+
+
+def test_a_wild_fit_time_extrapolation_does_not_overflow() -> None:
+    s = stepwise_settings(explore_rt_init=0.0, explore_rt_min=0.0)
+    strategy = Stepwise(SPACE, s, 3)
+    replay(SPACE, s, score, budget=8, strategy=strategy)
+    assert strategy._model_ready()
+    draws = strategy._draws(5, "step")
+    strategy.model.predict_change = lambda current, new: {
+        "score": np.zeros(len(new)), "score_std": np.zeros(len(new)),
+        "time": np.full(len(new), 800.0), "time_std": np.full(len(new), 50.0)}
+    ranked = strategy._anticipate(draws)  # math.exp(800) would raise OverflowError
+    assert all(math.isfinite(c.anticipated["fit_time_high"]) for c in ranked)

@@ -117,7 +117,10 @@ def test_a_candidate_past_its_timeout_is_scored_as_failed(toy_ws: Path, executor
 
 
 def test_time_budget_holds(toy_ws: Path, executor) -> None:
-    job = toy_job(tuning={"strategy": "stepwise", "budget": 100, "time_budget": 4},
+    # (no random starts: an untimed random guess could take the whole budget, and this
+    # test is about the steps' pessimistic time estimates)
+    job = toy_job(tuning={"strategy": "stepwise", "budget": 100, "time_budget": 4,
+                          "stepwise": {"random_starts": 0}},
                   sleep_per_depth=0.05,
                   depth={"tune": True, "type": "int", "min": 1, "max": 30, "initial": 2})
     started = time.time()

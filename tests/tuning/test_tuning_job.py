@@ -62,7 +62,9 @@ def test_tuning_section_sets_the_strategy_and_its_settings() -> None:
     assert (s.strategy, s.budget, s.cv, s.keep, s.random_state) == ("stepwise", 7, 4, 2, 9)
     assert s.stepwise.tradeoff_scr_per_sec == 0.5
     assert dict(s.stepwise.step_rules) == {"multiply_scale": 1.0, "add_scale": 1}
-    assert (s.stepwise.stall_steps, s.stepwise.stall_growth) == (12, 1.5)  # the defaults
+    assert (s.stepwise.stall_steps, s.stepwise.stall_growth) == (8, 1.5)  # the defaults
+    assert (s.stepwise.random_starts, s.stepwise.score_floor_quantile) == (3, 0.75)
+    assert s.stepwise.adapt_steps
     job["tuning"]["stepwise"] = {"stall_steps": 0, "stall_growth": 2}
     s = load_tuning_job(job).settings
     assert (s.stepwise.stall_steps, s.stepwise.stall_growth) == (0, 2)
@@ -108,6 +110,10 @@ BAD = [
      "<job>: tuning.stepwise.stall_growth: must be a number >= 1; got 0.5"),
     ({**BASE, "tuning": {"stepwise": {"stall_growth": True}}},
      "<job>: tuning.stepwise.stall_growth: must be a number >= 1; got true"),
+    ({**BASE, "tuning": {"stepwise": {"random_starts": -2}}},
+     "<job>: tuning.stepwise.random_starts: must be an integer >= 0; got -2"),
+    ({**BASE, "tuning": {"stepwise": {"score_floor_quantile": 1}}},
+     "<job>: tuning.stepwise.score_floor_quantile: must be a number in [0, 1); got 1"),
 ]
 
 

@@ -8,7 +8,12 @@ or a list grown by one element); a step is adopted when the cross-validated scor
 When exploiting, ``anticipation_draws`` random steps are ranked by two meta-learners
 (score and fit time, Ridge by default) before one is tried.  After ``stall_steps`` steps
 in a row without an adopted one, steps change one more parameter and grow ``stall_growth``
-times (0 turns this off; not in the seed).  Parameters that are neither
+times (0 turns this off), each parameter's steps grow after a success or a flat score and
+shrink after a worse one (``adapt_steps``), and the score meta-learner sees scores raised
+to their ``score_floor_quantile`` (so it learns where the good configs are rather than how
+bad the failures were); none of these is in the seed.  ``random_starts`` configs drawn from
+the ``param_bounds`` ranges (and the listed options) are tried after the start (default 0:
+the seed starts from ``parameters_start`` only).  Parameters that are neither
 numbers, booleans, listed strings nor lists of numbers are kept as given.
 
 After ``fit``: ``best_params_``, ``best_score_``, ``best_index_``, ``best_estimator_``
@@ -62,7 +67,8 @@ class StepSearchCV(MetaEstimatorMixin, BaseEstimator):
                  n_jobs: int | None = None, time_budget: float | None = None,
                  uncertainty: str = "bootstrap", extending_lists: bool = True,
                  param_bounds: dict | None = None, error_score: Any = np.nan,
-                 stall_steps: int = 12, stall_growth: float = 1.5) -> None:
+                 stall_steps: int = 8, stall_growth: float = 1.5, adapt_steps: bool = True,
+                 score_floor_quantile: float = 0.75, random_starts: int = 0) -> None:
         self.estimator = estimator
         self.parameters_start = parameters_start
         self.param_options_str = param_options_str
@@ -91,6 +97,9 @@ class StepSearchCV(MetaEstimatorMixin, BaseEstimator):
         self.error_score = error_score
         self.stall_steps = stall_steps
         self.stall_growth = stall_growth
+        self.adapt_steps = adapt_steps
+        self.score_floor_quantile = score_floor_quantile
+        self.random_starts = random_starts
 
     # -- the search -----------------------------------------------------------------------
     def fit(self, X: Any, y: Any = None, groups: Any = None, **fit_params: Any) -> StepSearchCV:
@@ -156,7 +165,8 @@ class StepSearchCV(MetaEstimatorMixin, BaseEstimator):
             explore_rt_min=self.explore_rt_min, anticipation_draws=self.anticipation_draws,
             tradeoff_scr_per_sec=self.tradeoff_scr_per_sec, uncertainty=self.uncertainty,
             extending_lists=self.extending_lists, stall_steps=self.stall_steps,
-            stall_growth=self.stall_growth)
+            stall_growth=self.stall_growth, adapt_steps=self.adapt_steps,
+            score_floor_quantile=self.score_floor_quantile, random_starts=self.random_starts)
         seed = self.random_state if isinstance(self.random_state, numbers.Integral) else 7
         folds = self.cv_folds if isinstance(self.cv_folds, numbers.Integral) else 3
         return Settings(strategy="stepwise", budget=self.steps + 1, cv=max(2, int(folds)),

@@ -77,9 +77,11 @@ class StepwiseSettings:
     veto: float = 0.05  # steps changing a value by less than this fraction are vetoed
     confidence: float = 1.64  # pessimistic estimate = mean + confidence * std
     optimism: float = 0.0  # rank anticipated steps by score + optimism * std (0: the seed)
-    adapt_steps: bool = False  # grow a parameter's steps on success or a flat score, else shrink
-    stall_steps: int = 12  # after this many unadopted steps in a row, bolder steps (0: off)
+    adapt_steps: bool = True  # grow a parameter's steps on success or a flat score, else shrink
+    stall_steps: int = 8  # after this many unadopted steps in a row, bolder steps (0: off)
     stall_growth: float = 1.5  # step-size factor per stall level
+    random_starts: int = 3  # configs drawn from the ranges after the initial ones (0: the seed)
+    score_floor_quantile: float = 0.75  # the score model sees scores raised to this quantile
 
 
 _STEPWISE: dict[str, Check] = {
@@ -92,6 +94,8 @@ _STEPWISE: dict[str, Check] = {
     "uncertainty": _one_of(UNCERTAINTY), "extending_lists": _BOOL, "veto": _RATE,
     "confidence": _NONNEG, "adapt_steps": _BOOL, "optimism": _NONNEG,
     "stall_steps": _INT0, "stall_growth": (lambda v: is_number(v) and v >= 1, "a number >= 1"),
+    "random_starts": _INT0,
+    "score_floor_quantile": (lambda v: is_number(v) and 0 <= v < 1, "a number in [0, 1)"),
 }
 _STEP_RULES: dict[str, Check] = {"multiply_scale": _NONNEG, "add_scale": _NONNEG}
 _TPE: dict[str, Check] = {"n_startup_trials": _INT0, "multivariate": _BOOL}

@@ -23,13 +23,19 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from modelmap.jobs import canonical_json
 from modelmap.tuning._anticipation import Anticipation, Point, resolve_meta_learner
+from modelmap.tuning._space import Param
 from modelmap.tuning._steps import StepRules, step_value
 from modelmap.tuning._strategy import Candidate, Strategy, Trial, describe_changes
 
 FAMILY = "<family>"
+STARTS = ("initial", "random start")
 ATTEMPTS = 50  # draws per wanted candidate before giving up on finding a new one
+MAX_LOG_CHANGE = 50.0  # anticipated fit-time factors are capped at e**50
+MIN_FLOOR = 4  # the score floor applies once this many configs succeeded
 GROW, SHRINK, SCALES = 1.5, 0.85, (0.25, 8.0)  # step-size adaptation (adapt_steps)
 
 
@@ -45,6 +51,7 @@ class Stepwise(Strategy):
             s.meta_learner)
         self.model = Anticipation(learner, s.uncertainty, self.settings.random_state)
         self.starts = self.initial_candidates()
+        self.starts += self._random_starts(s.random_starts)
         self.current: Trial | None = None
         self.step = 0
         self.family_best: dict[int, Trial] = {}
@@ -72,6 +79,26 @@ class Stepwise(Strategy):
         if exploit:
             return self._anticipate(draws)[:n]
         return draws[:n]
+
+    def _random_starts(self, count: int) -> list[Candidate]:
+        """``count`` configs drawn uniformly from the ranges, the families taking turns.
+
+        A parameter without a range (possible in StepSearchCV) keeps its initial value; a
+        family with nothing to draw gets no random starts."""
+        drawable = [f for f in self.space.families if any(_drawable(p) for p in f.params)]
+        starts: dict[str, Candidate] = {}
+        known = {c.signature for c in self.starts}
+        for i in range(count * ATTEMPTS if drawable else 0):
+            if len(starts) >= count:
+                break
+            family = drawable[i % len(drawable)]
+            values = {p.name: p.uniform(self.rng) if _drawable(p) else p.initial
+                      for p in family.params}
+            candidate = Candidate(family.index, values, 0, "random start",
+                                  describe_changes(family.initial(), values), family.initial())
+            if candidate.signature not in known and candidate.signature not in starts:
+                starts[candidate.signature] = candidate
+        return list(starts.values())
 
     def _draws(self, wanted: int, origin: str) -> list[Candidate]:
         assert self.current is not None
@@ -147,9 +174,9 @@ class Stepwise(Strategy):
         base_score, base_time = self.objective(self.current), self.current.fit_time
         scored = []
         for i, candidate in enumerate(draws):
-            fit_time = base_time * math.exp(change["time"][i])
+            fit_time = base_time * _exp(change["time"][i])
             spread = self.s.confidence * change["time_std"][i]
-            high = base_time * math.exp(change["time"][i] + spread)
+            high = base_time * _exp(change["time"][i] + spread)
             utility = change["score"][i] + self.s.optimism * change["score_std"][i] \
                 + self.s.tradeoff_scr_per_sec * (base_time - fit_time)
             anticipated = {"score": self.sign * (base_score + change["score"][i]),
@@ -184,7 +211,7 @@ class Stepwise(Strategy):
             if decision["improved"] and decision["gain"] > best_gain:
                 best_gain, adopted = decision["gain"], trial
         reference = self.current
-        if any(t.candidate.origin != "initial" for t in trials):  # a step, not the starts
+        if any(t.candidate.origin not in STARTS for t in trials):  # a step, not the starts
             self.stalled = 0 if adopted is not None else self.stalled + 1
         if adopted is not None:
             self.current = adopted
@@ -231,9 +258,21 @@ class Stepwise(Strategy):
         return self.model.ready
 
     def _fit_model(self, ok: list[Trial]) -> None:
-        self.model.fit([(t.candidate.family, t.candidate.values) for t in ok],
-                       [self.objective(t) for t in ok], [t.fit_time for t in ok],
-                       len(self.space.families))
+        scores = np.array([self.objective(t) for t in ok])
+        if self.s.score_floor_quantile and len(scores) >= MIN_FLOOR:
+            scores = np.maximum(scores, np.quantile(scores, self.s.score_floor_quantile))
+        self.model.fit([(t.candidate.family, t.candidate.values) for t in ok], list(scores),
+                       [t.fit_time for t in ok], len(self.space.families))
+
+
+def _exp(log_change: float) -> float:
+    """A time factor from an anticipated log change; a wild extrapolation (a meta-learner
+    fitted on a handful of points) must not overflow."""
+    return math.exp(min(MAX_LOG_CHANGE, max(-MAX_LOG_CHANGE, float(log_change))))
+
+
+def _drawable(param: Param) -> bool:
+    return param.kind == "categorical" or (param.low is not None and param.high is not None)
 
 
 def _with(candidate: Candidate, anticipated: dict[str, float]) -> Candidate:
