@@ -14,11 +14,12 @@ Reported per task and strategy (medians over seeds):
 
     python benchmarks/tuning/replay.py                  # 30 seeds, all tasks, all cores
     python benchmarks/tuning/replay.py --seeds 5 svc_digits
-    python benchmarks/tuning/replay.py --first-seed 30 --out /tmp/held_out.json  # seeds 30-59
+    python benchmarks/tuning/replay.py --first-seed 90 --out /tmp/held_out.json  # seeds 90-119
 
 The settings the strategies use here (the stepwise defaults, the evolutionary population,
-the time trade-off) were chosen on seeds 0-29; ``--first-seed 30`` replays fresh seeds to
-check that a result is not an accident of those.
+the time trade-off) were chosen on seeds 0-89 (see benchmarks/README.md); ``--first-seed
+90`` replays seeds no setting was chosen on, to check that a result is not an accident of
+those.
 """
 
 from __future__ import annotations
