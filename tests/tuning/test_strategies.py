@@ -291,7 +291,8 @@ def test_stepwise_tries_random_starts_in_the_ranges_then_steps_from_the_best_of_
         assert 0.001 <= values["a"] <= 1000 and 0 <= values["b"] <= 20
         assert values["k"] in ("x", "y", "z") and values["on"] in (True, False)
         assert 1 <= len(values["layers"]) <= 3 and all(4 <= n <= 64 for n in values["layers"])
-    assert trials[1].candidate.changes.count(" from ") >= 1  # what differs from the initial
+    changes = trials[1].candidate.changes  # what differs from the initial values
+    assert changes.startswith("random start: ") and changes.count(" from ") >= 1
     best_start = max(trials[:4], key=lambda t: t.score)
     assert trials[4].candidate.parent == best_start.candidate.values  # steps from the best
     none = stepwise_settings(random_starts=0)

@@ -94,8 +94,9 @@ class Stepwise(Strategy):
             family = drawable[i % len(drawable)]
             values = {p.name: p.uniform(self.rng) if _drawable(p) else p.initial
                       for p in family.params}
-            candidate = Candidate(family.index, values, 0, "random start",
-                                  describe_changes(family.initial(), values), family.initial())
+            changes = "random start: " + describe_changes(family.initial(), values)
+            candidate = Candidate(family.index, values, 0, "random start", changes,
+                                  family.initial())
             if candidate.signature not in known and candidate.signature not in starts:
                 starts[candidate.signature] = candidate
         return list(starts.values())
