@@ -15,6 +15,9 @@ Reported per task and strategy (medians over seeds):
     python benchmarks/tuning/replay.py                  # 30 seeds, all tasks, all cores
     python benchmarks/tuning/replay.py --seeds 5 svc_digits
     python benchmarks/tuning/replay.py --first-seed 90 --out /tmp/held_out.json  # seeds 90-119
+    # a variant of the stepwise defaults, against the stored results of seeds 0-29:
+    python benchmarks/tuning/replay.py --only stepwise stepwise-time \
+        --stepwise adapt_steps=false --against benchmarks/tuning/replay_results.json
 
 The settings the strategies use here (the stepwise defaults, the evolutionary population,
 the time trade-off) were chosen on seeds 0-89 (see benchmarks/README.md); ``--first-seed
@@ -110,10 +113,10 @@ class Surface:
                 "tuning": tuning, "classifiers": [{"title": title, "method": task, **params}]}
 
 
-def run_one(args: tuple[str, str, int]) -> dict:
-    task, strategy, seed = args
+def run_one(args: tuple[str, str, int, dict]) -> dict:
+    task, strategy, seed, options = args
     surface = Surface(HERE / "grids" / f"{task}.csv")
-    tjob = load_tuning_job(surface.job(task, STRATEGIES[strategy], seed))
+    tjob = load_tuning_job(surface.job(task, options, seed))
     settings = dataclasses.replace(tjob.settings, random_state=seed)
     trials = replay(tjob.space, settings, surface, budget=BUDGET, folds=3)
     scores = [t.score for t in trials]
@@ -122,14 +125,20 @@ def run_one(args: tuple[str, str, int]) -> dict:
             "best": np.maximum.accumulate(scores).tolist(), "cost": np.cumsum(costs).tolist()}
 
 
-def summarise(runs: list[dict], tasks: list[str]) -> dict:
+def summarise(runs: list[dict], tasks: list[str], against: dict | None = None) -> dict:
+    """Per task: the target and each strategy's row; with ``against`` (an earlier results
+    file of the same seeds) the target and the strategies not replayed now come from it."""
     out: dict = {}
     for task in tasks:
         mine = [r for r in runs if r["task"] == task]
-        randoms = [r["best"][min(BUDGET, len(r["best"])) - 1] for r in mine
-                   if r["strategy"] == "random"]
-        target = float(np.median(randoms))
-        out[task] = {"target": target, "strategies": {}}
+        if against is not None:
+            target = against[task]["target"]
+            out[task] = {"target": target, "strategies": dict(against[task]["strategies"])}
+        else:
+            randoms = [r["best"][min(BUDGET, len(r["best"])) - 1] for r in mine
+                       if r["strategy"] == "random"]
+            target = float(np.median(randoms))
+            out[task] = {"target": target, "strategies": {}}
         for strategy in STRATEGIES:
             these = [r for r in mine if r["strategy"] == strategy]
             if not these:
@@ -183,6 +192,22 @@ def verdict(summary: dict) -> str:
     ])
 
 
+def _with_stepwise(spec: dict, settings: list[str], parser: argparse.ArgumentParser) -> dict:
+    """``spec`` with the ``--stepwise KEY=VALUE`` settings (stepwise strategies only)."""
+    if spec["strategy"] != "stepwise" or not settings:
+        return spec
+    extra = {}
+    for item in settings:
+        key, sep, value = item.partition("=")
+        if not sep:
+            parser.error(f"--stepwise {item}: expected KEY=VALUE")
+        try:
+            extra[key] = json.loads(value)
+        except json.JSONDecodeError:
+            parser.error(f"--stepwise {item}: the value must be JSON (e.g. 0, 0.5, true)")
+    return {**spec, "stepwise": {**spec.get("stepwise", {}), **extra}}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("tasks", nargs="*")
@@ -190,16 +215,36 @@ def main() -> None:
     parser.add_argument("--first-seed", type=int, default=0,
                         help="seeds first-seed .. first-seed + seeds - 1 (default 0)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count())
-    parser.add_argument("--out", type=Path, default=HERE / "replay_results.json")
+    parser.add_argument("--out", type=Path,
+                        help="results file (default: replay_results.json here for a full "
+                        "replay; nothing is written for a variant)")
+    parser.add_argument("--only", nargs="+", choices=list(STRATEGIES), metavar="STRATEGY",
+                        help=f"replay only these ({', '.join(STRATEGIES)})")
+    parser.add_argument("--stepwise", action="append", default=[], metavar="KEY=VALUE",
+                        help="a stepwise setting for stepwise and stepwise-time, the value "
+                        "in JSON, e.g. --stepwise random_starts=0 (repeatable)")
+    parser.add_argument("--against", type=Path, metavar="FILE",
+                        help="take the targets and the strategies not replayed from FILE, "
+                        "an earlier results file of the same seeds")
     options = parser.parse_args()
+    variant = bool(options.only or options.stepwise)
+    if options.only and "random" not in options.only and options.against is None:
+        parser.error("the targets come from random search: add random to --only, or give "
+                     "--against FILE (e.g. benchmarks/tuning/replay_results.json)")
+    strategies = {name: _with_stepwise(spec, options.stepwise, parser)
+                  for name, spec in STRATEGIES.items()
+                  if not options.only or name in options.only}
     tasks = options.tasks or sorted(p.stem for p in (HERE / "grids").glob("*.csv"))
+    against = json.loads(options.against.read_text()) if options.against else None
     seeds = range(options.first_seed, options.first_seed + options.seeds)
-    work = [(t, s, seed) for t in tasks for s in STRATEGIES for seed in seeds]
+    work = [(t, s, seed, spec) for t in tasks for s, spec in strategies.items() for seed in seeds]
     started = time.time()
     with ProcessPoolExecutor(options.jobs) as pool:
         runs = list(pool.map(run_one, work, chunksize=4))
-    summary = summarise(runs, tasks)
-    options.out.write_text(json.dumps(summary, indent=1))
+    summary = summarise(runs, tasks, against)
+    out = options.out or (None if variant else HERE / "replay_results.json")
+    if out is not None:
+        out.write_text(json.dumps(summary, indent=1))
     print(table(summary))
     print()
     print(verdict(summary))
