@@ -27,7 +27,7 @@ class RandomSearch(Strategy):
             if len(batch) >= n:
                 break
             family = self.space.families[int(self.rng.integers(len(self.space.families)))]
-            values = {p.name: p.uniform(self.rng) for p in family.params}
+            values = family.uniform(self.rng)
             candidate = Candidate(family.index, values, self.asked + len(batch) + 1, "random")
             if candidate.signature not in self.seen and candidate.signature not in batch:
                 batch[candidate.signature] = candidate

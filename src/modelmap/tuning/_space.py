@@ -87,6 +87,11 @@ class Param:
     def from_scale(self, value: float) -> float:
         return 10.0 ** value if self.log else value
 
+    @property
+    def drawable(self) -> bool:
+        """Whether :meth:`uniform` can draw a value (StepSearchCV numbers may lack a range)."""
+        return self.kind == "categorical" or (self.low is not None and self.high is not None)
+
     def uniform(self, rng: np.random.Generator) -> Any:
         """A value drawn uniformly (on the log scale when ``log``)."""
         if self.kind == "categorical":
@@ -130,6 +135,11 @@ class Family:
 
     def initial(self) -> dict[str, Any]:
         return {p.name: p.initial for p in self.params}
+
+    def uniform(self, rng: np.random.Generator) -> dict[str, Any]:
+        """Values drawn uniformly from the ranges; a parameter without one keeps its
+        initial value."""
+        return {p.name: p.uniform(rng) if p.drawable else p.initial for p in self.params}
 
     def param(self, name: str) -> Param:
         return next(p for p in self.params if p.name == name)

@@ -27,14 +27,13 @@ import numpy as np
 
 from modelmap.jobs import canonical_json
 from modelmap.tuning._anticipation import Anticipation, Point, resolve_meta_learner
-from modelmap.tuning._space import Param
 from modelmap.tuning._steps import StepRules, step_value
 from modelmap.tuning._strategy import Candidate, Strategy, Trial, describe_changes
 
 FAMILY = "<family>"
 STARTS = ("initial", "random start")
 ATTEMPTS = 50  # draws per wanted candidate before giving up on finding a new one
-MAX_LOG_CHANGE = 50.0  # anticipated fit-time factors are capped at e**50
+MAX_LOG_CHANGE = 50.0  # factors from a log change (fit time, stall growth) stay in e**±50
 MIN_FLOOR = 4  # the score floor applies once this many configs succeeded
 GROW, SHRINK, SCALES = 1.5, 0.85, (0.25, 8.0)  # step-size adaptation (adapt_steps)
 
@@ -85,15 +84,14 @@ class Stepwise(Strategy):
 
         A parameter without a range (possible in StepSearchCV) keeps its initial value; a
         family with nothing to draw gets no random starts."""
-        drawable = [f for f in self.space.families if any(_drawable(p) for p in f.params)]
+        drawable = [f for f in self.space.families if any(p.drawable for p in f.params)]
         starts: dict[str, Candidate] = {}
         known = {c.signature for c in self.starts}
         for i in range(count * ATTEMPTS if drawable else 0):
             if len(starts) >= count:
                 break
             family = drawable[i % len(drawable)]
-            values = {p.name: p.uniform(self.rng) if _drawable(p) else p.initial
-                      for p in family.params}
+            values = family.uniform(self.rng)
             changes = "random start: " + describe_changes(family.initial(), values)
             candidate = Candidate(family.index, values, 0, "random start", changes,
                                   family.initial())
@@ -136,9 +134,8 @@ class Stepwise(Strategy):
     def _rules(self, family: int, name: str) -> StepRules:
         scale = self.scales.get((family, name), 1.0)
         level = self._stall_level()
-        if level:  # (the exponent is capped: a long stall must not overflow)
-            scale = min(SCALES[1], scale * math.exp(min(50.0, level * math.log(
-                self.s.stall_growth))))
+        if level:  # (_exp caps the factor: a long stall must not overflow)
+            scale = min(SCALES[1], scale * _exp(level * math.log(self.s.stall_growth)))
         if scale == 1.0:
             return self.rules
         r = self.rules
@@ -267,13 +264,9 @@ class Stepwise(Strategy):
 
 
 def _exp(log_change: float) -> float:
-    """A time factor from an anticipated log change; a wild extrapolation (a meta-learner
-    fitted on a handful of points) must not overflow."""
+    """A factor from a log change: a wild extrapolation of the time model (fitted on a
+    handful of points) or a long stall must not overflow."""
     return math.exp(min(MAX_LOG_CHANGE, max(-MAX_LOG_CHANGE, float(log_change))))
-
-
-def _drawable(param: Param) -> bool:
-    return param.kind == "categorical" or (param.low is not None and param.high is not None)
 
 
 def _with(candidate: Candidate, anticipated: dict[str, float]) -> Candidate:
