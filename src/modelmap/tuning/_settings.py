@@ -26,8 +26,10 @@ from typing import Any
 
 from modelmap.errors import JobError
 from modelmap.jobs._problems import Problems, is_number, join_path, listing, show, suggest
+from modelmap.tuning._fidelity import (MULTI_FIDELITY, SAMPLERS, Fidelity, HalvingSettings,
+                                       parse_fidelity)
 
-STRATEGIES = ("evolutionary", "stepwise", "tpe", "random")
+STRATEGIES = ("evolutionary", "stepwise", "tpe", "random", "halving", "hyperband")
 DEFAULT_BUDGET = 50
 LOWER_IS_BETTER = ("log_loss", "hamming_loss")
 METRICS = ("accuracy", "balanced_accuracy", "f1_macro", "f1_weighted", "f1_micro",
@@ -119,6 +121,9 @@ class Settings:
     stepwise: StepwiseSettings = field(default_factory=StepwiseSettings)
     tpe: Mapping[str, Any] = field(default_factory=lambda: {"n_startup_trials": 10,
                                                             "multivariate": True})
+    eta: float = 3  # halving, hyperband: keep the best 1/eta of a rung
+    fidelity: Fidelity = field(default_factory=Fidelity)
+    halving: HalvingSettings = field(default_factory=HalvingSettings)
 
     @property
     def greater_is_better(self) -> bool:
@@ -141,8 +146,12 @@ class Settings:
                 fields.pop(name)
         if self.strategy != "stepwise":
             fields.pop("stepwise")
-        if self.strategy != "tpe":
+        if self.strategy != "tpe" and not (self.strategy in MULTI_FIDELITY
+                                           and self.halving.sampler == "tpe"):
             fields.pop("tpe")
+        if self.strategy not in MULTI_FIDELITY:
+            for name in ("eta", "fidelity", "halving"):
+                fields.pop(name)
         return fields
 
     def override(self, *, strategy: str | None = None, budget: int | None = None,
@@ -168,7 +177,11 @@ _TUNING: dict[str, Check] = {
     "metric": _one_of(METRICS), "keep": _INT1, "batch_size": _INT1, "random_state": _INT0,
     "stepwise": (lambda v: isinstance(v, Mapping), "an object"),
     "tpe": (lambda v: isinstance(v, Mapping), "an object"),
+    "eta": (lambda v: is_number(v) and v >= 2, "a number >= 2"),
+    "fidelity": (lambda v: isinstance(v, Mapping), "an object"),
+    "halving": (lambda v: isinstance(v, Mapping), "an object"),
 }
+_HALVING: dict[str, Check] = {"sampler": _one_of(SAMPLERS), "asynchronous": _optional(_BOOL)}
 
 
 def parse_settings(section: Any, data: Mapping[str, Any], problems: Problems) -> Settings:
@@ -180,6 +193,9 @@ def parse_settings(section: Any, data: Mapping[str, Any], problems: Problems) ->
                          problems)
         stepwise["step_rules"] = {"multiply_scale": 1.0, "add_scale": 0.0, **rules}
     tpe = _checked(values.pop("tpe", {}), "tuning.tpe", _TPE, problems)
+    halving = _checked(values.pop("halving", {}), "tuning.halving", _HALVING, problems)
+    if "fidelity" in values:
+        values["fidelity"] = parse_fidelity(values["fidelity"], values.get("eta", 3), problems)
     seed_keys = {"rounds": "tuning_rounds", "population": "tuning_population",
                  "offspring": "tuning_offspring"}
     for name, key in seed_keys.items():
@@ -189,7 +205,8 @@ def parse_settings(section: Any, data: Mapping[str, Any], problems: Problems) ->
         values["keep"] = data["tuning_population"]
     values.setdefault("random_state", data.get("random_state", 42))
     return Settings(**values, stepwise=StepwiseSettings(**stepwise),
-                    tpe={"n_startup_trials": 10, "multivariate": True, **tpe})
+                    tpe={"n_startup_trials": 10, "multivariate": True, **tpe},
+                    halving=HalvingSettings(**halving))
 
 
 def _checked(section: Any, path: str, checks: Mapping[str, Check], problems: Problems
