@@ -34,7 +34,7 @@ from modelmap.tuning._strategy import Candidate, Strategy, Trial
 
 MAX_DUPLICATES = 50
 TIME_MARGIN = 1.25  # pessimistic factor on scaled fit times
-RESERVE = 1.5  # stop starting new configs when time left < RESERVE x the best's climb
+RESERVE = 2.0  # stop starting new configs when time left < RESERVE x the best's climb
 
 
 @dataclass
@@ -228,7 +228,7 @@ class _BracketSearch(Strategy):
                 if c.seconds[a] > 0 and c.seconds[b] > 0:
                     slopes.append(math.log(c.seconds[b] / c.seconds[a])
                                   / math.log(self.levels[b] / self.levels[a]))
-        return max(1.0, float(np.quantile(slopes, 0.8))) if slopes else 1.0
+        return max(0.5, float(np.quantile(slopes, 0.8))) if slopes else 1.0
 
     def _climb(self, config: _Config) -> float | None:
         """Estimated seconds to take ``config`` from its highest rung to the full fidelity."""
