@@ -86,7 +86,8 @@ BAD = [
     ({**BASE, "tuning": {"strategy": "genetic"}}, '<job>: tuning.strategy: must be one of '
      'evolutionary, stepwise, tpe, random, halving, hyperband; got "genetic"'),
     ({**BASE, "tuning": {"strategy": "stepwize"}}, '<job>: tuning.strategy: must be one of '
-     'evolutionary, stepwise, tpe, random, halving, hyperband; got "stepwize" (did you mean \'stepwise\'?)'),
+     'evolutionary, stepwise, tpe, random, halving, hyperband; got "stepwize" '
+     '(did you mean \'stepwise\'?)'),
     ({**BASE, "tuning": {"budget": 0}}, "<job>: tuning.budget: must be an integer >= 1 or "
      "null; got 0"),
     (with_c(type="number"), '<job>: classifiers[0].C.type: must be one of categorical, int, '

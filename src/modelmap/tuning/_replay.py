@@ -2,8 +2,8 @@
 
 ``objective(family, values)`` returns ``(validation score or None, mean fit time)``; the
 loop is the one of a real run (ask → evaluate → tell, the same budget rules), without
-executor or store, so a strategy can be compared over many seeds on precomputed tables.  A multi-fidelity
-strategy's candidates are scored with ``objective(family, values, fidelity)``.
+executor or store, so a strategy can be compared over many seeds on precomputed tables.
+A multi-fidelity strategy's candidates are scored with ``objective(family, values, fidelity)``.
 """
 
 from __future__ import annotations
