@@ -134,3 +134,27 @@ def test_a_fidelity_parameter_must_be_the_plugins_and_not_tuned(toy_ws: Path) ->
     with pytest.raises(JobError) as info:
         load_tuning_job(tuned, registry=registry)
     assert "tuning.fidelity.param: 'depth' is tuned in classifiers[0]" in str(info.value)
+
+
+def test_halving_from_the_command_line(toy_ws: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    write(toy_ws, "cli", toy_job(dataset="sklearn_digits"))
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    args = ["tune", "jobs/cli.json", "--strategy", "halving", "--budget", "14",
+            "--batch-size", "2", "-j", "2", "--store", "cli.db"]
+    proc = subprocess.run([sys.executable, "-m", "modelmap", *args], cwd=toy_ws, env=env,
+                          text=True, capture_output=True, timeout=150)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "halving search" in proc.stdout and "Best configs" in proc.stdout
+    assert "14 candidates" in proc.stdout and "stopped: budget" in proc.stdout
+    assert "@ 1/27 of the training set" in proc.stdout  # lower rungs say their fidelity
+    report = (toy_ws / "jobs" / "cli.report.md").read_text(encoding="utf-8")
+    assert "## Rungs" in report
+    bad = subprocess.run([sys.executable, "-m", "modelmap", "tune", "jobs/cli.json",
+                          "--strategy", "halvng"], cwd=toy_ws, env=env, text=True,
+                         capture_output=True, timeout=60)
+    assert bad.returncode != 0 and "did you mean 'halving'?" in bad.stderr + bad.stdout
+    assert "Traceback" not in bad.stderr

@@ -194,5 +194,8 @@ def _closing(result: Any, metric: str) -> None:
                       "with the same command and [bold]--resume[/].")
         raise typer.Exit(130)
     if not result.top:
-        err_console.print("[bold red]error:[/] every candidate failed; see the report")
+        reason = "no candidate reached the full fidelity (a larger --time-budget or --budget " \
+            "lets the best climb)" if any(t.ok for t in result.trials) else \
+            "every candidate failed"
+        err_console.print(f"[bold red]error:[/] {reason}; see the report")
         raise typer.Exit(1)

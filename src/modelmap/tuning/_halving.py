@@ -188,8 +188,9 @@ class _BracketSearch(Strategy):
         if self.tpe is not None and (first_rung or self.tpe.pending):
             self.tpe.tell(first_rung)
 
-    def best_objective(self, exclude: list[Trial] = ()) -> float:  # type: ignore[assignment]
-        skip = {t.number for t in exclude}
+    def best_objective(self, exclude: list[Trial] | None = None) -> float:
+        """The best full-fidelity objective so far (without ``exclude``)."""
+        skip = {t.number for t in exclude or []}
         return max((self.objective(t) for t in self.trials
                     if t.number not in skip and _full(t)), default=-math.inf)
 
