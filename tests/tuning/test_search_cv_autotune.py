@@ -96,6 +96,10 @@ def test_the_keras_notebook_fit_steps_and_continuing_twice(tmp_path) -> None:
     assert table["changes"][21:].str.contains(" from ").all()  # steps, no new start
     assert searcher.best_score_ >= first.loc[first["improved"], "mean_test_score"].iloc[-1]
     assert len(pd.read_csv(tmp_path / "cv_results.csv")) == 31
+    # the notebook's visualize_optimization reads results as it read AutoTune's dict
+    indices = [idx for idx, value in enumerate(searcher.results["improved"]) if value]
+    assert (-1 * searcher.results["mean_test_score"][indices] > 0).all()
+    assert len(searcher.results["mean_fit_time"][indices]) == len(indices) >= 1
     searcher.fit(X, y)  # the steps asked for are done: nothing more to do
     assert len(searcher.results) == 31
 
@@ -161,6 +165,7 @@ def test_test_starting_parameters_false_continues_from_prior_results() -> None:
     more.fit(X, y, test_starting_parameters=False)
     assert len(more.results) == 5 + 3
     assert more.results["origin"][:5].eq("prior").all()
+    assert more.results["improved"][:5].tolist() == first.results["improved"].tolist()
     with pytest.raises(ModelmapError, match="test_starting_parameters=False"):
         StepSearchCV(Ridge(), {"alpha": 1.0}).fit(X, y, test_starting_parameters=False)
 
@@ -273,3 +278,24 @@ def test_autotunes_other_arguments(tmp_path) -> None:
         first.fit(X, y, steps=1, more_steps=1)
     first.fit(X, y, more_steps=2)  # the first notebook's older name
     assert len(first.results) == 6
+
+
+def test_ctrl_c_keeps_the_steps_so_far_and_fit_continues(tmp_path) -> None:
+    class Interrupted(Ridge):
+        calls = 0
+
+        def fit(self, X, y):
+            Interrupted.calls += 1
+            if Interrupted.calls == 7:  # during the fourth config (two folds each)
+                raise KeyboardInterrupt
+            return super().fit(X, y)
+
+    path = tmp_path / "cv_results.csv"
+    search = StepSearchCV(Interrupted(), {"alpha": 1.0}, steps=6, random_state=0, cv_folds=2,
+                          save_location=str(path))
+    with pytest.raises(KeyboardInterrupt):
+        search.fit(X, y)
+    assert len(search.results) == 3 and len(pd.read_csv(path)) == 3
+    assert not hasattr(search, "best_estimator_")
+    search.fit(X, y)  # goes on with the steps still missing, then refits
+    assert len(search.results) == 7 and hasattr(search, "best_estimator_")

@@ -16,15 +16,23 @@ the ``param_bounds`` ranges (and the listed options) are tried after the start (
 the seed starts from ``parameters_start`` only).  Parameters that are neither
 numbers, booleans, listed strings nor lists of numbers are kept as given.
 
-After ``fit``: ``best_params_``, ``best_score_``, ``best_index_``, ``best_estimator_``
-(when ``refit``), ``cv_results_`` (a pandas DataFrame, one row per step with the seed's
-fields), ``n_splits_``, ``refit_time_`` and ``scorer_``.
+A step whose folds all fail (e.g. ``max_features`` > 1) is scored ``error_score`` (nan:
+failed), recorded in ``cv_results_`` with its error, taught to the score meta-learner
+as a bad config, and the search goes on.  Calling ``fit`` again on the same data
+continues the search (AutoTune's behaviour; ``warm_start=False`` starts over), and
+Ctrl-C keeps the results so far.  AutoTune's other arguments are accepted: see
+docs/tuning.md ("AutoTune users").
+
+After ``fit``: ``best_params_``, ``best_score_``, ``best_index_``, ``best_mean_fit_time_``,
+``best_estimator_`` (when ``refit``), ``cv_results_`` (a pandas DataFrame, one row per
+step with the seed's and GridSearchCV's fields; ``results`` is AutoTune's name),
+``meta_learner_score_`` and ``meta_learner_time_`` (the fitted meta-learners),
+``trials_``, ``step_``, ``n_splits_``, ``refit_time_`` and ``scorer_``.
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 import time
 import warnings
 from collections.abc import Callable
@@ -38,6 +46,7 @@ from sklearn.model_selection import check_cv
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, indexable
 
+from modelmap.tuning._search_args import call_steps, check_autotune_arguments, check_steps, seed
 from modelmap.tuning._search_prior import StepSearchError, read_prior
 from modelmap.tuning._search_run import Search, fingerprint
 from modelmap.tuning._search_table import results_table, save_locations, save_table
@@ -129,7 +138,7 @@ class StepSearchCV(MetaEstimatorMixin, BaseEstimator):
         ``steps``; ``steps_completed`` is ignored (the search counts its own steps).  Other
         keyword arguments go to the estimator's ``fit``.
         """
-        wanted = _call_steps(steps, more_steps, steps_completed)
+        wanted = call_steps(steps, more_steps, steps_completed)
         X, y, groups = indexable(X, y, groups)
         self.scorer_ = check_scoring(self.estimator, scoring=self.scoring)
         cv = check_cv(self.cv_folds, y, classifier=is_classifier(self.estimator))
@@ -139,7 +148,7 @@ class StepSearchCV(MetaEstimatorMixin, BaseEstimator):
         search = self._continued(data)
         if search is None:
             search = self._new_search(data, self.n_splits_)
-            search.target = _check_steps(self.steps, "steps")
+            search.target = check_steps(self.steps, "steps")
         if wanted is not None:  # AutoTune: steps requested = steps done + steps
             search.target = search.steps_done + wanted
         todo = max(0, search.target - search.steps_done)
@@ -153,7 +162,15 @@ class StepSearchCV(MetaEstimatorMixin, BaseEstimator):
             if paths and (improved or not export_improvements_only):
                 save_table(self._table(search), paths)
 
-        search.run(todo, X, y, groups, cv, fit_params, saved)
+        try:
+            search.run(todo, X, y, groups, cv, fit_params, saved)
+        except KeyboardInterrupt:  # AutoTune's way to stop: keep what was found so far
+            if search.best() is not None:
+                self._record(search)
+                self.__dict__.pop("best_estimator_", None)  # not refitted: fit again
+                if paths:
+                    save_table(self.cv_results_, paths)
+            raise
         self._finish(search, X, y, fit_params)
         if paths:
             save_table(self.cv_results_, paths)
@@ -171,7 +188,7 @@ class StepSearchCV(MetaEstimatorMixin, BaseEstimator):
         return search
 
     def _new_search(self, data: str, n_splits: int) -> Search:
-        _check_autotune_arguments(self)
+        check_autotune_arguments(self)
         sign = math.copysign(1.0, self.step_threshold)
         prior = read_prior(self.prior_results, sign)
         start = dict(self.parameters_start) if self.parameters_start else prior.params
@@ -184,7 +201,7 @@ class StepSearchCV(MetaEstimatorMixin, BaseEstimator):
         if not isinstance(start, dict):
             raise StepSearchError(f"expected a dict of parameter values; got {start!r}",
                                   where="parameters_start")
-        return Search(self, start, prior, _seed(self.random_state), data, n_splits)
+        return Search(self, start, prior, seed(self.random_state), data, n_splits)
 
     def _table(self, search: Search) -> pd.DataFrame:
         return results_table(search.trials, search.strategy.decisions, search.strategy.sign,
@@ -200,6 +217,17 @@ class StepSearchCV(MetaEstimatorMixin, BaseEstimator):
                 f"all the {len(search.trials)} configs tried failed; the first was {first}"
                 + (f" ({'; '.join(sorted(errors))[:500]})" if errors else ""),
                 where="fit", hint="set error_score='raise' to see the estimator's traceback")
+        self._record(search)
+        if self.refit:
+            started = time.time()
+            self.best_estimator_ = clone(self.estimator).set_params(**self.best_params_)
+            self.best_estimator_.fit(X, y, **fit_params)
+            self.refit_time_ = time.time() - started
+
+    def _record(self, search: Search) -> None:
+        """The fitted attributes of the search so far (all but ``best_estimator_``)."""
+        best = search.best()
+        assert best is not None
         self.trials_ = list(search.trials)
         self.cv_results_ = self._table(search)
         self.best_index_ = self.trials_.index(best)
@@ -208,11 +236,6 @@ class StepSearchCV(MetaEstimatorMixin, BaseEstimator):
         self.best_mean_fit_time_ = best.fit_time
         self.step_ = len(self.trials_) - 1
         self.meta_learner_score_, self.meta_learner_time_ = search.meta_learners()
-        if self.refit:
-            started = time.time()
-            self.best_estimator_ = clone(self.estimator).set_params(**self.best_params_)
-            self.best_estimator_.fit(X, y, **fit_params)
-            self.refit_time_ = time.time() - started
 
     # -- AutoTune's names ---------------------------------------------------------------------
     @property
@@ -306,73 +329,3 @@ class StepSearchCV(MetaEstimatorMixin, BaseEstimator):
         return tags
 
 
-
-def _check_steps(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not (isinstance(value, numbers.Integral) or value == math.inf):
-        raise StepSearchError(f"must be an integer >= 0 (or math.inf); got {value!r}",
-                              where=name, hint="e.g. steps=30")
-    if value < 0:
-        raise StepSearchError(f"must be >= 0; got {value!r}", where=name)
-    return float(value) if value == math.inf else int(value)
-
-
-def _call_steps(steps: Any, more_steps: Any, steps_completed: Any) -> float | None:
-    if steps_completed is not None:
-        warnings.warn("StepSearchCV.fit: steps_completed is ignored (the search counts its "
-                      "own steps; fit again to continue it)", stacklevel=3)
-    if steps is not None and more_steps is not None:
-        raise StepSearchError("steps and more_steps are the same setting; give one",
-                              where="fit", hint="e.g. fit(X, y, steps=20)")
-    value = steps if steps is not None else more_steps
-    return None if value is None else _check_steps(value, "fit(steps=...)")
-
-
-def _seed(random_state: Any) -> int:
-    """An int seed; None draws one from fresh entropy and says the search is not repeatable."""
-    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
-        return int(random_state)
-    if random_state is None:
-        warnings.warn("StepSearchCV: random_state=None, so the steps are drawn from fresh "
-                      "entropy and the search cannot be repeated; pass an int (AutoTune's "
-                      "default was 7) to make it reproducible", stacklevel=4)
-        return int(np.random.SeedSequence().entropy % (2**32))
-    if isinstance(random_state, np.random.RandomState):
-        return int(random_state.randint(2**31 - 1))
-    if isinstance(random_state, np.random.Generator):
-        return int(random_state.integers(2**31 - 1))
-    raise StepSearchError(f"expected an int, None or a NumPy random generator; got "
-                          f"{random_state!r}", where="random_state", hint="e.g. random_state=0")
-
-
-def _check_autotune_arguments(search: StepSearchCV) -> None:
-    """AutoTune's arguments that have nothing to do here: accepted, with one warning each."""
-    rule = search.step_veto_rule
-    if rule is not None and not callable(rule):
-        raise StepSearchError(f"must be a function (current, new) -> True to veto the step; "
-                              f"got {rule!r}", where="step_veto_rule",
-                              hint="e.g. lambda x, y: y <= 0 or 0.95 * y <= x <= 1.05 * y")
-    bar = search.prior_best_score
-    if bar is not None and not (isinstance(bar, numbers.Real) and math.isfinite(bar)):
-        raise StepSearchError(f"must be a finite number (the score a step must beat); got "
-                              f"{bar!r}", where="prior_best_score")
-    notes = []
-    if search.anticipate_changes:
-        notes.append("anticipate_changes=True has no effect (AutoTune kept it 'for future "
-                     "use'; steps are ranked by their anticipated change either way)")
-    if search.delete_prior:
-        notes.append("delete_prior=True has no effect (the search copies what it needs from "
-                     "prior_results; `del` your own reference to free it)")
-    if search.prior_best_score is not None and search.prior_results is None:
-        notes.append("prior_best_score has no effect without prior_results (as in AutoTune, "
-                     "the first score sets the bar)")
-    if search.reset_session and not _keras_loaded():
-        notes.append("reset_session=True: no Keras session to reset (keras is not imported); "
-                     "only garbage is collected after each step")
-    for note in notes:
-        warnings.warn(f"StepSearchCV: {note}", stacklevel=4)
-
-
-def _keras_loaded() -> bool:
-    import sys
-
-    return "keras" in sys.modules or "tensorflow" in sys.modules
