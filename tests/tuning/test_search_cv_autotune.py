@@ -137,6 +137,11 @@ def test_a_step_whose_folds_all_fail_is_recorded_and_the_search_goes_on() -> Non
     # the meta-learners learned from every row; the time model from the successes only
     assert search.meta_learner_score_.rows_ == len(table)
     assert search.meta_learner_time_.rows_ == len(table) - len(failed)
+    zero = StepSearchCV(DecisionTreeClassifier(random_state=0),
+                        {"max_features": 0.9, "max_depth": 3}, steps=20, random_state=0,
+                        error_score=0.0).fit(Xc, yc)  # as GridSearchCV: failed folds score 0
+    scored = zero.results[zero.results["error"].notna()]
+    assert len(scored) >= 1 and (scored["mean_test_score"] == 0).all()
     with pytest.raises(ValueError, match="max_features"):
         StepSearchCV(DecisionTreeClassifier(), {"max_features": 2.0}, steps=1,
                      error_score="raise").fit(Xc, yc)

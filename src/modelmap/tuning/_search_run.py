@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.exceptions import FitFailedWarning
 from sklearn.model_selection import cross_validate
 
 from modelmap.tuning._search_prior import EXTRA_TIMES, Prior, StepSearchError
@@ -161,17 +160,13 @@ class Search:
         title = ", ".join(f"{k}={v}" for k, v in candidate.values.items())
         started = time.time()
         try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", FitFailedWarning)
-                out = cross_validate(estimator, X, y, groups=groups, cv=cv,
-                                     scoring=owner.scorer_, n_jobs=owner.n_jobs,
-                                     params=fit_params or None, error_score=owner.error_score)
-        except ValueError as error:
+            out = cross_validate(estimator, X, y, groups=groups, cv=cv, scoring=owner.scorer_,
+                                 n_jobs=owner.n_jobs, params=fit_params or None,
+                                 error_score=owner.error_score)
+        except ValueError as error:  # scikit-learn's "All the N fits failed"
             if owner.error_score == "raise" or "fits failed" not in str(error):
                 raise
             return self._failed(candidate, number, title, time.time() - started, error)
-        finally:
-            failures = _reissue(caught)
         scores = np.asarray(out["test_score"], dtype=float)
         ok = bool(np.all(np.isfinite(scores)))
         extra = {"std_fit_time": float(np.std(out["fit_time"])),
@@ -180,8 +175,7 @@ class Search:
         return Trial(number, candidate, title, str(number), "ok" if ok else "failed",
                      float(scores.mean()) if ok else None, float(scores.std()) if ok else None,
                      float(np.mean(out["fit_time"])), time.time() - started,
-                     None if ok and not failures else
-                     f"a fold failed: {failures[0]}" if failures else "a fold scored nan",
+                     None if ok else "a fold failed (see the FitFailedWarning)",
                      scores={**{f"split{i}_test_score": float(s) for i, s in enumerate(scores)},
                              **extra})
 
@@ -189,11 +183,12 @@ class Search:
                 error: ValueError) -> Trial:
         """Every fold failed: scored ``error_score`` per fold (failed when that is nan)."""
         value = float(self.owner.error_score)
-        text = _first_error(str(error))
-        warnings.warn(f"StepSearchCV: every fold of step {number} ({title}) failed: {text}; "
-                      "the step is scored as failed and the search goes on", stacklevel=4)
-        splits = {f"split{i}_test_score": value for i in range(self.n_splits)}
         ok = math.isfinite(value)
+        text = _first_error(str(error))
+        scored = f"scored error_score={value:g}" if ok else "scored as failed"
+        warnings.warn(f"StepSearchCV: every fold of step {number} ({title}) failed: {text}; "
+                      f"the step is {scored} and the search goes on", stacklevel=5)
+        splits = {f"split{i}_test_score": value for i in range(self.n_splits)}
         return Trial(number, candidate, title, str(number), "ok" if ok else "failed",
                      value if ok else None, 0.0 if ok else None,
                      seconds / max(1, self.n_splits) if ok else None, seconds, text,
@@ -237,16 +232,6 @@ def _settings(owner: Any, seed: int) -> Settings:
     folds = owner.cv_folds if isinstance(owner.cv_folds, numbers.Integral) else 3
     return Settings(strategy="stepwise", budget=None, cv=max(2, int(folds)),
                     random_state=seed, stepwise=stepwise)
-
-
-def _reissue(caught: list[warnings.WarningMessage]) -> list[str]:
-    """Warnings recorded around ``cross_validate``, issued again; the fit failures' errors."""
-    failures = []
-    for w in caught:
-        if issubclass(w.category, FitFailedWarning):
-            failures.append(_first_error(str(w.message)))
-        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
-    return failures
 
 
 def _first_error(text: str) -> str:
