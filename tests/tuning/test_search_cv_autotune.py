@@ -5,6 +5,7 @@ one failing step ending the search)."""
 
 from __future__ import annotations
 
+import ast
 import warnings
 
 import numpy as np
@@ -185,7 +186,7 @@ def autotune_table() -> pd.DataFrame:
     ]
     table = []
     for improved, iteration, score, layers, rate, batch, changes in rows:
-        params = {"batch_size": batch, "hidden_layer_sizes": eval(layers),
+        params = {"batch_size": batch, "hidden_layer_sizes": ast.literal_eval(layers),
                   "learning_rate_init": rate}
         table.append({"improved": improved, "iteration": iteration, "mean_fit_time": 0.1,
                       "mean_score_time": 0.0, "mean_test_score": score,
@@ -197,15 +198,22 @@ def autotune_table() -> pd.DataFrame:
     return pd.DataFrame(table)
 
 
-@pytest.mark.parametrize("form", ["csv", "frame", "dict"])
+@pytest.mark.parametrize("form", ["csv", "frame", "dict", "object"])
 def test_prior_results_from_autotunes_table_keep_their_improved_flags(form, tmp_path) -> None:
     table = autotune_table()
     prior: object = table
     if form == "csv":
         table.to_csv(tmp_path / "cv_results.csv", index=False)
         prior = str(tmp_path / "cv_results.csv")
-    elif form == "dict":
+    elif form == "dict":  # AutoTune's results: arrays, tuples and dicts in object arrays
         prior = {k: np.asarray(v) for k, v in table.to_dict("list").items()}
+        for name, values in (("param_hidden_layer_sizes", [(4, 1), (4, 2), (4, 1), (4, 1)]),
+                             ("params", [ast.literal_eval(p) for p in table["params"]])):
+            prior[name] = np.ma.MaskedArray(np.empty(4, dtype=object), mask=False)
+            prior[name][:] = values
+    elif form == "object":  # an AutoTune StepSearchCV: its results dict
+        prior = type("AutoTuneSearch", (), {"results": table.to_dict("list"),
+                                            "parameters_best": {}})()
     searcher = StepSearchCV(MLPRegressor(max_iter=10), prior_results=prior, steps=3,
                             random_state=0, cv_folds=2)
     searcher.fit(X, y, test_starting_parameters=False)

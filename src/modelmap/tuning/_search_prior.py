@@ -56,6 +56,8 @@ def read_prior(prior: Any, sign: float) -> Prior:
         raise StepSearchError("the StepSearchCV given as prior_results is not fitted",
                               where="prior_results", hint="fit it first, or pass its "
                               "cv_results_ / the CSV its save_location wrote")
+    if isinstance(getattr(prior, "results", None), Mapping):  # an AutoTune StepSearchCV
+        return _from_frame(_frame_from_dict(prior.results), sign)
     if isinstance(prior, (str, os.PathLike)):
         return _from_frame(_read_file(os.fspath(prior)), sign)
     if isinstance(prior, Mapping):
@@ -77,14 +79,23 @@ def _read_file(path: str) -> pd.DataFrame:
 
 
 def _frame_from_dict(results: Mapping) -> pd.DataFrame:
-    columns = {str(k): list(np.asarray(v, dtype=object).ravel()) if not isinstance(v, list)
-               else v for k, v in results.items()}
+    """AutoTune's ``results``: arrays (masked ones too: a masked cell becomes None; a
+    one-row dict may hold 0-d arrays) or lists, one value per step."""
+    columns = {str(k): _column(v) for k, v in results.items()}
     lengths = {len(v) for v in columns.values()}
     if len(lengths) > 1:
         raise StepSearchError(f"the columns have different lengths {sorted(lengths)}",
                               where="prior_results", hint="pass AutoTune's results dict "
                               "as it is (every entry one value per step)")
     return pd.DataFrame(columns)
+
+
+def _column(value: Any) -> list:
+    if np.ndim(value) == 0:
+        return [value.item() if isinstance(value, np.generic | np.ndarray) else value]
+    if isinstance(value, np.ndarray) and value.dtype == object:
+        return list(np.ma.filled(value, None)) if np.ma.isMaskedArray(value) else list(value)
+    return value.tolist() if hasattr(value, "tolist") else list(value)
 
 
 def _from_frame(frame: pd.DataFrame, sign: float) -> Prior:
@@ -117,7 +128,7 @@ def _trial(number: int, row: pd.Series, params: dict[str, Any]) -> Trial:
     ok = status == "ok" and score is not None
     parent = _parse(row.get("params_previous"))
     extras = {c: _number(row.get(c)) for c in row.index
-              if str(c).startswith("split") and str(c).endswith("_test_score")
+              if (str(c).startswith("split") and str(c).endswith("_test_score"))
               or c in EXTRA_TIMES}
     changes = row.get("changes")
     candidate = Candidate(0, params, number, "prior",
