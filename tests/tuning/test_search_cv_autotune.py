@@ -233,7 +233,7 @@ def test_results_attributes_and_columns_in_autotunes_form(tmp_path) -> None:
     assert searcher.results is None and searcher.best_model_mean_fit_time is None
     searcher.fit(X, y)
     results = searcher.results
-    assert results is searcher.cv_results_
+    assert results is searcher.cv_results_ is searcher.results_df
     for column in ("std_fit_time", "mean_score_time", "std_score_time"):
         assert results[column].notna().all() and (results[column] >= 0).all(), column
     assert all(isinstance(p, dict) and isinstance(q, dict) and set(p) == set(q)
@@ -257,6 +257,8 @@ def test_missing_parameters_start_is_a_clear_error() -> None:
         StepSearchCV(MLPRegressor()).fit(X, y)
     with pytest.raises(ValueError, match="parameters_start"):  # also a ValueError
         StepSearchCV(MLPRegressor(), {}).fit(X, y)
+    with pytest.raises(ModelmapError, match="expected a dict"):
+        StepSearchCV(MLPRegressor(), [("alpha", 0.1)]).fit(X, y)
 
 
 def test_random_state_none_is_not_reproducible_and_says_so_once() -> None:

@@ -191,6 +191,10 @@ class StepSearchCV(MetaEstimatorMixin, BaseEstimator):
         check_autotune_arguments(self)
         sign = math.copysign(1.0, self.step_threshold)
         prior = read_prior(self.prior_results, sign)
+        if self.parameters_start is not None and not isinstance(self.parameters_start, dict):
+            raise StepSearchError(f"expected a dict of parameter values; got "
+                                  f"{self.parameters_start!r}", where="parameters_start",
+                                  hint="e.g. parameters_start={'alpha': 0.0001}")
         start = dict(self.parameters_start) if self.parameters_start else prior.params
         if not start:
             raise StepSearchError(
@@ -198,9 +202,6 @@ class StepSearchCV(MetaEstimatorMixin, BaseEstimator):
                 "each parameter to tune", where="parameters_start",
                 hint="e.g. StepSearchCV(MLPRegressor(), parameters_start={'alpha': 0.0001, "
                 "'hidden_layer_sizes': (4, 1)}); or pass prior_results to continue a search")
-        if not isinstance(start, dict):
-            raise StepSearchError(f"expected a dict of parameter values; got {start!r}",
-                                  where="parameters_start")
         return Search(self, start, prior, seed(self.random_state), data, n_splits)
 
     def _table(self, search: Search) -> pd.DataFrame:
@@ -241,6 +242,11 @@ class StepSearchCV(MetaEstimatorMixin, BaseEstimator):
     @property
     def results(self) -> pd.DataFrame | None:
         """AutoTune's name of ``cv_results_`` (None before ``fit``)."""
+        return getattr(self, "cv_results_", None)
+
+    @property
+    def results_df(self) -> pd.DataFrame | None:
+        """AutoTune's DataFrame of its results: here the same ``cv_results_``."""
         return getattr(self, "cv_results_", None)
 
     @property
