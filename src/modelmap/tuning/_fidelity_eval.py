@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from modelmap.data import validation_bundle
-from modelmap.data._prepare import _finish
 from modelmap.execution import Context, WorkItem
 from modelmap.jobs import content_hash
 from modelmap.training import TrainResult
@@ -65,10 +64,9 @@ class FidelityEvaluator(Evaluator):
         assert folds.folds is not None
         rows = nested_subsample(folds.y_train, folds.folds, fraction, s.random_state,
                                 folds.multilabel)
-        part = _finish(dataclasses.replace(folds, X_train=folds.X_train[rows],
-                                           y_train=folds.y_train[rows], folds=folds.folds[rows],
-                                           fingerprint="", summary={}))
         key = content_hash(self.validation.data_key, "subsample", repr(fraction))
+        part = dataclasses.replace(folds, X_train=folds.X_train[rows], y_train=folds.y_train[rows],
+                                   folds=folds.folds[rows], fingerprint=key, summary={})
         folder = Path(self._tmp.name) / f"subsample_{len(self._stages)}"
         context = Context(bundle_path=str(part.save(folder)),
                           workspace=str(self.workspace) if self.workspace else None,

@@ -13,8 +13,7 @@ from modelmap.jobs import Job, load_job
 from modelmap.jobs._canonical import to_plain
 from modelmap.jobs._problems import Problems
 from modelmap.jobs._reader import parse_job_text, read_job_file
-from modelmap.tuning._fidelity import check_fidelity_param
-from modelmap.tuning._settings import Settings, parse_settings
+from modelmap.tuning._settings import Settings, check_fidelity_param, parse_settings
 from modelmap.tuning._space import Space, build_space, check_tuning_parameters
 
 
