@@ -100,7 +100,7 @@ def objective(task: str):
 
 def job(task: str, options: dict, seed: int) -> dict:
     surface = Surface(HERE / "grids" / f"{task}.csv")
-    spec = surface.job(task, {**options, "budget": BUDGET}, seed)
+    spec = surface.job(task, {**options, "budget": options.get("budget", BUDGET)}, seed)
     if task.startswith("rf_"):
         spec["classifiers"][0].pop("n_estimators")
         spec["classifiers"][0]["title"] = "{max_depth} {max_features}"
@@ -112,7 +112,8 @@ def run_one(args: tuple[str, str, int, dict]) -> dict:
     task, strategy, seed, options = args
     tjob = load_tuning_job(job(task, options, seed))
     settings = dataclasses.replace(tjob.settings, random_state=seed)
-    trials = replay(tjob.space, settings, objective(task), budget=BUDGET, folds=3)
+    trials = replay(tjob.space, settings, objective(task), budget=settings.budget or BUDGET,
+                    folds=3)
     full = [(t.score if t.candidate.fidelity in (None, 1.0) else -math.inf) for t in trials]
     return {"task": task, "strategy": strategy, "seed": seed,
             "best": np.maximum.accumulate(full).tolist(),
@@ -166,6 +167,8 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     parser.add_argument("--against", type=Path, default=HERE / "replay_results.json")
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--budget", type=int, default=BUDGET,
+                        help=f"evaluations per replay, every rung counted (default {BUDGET})")
     parser.add_argument("--with-tpe", action="store_true",
                         help="also halving with the TPE sampler (slower)")
     options = parser.parse_args()
@@ -175,7 +178,8 @@ def main() -> None:
         [p.stem for p in (HERE / "grids" / "curves").glob("*.csv")] +
         [p.stem for p in (HERE / "grids").glob("rf_*.csv")])
     seeds = range(options.first_seed, options.first_seed + options.seeds)
-    work = [(t, s, seed, spec) for t in tasks for s, spec in STRATEGIES.items() for seed in seeds]
+    work = [(t, s, seed, {**spec, "budget": options.budget}) for t in tasks
+            for s, spec in STRATEGIES.items() for seed in seeds]
     started = time.time()
     with ProcessPoolExecutor(options.jobs) as pool:
         runs = list(pool.map(run_one, work, chunksize=4))
@@ -187,8 +191,9 @@ def main() -> None:
         hits = sum(d["strategies"][strategy]["vs_best_full"] <= 0.3 for d in summary.values())
         print(f"- {strategy}: target reached in <= 0.3 x the best full-fidelity strategy's fit "
               f"time on {hits}/{len(summary)} tasks")
-    print(f"\n{len(work)} replays of {BUDGET} evaluations in {time.time() - started:.0f} s "
-          f"({options.jobs} processes, seeds {seeds.start}-{seeds.stop - 1})")
+    print(f"\n{len(work)} replays of {options.budget} evaluations in "
+          f"{time.time() - started:.0f} s ({options.jobs} processes, "
+          f"seeds {seeds.start}-{seeds.stop - 1})")
 
 
 if __name__ == "__main__":
