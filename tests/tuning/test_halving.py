@@ -225,3 +225,12 @@ def test_the_fidelity_settings_belong_to_the_run_identity_only_for_halving() -> 
     halving = settings(eta=2)
     assert "eta" in halving.identity() and "fidelity" in halving.identity()
     assert "eta" not in settings("random", eta=2).identity()
+
+
+def test_a_budget_smaller_than_the_rungs_is_rejected() -> None:
+    with pytest.raises(JobError) as info:
+        Halving(SPACE, settings(budget=3), 0)
+    assert str(info.value) == (
+        "tuning.budget or --budget: 3 evaluations cannot take a config through the 4 rungs "
+        "(halving, eta 3)\n  hint: use a budget of at least 4 (every rung counts), or a larger "
+        "fidelity min for fewer rungs")

@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from modelmap.errors import JobError
 from modelmap.tuning._brackets import Bracket, evaluations, largest_bracket
 from modelmap.tuning._strategy import Candidate, Strategy, Trial
 
@@ -66,6 +67,13 @@ class _BracketSearch(Strategy):
         self.known: set[str] = set()
         self.shapes = 0  # brackets opened so far
         self.exhausted = False
+        limit = s.max_evaluations
+        if limit is not None and limit < len(self.levels):
+            raise JobError(f"{limit} evaluations cannot take a config through the "
+                           f"{len(self.levels)} rungs ({self.name}, eta {self.eta:g})",
+                           where="tuning.budget or --budget",
+                           hint=f"use a budget of at least {len(self.levels)} (every rung "
+                           "counts), or a larger fidelity min for fewer rungs")
         self.tpe: Any = None
         if s.halving.sampler == "tpe":
             from modelmap.tuning._tpe import TPE
