@@ -158,3 +158,17 @@ def test_halving_from_the_command_line(toy_ws: Path) -> None:
                          capture_output=True, timeout=60)
     assert bad.returncode != 0 and "did you mean 'halving'?" in bad.stderr + bad.stdout
     assert "Traceback" not in bad.stderr
+
+
+def test_subsample_rungs_on_a_dask_cluster(toy_ws: Path) -> None:
+    from modelmap.execution._dask import DaskExecutor
+
+    job = toy_job(dataset="sklearn_digits", tuning={"strategy": "hyperband", "budget": 14,
+                                                    "batch_size": 2})
+    with DaskExecutor("local:2") as executor:
+        result = run(toy_ws, executor, job, outputs=False)
+    assert len(result.trials) == 14 and all(t.ok for t in result.trials)
+    assert len({t.candidate.fidelity for t in result.trials}) >= 3
+    with Store(toy_ws / "modelmap.db") as store:
+        frame = store.results("Toy · tuning")
+    assert len(frame) == 14 and frame["tag_resource"].nunique() >= 3
