@@ -16,11 +16,12 @@ from modelmap.batch._report import BatchBreak, Events, JobReport, SilentEvents
 from modelmap.data import Bundle, call_get_data, prepare
 from modelmap.errors import ArgumentError, DataError, ModelmapError, StoreError
 from modelmap.execution import Context, LocalExecutor, WorkItem
-from modelmap.execution._interrupt import graceful_interrupts
+from modelmap.execution._interrupt import graceful_interrupts, watch_sigint
 from modelmap.jobs import Job, content_hash
 from modelmap.plugins import Registry
 from modelmap.plugins.tools import validate_args
 from modelmap.store import Store
+from modelmap.training._exits import PLUGIN_EXITS, describe_exit
 
 #: Data keys that do not change what is trained (left out of the data key).
 NOT_IN_KEY = ("timeout", "tuning_rounds", "tuning_population", "tuning_offspring")
@@ -70,9 +71,17 @@ class Batch:
         plugin = self.registry.dataset(name)
         datasets_path = plugin.path.parent
         try:
-            raw = call_get_data(plugin.module, datasets_path, self._data_args_for_plugin(job))
+            with watch_sigint() as sigint:
+                raw = call_get_data(plugin.module, datasets_path,
+                                    self._data_args_for_plugin(job))
         except ModelmapError:
             raise
+        except PLUGIN_EXITS as exc:  # sys.exit() in get_data is a failure, not success
+            if isinstance(exc, KeyboardInterrupt) and sigint.pressed:
+                raise  # the user pressed Ctrl-C
+            raise DataError(f"get_data() failed: {describe_exit(exc)}",
+                            where=f"dataset plugin '{name}' ({plugin.path})",
+                            hint="run with --debug for the full traceback") from exc
         except Exception as exc:  # noqa: BLE001 - show the plugin's own error
             raise DataError(f"get_data() failed: {type(exc).__name__}: {exc}",
                             where=f"dataset plugin '{name}' ({plugin.path})",

@@ -16,6 +16,7 @@ from modelmap.data import CV_TEST, CV_TRAIN, Bundle, Split
 from modelmap.errors import PluginError
 from modelmap.training import _scores
 from modelmap.training._capture import capture
+from modelmap.training._exits import PLUGIN_EXITS, describe_exit
 from modelmap.training._machine import machine_info
 from modelmap.training._result import STATUS_FAILED, TrainResult
 
@@ -51,8 +52,10 @@ def train_config(bundle: Bundle, module: Any, args: Mapping[str, Any], *, key: s
     with capture() as log:
         try:
             results = _train(bundle, module, dict(args), base)
-        except Exception as exc:  # noqa: BLE001 - a plugin may raise anything; record it
-            return [base.replace(status=STATUS_FAILED, error=f"{type(exc).__name__}: {exc}",
+        except (Exception, *PLUGIN_EXITS) as exc:  # noqa: BLE001 - a plugin may raise anything
+            error = describe_exit(exc) if isinstance(exc, PLUGIN_EXITS) else \
+                f"{type(exc).__name__}: {exc}"
+            return [base.replace(status=STATUS_FAILED, error=error,
                                  traceback=tb.format_exc(), log=log.getvalue(),
                                  times={"total": time.time() - started},
                                  finished_at=time.time())]
