@@ -40,7 +40,8 @@ _PRELOAD = ["modelmap.execution._worker", "modelmap.execution._work", "modelmap.
             "modelmap.plugins", "modelmap.store._results", "sklearn.ensemble", "sklearn.svm",
             "sklearn.neighbors",
             "sklearn.tree", "sklearn.linear_model", "sklearn.naive_bayes",
-            "sklearn.neural_network", "sklearn.calibration", "modelmap.execution._frozen"]
+            "sklearn.neural_network", "sklearn.calibration", "modelmap.execution._frozen",
+            "modelmap.execution._state"]
 
 
 @dataclass(eq=False)
