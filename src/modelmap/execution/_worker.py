@@ -39,13 +39,16 @@ def worker_main(conn: Connection, max_memory: int | None) -> None:
         if message is None:
             return
         context, items = message
-        for item in items:
-            conn.send(("start", item.key, time.time()))
-            try:
-                results = run_item(context, item)
-            finally:
-                clean.restore()  # cwd, environment, sys.path, logging, warning filters
-            for result in results:  # the driver only has to write them
-                preencode(result)
-            conn.send(("done", item.key, results))
-        conn.send(("idle", None, None))
+        try:
+            for item in items:
+                conn.send(("start", item.key, time.time()))
+                try:
+                    results = run_item(context, item)
+                finally:
+                    clean.restore()  # cwd, environment, sys.path, logging, warning filters
+                for result in results:  # the driver only has to write them
+                    preencode(result)
+                conn.send(("done", item.key, results))
+            conn.send(("idle", None, None))
+        except OSError:  # the driver dropped this worker (its fork server died): end quietly
+            return
