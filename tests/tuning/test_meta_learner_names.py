@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from modelmap._classes import ClassRefused, sklearn_class
+from modelmap.tuning._classes import ClassRefused, sklearn_class
 from modelmap.errors import JobError
 from modelmap.tuning._anticipation import resolve_meta_learner
 from tests.conftest import modelmap

@@ -21,7 +21,7 @@ from modelmap.jobs import Job, content_hash
 from modelmap.plugins import Registry
 from modelmap.plugins.tools import validate_args
 from modelmap.store import Store
-from modelmap.training._exits import PLUGIN_EXITS, describe_exit
+from modelmap.training import PLUGIN_EXITS, describe_exit
 
 #: Data keys that do not change what is trained (left out of the data key).
 NOT_IN_KEY = ("timeout", "tuning_rounds", "tuning_population", "tuning_offspring")

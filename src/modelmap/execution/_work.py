@@ -6,8 +6,7 @@ import traceback
 from dataclasses import dataclass
 from typing import Any
 
-from modelmap.training import STATUS_FAILED, TrainResult
-from modelmap.training._exits import PLUGIN_EXITS, describe_exit
+from modelmap.training import PLUGIN_EXITS, STATUS_FAILED, TrainResult, describe_exit
 
 
 @dataclass(frozen=True)

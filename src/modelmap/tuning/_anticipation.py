@@ -79,7 +79,7 @@ def resolve_meta_learner(spec: Any) -> Any:
         return clone(spec)
     from sklearn.base import RegressorMixin
 
-    from modelmap._classes import ClassRefused, sklearn_class
+    from modelmap.tuning._classes import ClassRefused, sklearn_class
 
     try:  # a job file names it: import nothing but scikit-learn, call nothing but the class
         cls = sklearn_class(spec, mixin=RegressorMixin, what="a scikit-learn regressor class")

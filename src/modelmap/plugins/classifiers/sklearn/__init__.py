@@ -51,7 +51,7 @@ def load_estimator_class(path):
         raise ArgumentError(f'The estimator {path!r} is not a dotted import path.',
                             where='estimator', hint=_HINT)
     if module_name != 'sklearn' and not module_name.startswith('sklearn.'):
-        # a job file names it: import nothing but scikit-learn (see modelmap._classes)
+        # a job file names it: import nothing but scikit-learn (as tuning.stepwise.meta_learner)
         raise ArgumentError(f'The estimator {path!r} is not in scikit-learn: only modules of '
                             'scikit-learn (sklearn.…) are imported for a name in a job file.',
                             where='estimator', hint=_HINT + ' Wrap an estimator of another '

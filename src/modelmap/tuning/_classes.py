@@ -7,6 +7,8 @@ arbitrary module runs its top-level code.  Only scikit-learn's own modules are i
 and the attribute found is only accepted when it is a class, a subclass of scikit-learn's
 ``BaseEstimator`` (and of the mixin the caller asks for); nothing is called to find out.
 Code that needs another library's estimator is a plugin (plugins are trusted code).
+The ``sklearn`` plugin applies the same rule to its ``estimator`` (in its own module, as
+plugins import nothing of tuning).
 """
 
 from __future__ import annotations
