@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from modelmap import _gc
+from modelmap.batch._claiming import claiming
 from modelmap.batch._report import BatchBreak, Events, JobReport, SilentEvents
 from modelmap.data import Bundle, call_get_data, prepare
 from modelmap.errors import ArgumentError, DataError, ModelmapError, StoreError
@@ -139,10 +140,15 @@ class Batch:
                               run_id=uuid.uuid4().hex)
             notice = partial(self.events.notice, "Ctrl-C: finishing the running configs, "
                              "submitting no more (press Ctrl-C again to cancel them)")
-            with graceful_interrupts(self.executor, notice) as interrupts:
-                for group in _groups(self.executor, context, todo):
+            with graceful_interrupts(self.executor, notice) as interrupts, \
+                    claiming(self.store, self.executor, job_id, todo) as claimed:
+                for group in _groups(self.executor, context, claimed.items):
                     self._store(job_id, [results for _item, results in group], report)
             self.interrupts = interrupts.count
+        if claimed.elsewhere:  # another run of this job trains them now
+            report.skipped += len(claimed.elsewhere)
+            self.events.notice(f"{len(claimed.elsewhere)} config(s) left to another run of "
+                               "this job that is training them")
         report.interrupted = self.interrupts > 0
         if not report.interrupted:
             self._prune(job_id, {i.key for i in items})

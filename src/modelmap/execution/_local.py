@@ -68,6 +68,9 @@ class LocalExecutor:
         self.max_memory = max_memory
         self.stopping = False
         self.on_start = None  # optional callable(WorkItem) told when an item starts
+        # optional callable(items) -> the items this run may start (the others are another
+        # run's: concurrent runs of one job claim configs in the store, see batch/_claiming)
+        self.claim = None
         self._workers: list[_Worker] = []
         self._warming: threading.Thread | None = None
         self._closing = False
@@ -217,6 +220,24 @@ class LocalExecutor:
         raise AssertionError("unreachable")
 
     def _send(self, w: _Worker, context: Context, pending: deque) -> None:
+        chunk: list[WorkItem] = []
+        while pending and not chunk:  # items another run has claimed are dropped
+            chunk = self._chunk(pending)
+            if self.claim is not None:
+                chunk = self.claim(chunk)
+        if not chunk:
+            return
+        try:
+            w.conn.send((context, chunk))
+        except OSError:  # the worker died while idle: start another, keep the chunk
+            pending.extendleft(reversed(chunk))
+            self._replace(w, pending)
+            return
+        w.assigned.extend(chunk)
+        w.idle = False
+        w.used = True
+
+    def _chunk(self, pending: deque) -> list[WorkItem]:
         chunk = [pending.popleft()]
         expected = self._expected(chunk[0])
         # at most a share of what is left, so that the last chunks stay small and both
@@ -229,15 +250,7 @@ class LocalExecutor:
                 break  # an item of a kind not seen yet goes alone: it may be slow
             expected += more
             chunk.append(pending.popleft())
-        try:
-            w.conn.send((context, chunk))
-        except OSError:  # the worker died while idle: start another, keep the chunk
-            pending.extendleft(reversed(chunk))
-            self._replace(w, pending)
-            return
-        w.assigned.extend(chunk)
-        w.idle = False
-        w.used = True
+        return chunk
 
     def _expected(self, item: WorkItem) -> float | None:
         """Seconds an item is expected to take: the running mean of finished items of its
