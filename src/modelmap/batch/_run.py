@@ -14,6 +14,7 @@ import numpy as np
 from modelmap import _gc
 from modelmap.batch._report import BatchBreak, Events, JobReport, SilentEvents
 from modelmap.data import Bundle, call_get_data, prepare
+from modelmap.data._validate import class_names_as_strings
 from modelmap.errors import ArgumentError, DataError, ModelmapError, StoreError
 from modelmap.execution import Context, LocalExecutor, WorkItem
 from modelmap.execution._interrupt import graceful_interrupts
@@ -77,11 +78,21 @@ class Batch:
             raise DataError(f"get_data() failed: {type(exc).__name__}: {exc}",
                             where=f"dataset plugin '{name}' ({plugin.path})",
                             hint="run with --debug for the full traceback") from exc
+        self._class_name_notice(name, raw)
         bundle = prepare(raw, job.data, dataset=name,
-                         info_class_names=plugin.info.get("class_names") or None)
+                         info_class_names=class_names_as_strings(plugin.info.get("class_names"))
+                         or None)
         _gc.settle()  # the heavy modules are loaded (a no-op outside the command line)
         data_args = {k: v for k, v in job.data.items() if k not in NOT_IN_KEY}
         return bundle, content_hash(data_args, plugin.source_hash, bundle.fingerprint)
+
+    def _class_name_notice(self, name: str, raw: Any) -> None:
+        names = raw.get("class_names") if isinstance(raw, dict) else None
+        if isinstance(names, (list, tuple, np.ndarray)) and len(names) and any(
+                not isinstance(n, str) for n in names):
+            shown = class_names_as_strings(names)
+            self.events.notice(f"dataset plugin '{name}' gives class_names as numbers; they "
+                               f"are used as the strings {shown}")
 
     def _data_args_for_plugin(self, job: Job) -> dict:
         """The data section, with a relative ``path`` resolved against the workspace (or

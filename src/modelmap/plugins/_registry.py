@@ -75,7 +75,8 @@ class _Collector:
         if old is not None:
             self.notices.append(
                 f"{plugin.origin} {plugin.kind} '{plugin.name}' ({plugin.path}) overrides "
-                f"the {old.origin} one ({old.path})."
+                f"the {old.origin} one ({old.path}); jobs naming '{plugin.name}' use the "
+                f"{plugin.origin} one."
             )
         self.found[plugin.kind][plugin.name] = plugin
 
@@ -84,8 +85,8 @@ class _Collector:
         old = self.found[problem.kind].get(problem.name)
         if old is not None:
             self.notices.append(
-                f"{problem.kind} '{problem.name}' at {problem.location} failed to load; "
-                f"the {old.origin} one ({old.path}) is used instead."
+                f"{problem.kind} '{problem.name}' at {problem.location} failed to load "
+                f"({problem.error}); the {old.origin} one ({old.path}) is used instead."
             )
 
     def load(self, kind: str, import_name: str, origin: str, location: str, guess: str) -> None:
@@ -168,7 +169,7 @@ def _discover_workspace(collector: _Collector, workspace: Path) -> None:
                 ))
             elif status == "plugin":
                 name = f"{package}.{sub}.{folder.name}"
-                collector.load(kind, name, "workspace", str(folder), folder.name)
+                collector.load(kind, name, "workspace", str(folder), _loading.guess_name(folder))
 
 
 _CACHE: dict[tuple, tuple[tuple, Registry]] = {}

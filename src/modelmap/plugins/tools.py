@@ -209,9 +209,12 @@ def validate_info(info: Any) -> list[str]:
         problems.append(f"the name {name!r} may only contain A-Z, a-z, 0-9 and _.")
     if not isinstance(info.get("description"), str) or not info.get("description"):
         problems.append("the info has no 'description'; add a short text for menus and help.")
-    parameters = info.get("parameters", [])
+    parameters = info.get("parameters")
+    if parameters is None:  # the seed's plugins without parameters say 'parameters': None
+        parameters = []
     if not isinstance(parameters, (list, tuple)):
-        return problems + ["'parameters' must be a list of parameter dicts."]
+        return problems + ["'parameters' must be a list of parameter dicts (or None when "
+                           f"the plugin has none); got {type(parameters).__name__}."]
     seen: set[str] = set()
     for index, spec in enumerate(parameters):
         problems.extend(_parameter_problems(index, spec))
