@@ -74,3 +74,25 @@ def test_class_names_numbers_become_strings_and_other_values_are_still_refused()
     assert check_plugin_output(raw, "here")["class_names"] == ["0", "1"]
     with pytest.raises(DataError, match="class_names must be a non-empty list of strings"):
         check_plugin_output({**raw, "class_names": [True, False]}, "here")
+
+
+def test_a_title_clash_runs_both_configs_renamed_and_strict_refuses_it(ws: Path) -> None:
+    # as in the seed's own scaling jobs: the title leaves out the degree that differs
+    job(ws, "scaling", {"data": {"title": "S", "dataset": "sklearn_iris", "random_state": 1},
+                        "classifiers": [{"title": "SVM {kernel} rs{random_state}",
+                                         "method": "svm", "kernel": "rbf", "random_state": 1,
+                                         "degree": {"is_meta": True, "values": [2, 3]}}]})
+    refused = modelmap("run", "scaling", "--strict", cwd=ws)
+    assert refused.returncode != 0
+    assert ("classifiers[0]: title 'SVM rbf rs1' is given to 2 different configurations "
+            "(degree: 3 vs 2); titles must be unique") in refused.stderr.replace("\n", "")
+    assert not (ws / "modelmap.db").exists() or Store(ws / "modelmap.db").results().empty
+    proc = modelmap("run", "scaling", "-j", "1", cwd=ws, check=0)
+    out = proc.stdout.replace("\n", "")
+    assert out.count("title(s) were shared by different configurations") == 1
+    assert ("classifiers: 2 title(s) were shared by different configurations and were made "
+            "unique by appending the parameters that differ: 'SVM rbf rs1' → 'SVM rbf rs1 "
+            "(degree=2)', 'SVM rbf rs1' → 'SVM rbf rs1 (degree=3)'") in out
+    df = Store(ws / "modelmap.db").results(job="S")
+    assert sorted(df["title"]) == ["SVM rbf rs1 (degree=2)", "SVM rbf rs1 (degree=3)"]
+    assert (df["status"] == "ok").all()

@@ -55,9 +55,11 @@ class Batch:
                 problems.append(f"{config.source} ({config.title}): {message}")
         if self.strict:
             problems.extend(job.unknown_parameters)
+            problems.extend(job.title_clashes)
             if problems:
                 where = str(job.path) if job.path else job.title
-                raise ArgumentError("--strict: invalid parameters, nothing was trained:\n  "
+                raise ArgumentError("--strict: invalid parameters or duplicate titles, nothing was "
+                                    "trained:\n  "
                                     + "\n  ".join(problems), where=where,
                                     hint="fix the values, or run without --strict to use "
                                     "the plugins' defaults")

@@ -57,7 +57,9 @@ def load_job(
     problems.check()
     unknown = _unknown_parameters(registry, entries) if registry is not None else []
     notices = list(unknown)
-    configs = {kind: tuple(expand(entries[kind], problems, notices)) for kind in _KINDS}
+    clashes: list[str] = []
+    configs = {kind: tuple(expand(entries[kind], problems, notices, clashes, kind))
+               for kind in _KINDS}
     problems.check()
     assert data is not None
     return Job(
@@ -69,6 +71,7 @@ def load_job(
         path=path,
         raw=raw,
         unknown_parameters=tuple(unknown),
+        title_clashes=tuple(clashes),
     )
 
 
