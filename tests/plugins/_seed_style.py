@@ -102,3 +102,35 @@ def job(ws: Path, name: str, body: dict) -> Path:
     text = "// written like the seed's own jobs\n" + json.dumps(body, indent=2,
                                                                  ensure_ascii=False)
     return write(ws / "jobs" / f"{name}.json", text)
+
+#: The seed's Keras MLP plugin, shortened: it imports Keras at the top, as the seed's does.
+SEED_MLPC_KERAS = '''\
+from keras.models import Sequential
+from keras.layers import Dropout, Dense, Activation
+from keras import optimizers
+from ...tools import check_argument as check
+CLF_INFO = {
+    'name': 'mlpc_keras',
+    'short': 'MLPC (k)',
+    'description': 'Multi-layer Perceptron (Keras)',
+    'parameters': [
+        {
+            'name': 'dropout',
+            'description': 'Dropout',
+            'type': 'float',
+            'range': [0, 1],
+            'default_value': 0.5
+        }
+    ]
+}
+def get_clf(args, data_specs):
+    return Classifier(args, data_specs)
+def get_info():
+    return CLF_INFO
+class Classifier():
+    def __init__(self, args, data_specs):
+        self.dropout = check('dropout', args, CLF_INFO)
+'''
+
+#: The seed's naive plugin with coloured output from a small third-party package.
+SEED_NAIVE_TERMCOLOR = "from termcolor import colored\n" + SEED_NAIVE

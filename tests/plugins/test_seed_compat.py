@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +13,8 @@ from modelmap.plugins import Registry
 from modelmap.store import Store
 from tests.conftest import modelmap
 
-from ._seed_style import SEED_GAUSSIAN_NB, SEED_INT_CLASSES, SEED_NAIVE, classifier, dataset, job
+from ._seed_style import (SEED_GAUSSIAN_NB, SEED_INT_CLASSES, SEED_MLPC_KERAS, SEED_NAIVE,
+                          SEED_NAIVE_TERMCOLOR, classifier, dataset, job)
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -96,3 +99,81 @@ def test_a_title_clash_runs_both_configs_renamed_and_strict_refuses_it(ws: Path)
     df = Store(ws / "modelmap.db").results(job="S")
     assert sorted(df["title"]) == ["SVM rbf rs1 (degree=2)", "SVM rbf rs1 (degree=3)"]
     assert (df["status"] == "ok").all()
+
+
+def _skip_if_installed(module: str) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec(module) is not None:
+        pytest.skip(f"{module} is installed here; the test needs it missing")
+
+
+def test_configs_of_a_plugin_that_cannot_import_fail_alone(ws: Path) -> None:
+    _skip_if_installed("keras")
+    folder = classifier(ws, "mlpc_keras", SEED_MLPC_KERAS).parent.resolve()
+    job(ws, "mixed", {"data": {"title": "M", "dataset": "sklearn_iris", "random_state": 1},
+                      "classifiers": [
+                          {"title": "Ⓝ Naive", "method": "naive"},
+                          {"title": "MLPC d{dropout}", "method": "mlpc_keras",
+                           "dropout": {"is_meta": True, "values": [0.3, 0.5]}},
+                          {"title": "KNN 3", "method": "kneighbors", "n_neighbors": 3}]})
+    proc = modelmap("run", "mixed", "-j", "1", cwd=ws)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    error = ("PluginError: the classifier plugin 'mlpc_keras' failed to load: "
+             "ModuleNotFoundError: No module named 'keras' "
+             f"({folder / '__init__.py'}:1) — the module 'keras' is not installed")
+    assert "failed: M / MLPC d0.3: " + error in proc.stderr.replace("\n", "")
+    df = Store(ws / "modelmap.db").results(job="M").set_index("title")
+    assert dict(df["status"]) == {"Ⓝ Naive": "ok", "MLPC d0.3": "failed", "MLPC d0.5": "failed",
+                                  "KNN 3": "ok"}
+    assert df.loc["MLPC d0.5", "error"].startswith(error)
+    assert re.search(r"│ M\s+│ sklearn_iris\s+│\s+4 │\s+0 │\s+2 │", proc.stdout)  # summary
+    # a typo is refused before anything trains, with the close match
+    job(ws, "typo", {"data": {"title": "T", "dataset": "sklearn_iris"},
+                     "classifiers": [{"title": "K", "method": "kneigbors"},
+                                     {"title": "MLPC", "method": "mlpc_keras"}]})
+    typo = modelmap("run", "typo", cwd=ws)
+    assert typo.returncode != 0
+    assert ("classifiers[0].method: unknown classifier 'kneigbors' (did you mean "
+            "'kneighbors'?)") in typo.stderr.replace("\n", "")
+    assert Store(ws / "modelmap.db").job("T") is None
+
+
+def test_a_missing_third_party_module_is_named_and_never_replaced_silently(ws: Path) -> None:
+    _skip_if_installed("termcolor")
+    folder = classifier(ws, "_naive", SEED_NAIVE_TERMCOLOR).parent.resolve()
+    proc = modelmap("plugins", cwd=ws)
+    assert proc.returncode == 1
+    hint = ("ModuleNotFoundError: No module named 'termcolor' "
+            f"({folder / '__init__.py'}:1) — the module 'termcolor' is not installed in this "
+            f"Python ({sys.executable}); install it with `pip install termcolor`")
+    err = proc.stderr.replace("\n", "")
+    assert f"not loaded: {folder}: {hint}" in err
+    assert (f"classifier 'naive' at {folder} failed to load ({hint}); the builtin one") in err
+    job(ws, "naive", {"data": {"title": "N", "dataset": "sklearn_iris"},
+                      "classifiers": [{"title": "Ⓝ Naive", "method": "naive"}]})
+    run = modelmap("run", "naive", "-j", "1", cwd=ws, check=0)
+    out = run.stdout.replace("\n", "")
+    assert f"notice: classifier 'naive' at {folder} failed to load ({hint}); the builtin" in out
+
+
+def test_load_job_accepts_a_failed_classifier_and_refuses_a_failed_dataset(ws: Path) -> None:
+    from modelmap.errors import JobError
+    from modelmap.jobs import load_job
+
+    classifier(ws, "mlpc_keras", "import keras_is_not_installed\nCLF_INFO = {'name': 'mlpc_k'}\n")
+    dataset(ws, "broken_data", "raise RuntimeError('no data today')\n")
+    registry = Registry.discover(ws, entry_points=False)
+    assert registry.failed_names("classifier") == ["mlpc_k"]  # the name its source declares
+    assert registry.problem("classifier", "naive") is None
+    body = {"data": {"title": "J", "dataset": "sklearn_iris"},
+            "classifiers": [{"title": "M", "method": "mlpc_k", "anything": 1}]}
+    loaded = load_job(body, registry=registry)
+    assert [c.title for c in loaded.classifiers] == ["M"] and loaded.notices == ()
+    with pytest.raises(JobError) as info:
+        load_job({**body, "data": {"title": "J", "dataset": "broken_data"}}, registry=registry)
+    folder = ws.resolve() / "plugins" / "datasets" / "broken_data"
+    assert str(info.value) == (
+        "<job>: data.dataset: the dataset plugin 'broken_data' failed to load: RuntimeError: "
+        f"no data today ({folder / '__init__.py'}:1)\n"
+        f"  hint: fix the plugin at {folder} and run again")

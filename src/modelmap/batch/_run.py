@@ -13,6 +13,7 @@ import numpy as np
 
 from modelmap import _gc
 from modelmap.batch._report import BatchBreak, Events, JobReport, SilentEvents
+from modelmap.batch._unavailable import plugin_hash, split_unavailable
 from modelmap.data import Bundle, call_get_data, prepare
 from modelmap.data._validate import class_names_as_strings
 from modelmap.errors import ArgumentError, DataError, ModelmapError, StoreError
@@ -50,6 +51,8 @@ class Batch:
         """Parameter problems of every classifier config (errors under ``--strict``)."""
         problems = []
         for config in job.classifiers:
+            if self.registry.problem("classifier", config.method) is not None:
+                continue  # recorded as failed with its import error (see _unavailable)
             plugin = self.registry.classifier(config.method)
             for message in validate_args(config.as_args(), plugin.info):
                 problems.append(f"{config.source} ({config.title}): {message}")
@@ -134,6 +137,9 @@ class Batch:
         todo = [i for i in items if i.key not in done]
         report.skipped = len(items) - len(todo)
         self.events.job_started(job.title, len(items), report.skipped)
+        todo, unavailable = split_unavailable(self.registry, todo)
+        if unavailable:
+            self._store(job_id, [[result] for result in unavailable], report)
         if todo and hasattr(self.executor, "warm_up"):
             self.executor.warm_up(len(todo))  # workers start while projections are computed
         self._projections(job, bundle, data_key, job_id, report)
@@ -195,9 +201,9 @@ class Batch:
         timeout = job.data.get("timeout")
         items = []
         for config in job.classifiers:
-            plugin = self.registry.classifier(config.method)
             args = config.as_args()
-            key = content_hash(data_key, config.method, args, plugin.source_hash)
+            key = content_hash(data_key, config.method, args,
+                               plugin_hash(self.registry, config.method))
             items.append(WorkItem(key=key, title=config.title, method=config.method, args=args,
                                   timeout=timeout))
         return items

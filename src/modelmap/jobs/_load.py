@@ -126,18 +126,32 @@ def _check_plugin_names(
 ) -> None:
     data = raw.get("data")
     dataset = data.get("dataset") if isinstance(data, Mapping) else None
-    if isinstance(dataset, str) and dataset.strip():
+    problem = getattr(registry, "problem", None)
+    failed = problem("dataset", dataset) if problem and isinstance(dataset, str) else None
+    if failed is not None:
+        problems.add("data.dataset", f"the dataset plugin '{dataset}' failed to load: "
+                     f"{failed.error}", f"fix the plugin at {failed.location} and run again")
+    elif isinstance(dataset, str) and dataset.strip():
         _check_name(dataset, registry.dataset_names(), "data.dataset", "dataset", problems)
     for kind, singular in _KINDS.items():
         names = _names(registry, singular)
+        failed = _failed(registry, singular)
         for entry in entries[kind]:
-            _check_name(entry.method, names, f"{entry.source}.method", singular, problems)
+            if entry.method not in failed:  # its configs are recorded as failed, not refused
+                _check_name(entry.method, names, f"{entry.source}.method", singular, problems)
 
 
 def _names(registry: Registry, singular: str) -> list[str]:
     if singular == "classifier":
         return list(registry.classifier_names())
     return list(registry.projection_names())
+
+
+def _failed(registry: Registry, singular: str) -> set[str]:
+    """Classifier plugins that have a folder but failed to load (an optional registry
+    method: a registry without it has none)."""
+    failed_names = getattr(registry, "failed_names", None)
+    return set(failed_names(singular)) if singular == "classifier" and failed_names else set()
 
 
 def _check_name(name: str, names: list[str], path: str, what: str, problems: Problems) -> None:
@@ -151,7 +165,10 @@ def _check_name(name: str, names: list[str], path: str, what: str, problems: Pro
 def _unknown_parameters(registry: Registry, entries: dict[str, list[Entry]]) -> list[str]:
     notices = []
     for kind, singular in _KINDS.items():
+        failed = _failed(registry, singular)
         for entry in entries[kind]:
+            if entry.method in failed:
+                continue
             specs = registry.parameters(singular, entry.method)
             if specs is None:
                 continue

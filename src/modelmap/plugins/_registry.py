@@ -239,6 +239,19 @@ class Registry:
                 )
         raise _unknown(kind, name, list(found))
 
+    def problem(self, kind: str, name: str) -> LoadProblem | None:
+        """Why the ``kind`` plugin ``name`` failed to load, when it did and no other plugin
+        of that name loaded (``None`` otherwise)."""
+        if name in self._mapping(kind):
+            return None
+        return next((p for p in self.problems if p.kind == kind and p.name == name), None)
+
+    def failed_names(self, kind: str) -> list[str]:
+        """Names of ``kind`` plugins that failed to load (their jobs' configs fail alone)."""
+        found = self._mapping(kind)
+        return sorted({p.name for p in self.problems if p.kind == kind and p.name
+                       and p.name not in found})
+
     def dataset(self, name: str) -> Plugin:
         return self.get("dataset", name)
 
