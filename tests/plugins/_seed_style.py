@@ -134,3 +134,74 @@ class Classifier():
 
 #: The seed's naive plugin with coloured output from a small third-party package.
 SEED_NAIVE_TERMCOLOR = "from termcolor import colored\n" + SEED_NAIVE
+
+#: Iris with three cross-validation folds numbered 1 to 3, in the seed's ``specs`` style.
+SEED_IRIS_CV = '''\
+from sklearn import datasets
+import numpy as np
+def get_info():
+    return {
+        'name': 'iris_cv',
+        'description': 'Iris with 3 folds',
+        'class_names': ['Setosa', 'Versicolor', 'Virginica']
+    }
+def get_data(datasets_path):
+    data = datasets.load_iris()
+    cv_folds = np.arange(len(data.target)) % 3 + 1
+    return {
+        'X_train': np.array(data.data),
+        'y_train': np.array(data.target),
+        'X_test': np.array([]),
+        'y_test': np.array([]),
+        'class_names': ['Setosa', 'Versicolor', 'Virginica'],
+        'specs': {
+            'cv_folds': cv_folds
+        }
+    }
+'''
+
+#: A k-NN that saves its "model" by title, as the seed's cifar10_cnn plugin does.
+SEED_SAVES_BY_TITLE = '''\
+import os
+from sklearn.neighbors import KNeighborsClassifier
+from ...tools import check_argument as check
+CLF_INFO = {
+    'name': 'knn_saved',
+    'short': 'KNN (saved)',
+    'description': 'k-NN that saves its model by title',
+    'parameters': [
+        {
+            'name': 'save_model',
+            'description': 'Save the model',
+            'type': 'boolean',
+            'default_value': True
+        }
+    ]
+}
+def get_clf(args, data_specs):
+    return Classifier(args, data_specs)
+def get_info():
+    return CLF_INFO
+class Classifier():
+    def __init__(self, args, data_specs):
+        self.title = args['title']
+        self.job_title = data_specs['job_title']
+        self.save_model = check('save_model', args, CLF_INFO)
+        self.clf = KNeighborsClassifier(n_neighbors=3)
+    def get_info(self):
+        return CLF_INFO
+    def fit(self, X_train, y_train):
+        self.clf.fit(X_train, y_train)
+        if self.save_model:
+            save_dir = os.path.join(os.getcwd(), 'saved_models', self.job_title)
+            if not os.path.isdir(save_dir):
+                os.makedirs(save_dir)
+            model_path = os.path.join(save_dir, f'{self.title}.txt')
+            with open(model_path, 'w') as f:
+                f.write(str(len(X_train)))
+            print(f'Saved trained model at {model_path}')
+    def predict(self, X_test, y_test):
+        return self.clf.predict(X_test)
+    def predict_proba(self, X_test, y_test):
+        return self.clf.predict_proba(X_test)
+'''

@@ -13,8 +13,9 @@ from modelmap.plugins import Registry
 from modelmap.store import Store
 from tests.conftest import modelmap
 
-from ._seed_style import (SEED_GAUSSIAN_NB, SEED_INT_CLASSES, SEED_MLPC_KERAS, SEED_NAIVE,
-                          SEED_NAIVE_TERMCOLOR, classifier, dataset, job)
+from ._seed_style import (SEED_GAUSSIAN_NB, SEED_INT_CLASSES, SEED_IRIS_CV, SEED_MLPC_KERAS,
+                          SEED_NAIVE, SEED_NAIVE_TERMCOLOR, SEED_SAVES_BY_TITLE, classifier,
+                          dataset, job)
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -177,3 +178,19 @@ def test_load_job_accepts_a_failed_classifier_and_refuses_a_failed_dataset(ws: P
         "<job>: data.dataset: the dataset plugin 'broken_data' failed to load: RuntimeError: "
         f"no data today ({folder / '__init__.py'}:1)\n"
         f"  hint: fix the plugin at {folder} and run again")
+
+
+def test_each_fold_gets_its_own_title_so_saved_models_do_not_overwrite(ws: Path) -> None:
+    dataset(ws, "iris_cv", SEED_IRIS_CV)
+    classifier(ws, "knn_saved", SEED_SAVES_BY_TITLE)
+    job(ws, "cv", {"data": {"title": "CV", "dataset": "iris_cv", "save_clfs_for_folds": True},
+                   "classifiers": [{"title": "KNN", "method": "knn_saved"}]})
+    modelmap("run", "cv", "-j", "1", cwd=ws, check=0)
+    saved = ws / "saved_models" / "CV"
+    # n is the fold's stored number (0, 1, 2: the dataset's labels 1 to 3 in order)
+    assert sorted(p.name for p in saved.iterdir()) == ["KNN fold0.txt", "KNN fold1.txt",
+                                                       "KNN fold2.txt"]
+    assert {p.read_text() for p in saved.iterdir()} == {"100"}  # each trained on 2 of 3 folds
+    df = Store(ws / "modelmap.db").results(job="CV", include_folds=True)
+    assert sorted(zip(df["title"], df["fold"].fillna(-1).astype(int))) == [
+        ("KNN", -1), ("KNN", 0), ("KNN", 1), ("KNN", 2)]
