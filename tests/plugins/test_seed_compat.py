@@ -194,3 +194,22 @@ def test_each_fold_gets_its_own_title_so_saved_models_do_not_overwrite(ws: Path)
     df = Store(ws / "modelmap.db").results(job="CV", include_folds=True)
     assert sorted(zip(df["title"], df["fold"].fillna(-1).astype(int))) == [
         ("KNN", -1), ("KNN", 0), ("KNN", 1), ("KNN", 2)]
+
+
+def test_true_for_an_integer_trains_as_1_and_strict_refuses_it(ws: Path) -> None:
+    from tests.plugins._seed_plugins import SEED_KNN
+
+    classifier(ws, "kneighbors", SEED_KNN)
+    job(ws, "knn", {"data": {"title": "B", "dataset": "sklearn_iris", "random_state": 1},
+                    "classifiers": [{"title": "KNN true", "method": "kneighbors",
+                                     "n_neighbors": True},
+                                    {"title": "KNN 1", "method": "kneighbors",
+                                     "n_neighbors": 1}]})
+    message = ("The 'n_neighbors' parameter of kneighbors must be an integer in [1, 1000]; got "
+               "True, used as 1 as the seed does (--strict refuses it).")
+    refused = modelmap("run", "knn", "--strict", cwd=ws, check=2)
+    assert message in refused.stderr.replace("\n", "")
+    proc = modelmap("run", "knn", "-j", "1", cwd=ws, check=0)
+    assert message in proc.stdout.replace("\n", "")
+    df = Store(ws / "modelmap.db").results(job="B").set_index("title")
+    assert df.loc["KNN true", "test_accuracy"] == df.loc["KNN 1", "test_accuracy"]
