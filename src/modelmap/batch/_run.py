@@ -13,9 +13,8 @@ import numpy as np
 
 from modelmap import _gc
 from modelmap.batch._report import BatchBreak, Events, JobReport, SilentEvents
-from modelmap.batch._unavailable import plugin_hash, split_unavailable
-from modelmap.data import Bundle, call_get_data, prepare
-from modelmap.data._validate import class_names_as_strings
+from modelmap.batch._unavailable import split_unavailable
+from modelmap.data import Bundle, call_get_data, class_names_as_strings, prepare
 from modelmap.errors import ArgumentError, DataError, ModelmapError, StoreError
 from modelmap.execution import Context, LocalExecutor, WorkItem
 from modelmap.execution._interrupt import graceful_interrupts
@@ -203,7 +202,7 @@ class Batch:
         for config in job.classifiers:
             args = config.as_args()
             key = content_hash(data_key, config.method, args,
-                               plugin_hash(self.registry, config.method))
+                               self.registry.source_hash("classifier", config.method))
             items.append(WorkItem(key=key, title=config.title, method=config.method, args=args,
                                   timeout=timeout))
         return items

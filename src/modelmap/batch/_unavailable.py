@@ -10,23 +10,10 @@ all is refused by :func:`modelmap.jobs.load_job` before anything trains.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 from modelmap.execution import WorkItem
-from modelmap.jobs import content_hash
 from modelmap.plugins import Registry
-from modelmap.plugins._loading import source_hash
 from modelmap.training import TrainResult
-
-
-def plugin_hash(registry: Registry, method: str) -> str:
-    """The source hash of a classifier plugin, also of one that failed to load (from its
-    folder, so that editing it gives its configs new keys)."""
-    problem = registry.problem("classifier", method)
-    if problem is None:
-        return registry.classifier(method).source_hash
-    folder = Path(problem.location)
-    return source_hash(folder) if folder.exists() else content_hash(problem.error)
 
 
 def split_unavailable(registry: Registry,

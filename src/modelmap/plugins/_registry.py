@@ -18,6 +18,7 @@ becomes a :class:`LoadProblem`; every other plugin still loads.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import importlib
 import pkgutil
 import types
@@ -251,6 +252,17 @@ class Registry:
         found = self._mapping(kind)
         return sorted({p.name for p in self.problems if p.kind == kind and p.name
                        and p.name not in found})
+
+    def source_hash(self, kind: str, name: str) -> str:
+        """The source hash of a plugin, also of one that failed to load (from its folder,
+        so that editing it changes the keys of its configs)."""
+        problem = self.problem(kind, name)
+        if problem is None:
+            return self.get(kind, name).source_hash
+        folder = Path(problem.location)
+        if folder.exists():
+            return _loading.source_hash(folder)
+        return hashlib.sha256(problem.error.encode()).hexdigest()
 
     def dataset(self, name: str) -> Plugin:
         return self.get("dataset", name)
