@@ -171,6 +171,14 @@ def test_load_job_accepts_a_failed_classifier_and_refuses_a_failed_dataset(ws: P
             "classifiers": [{"title": "M", "method": "mlpc_k", "anything": 1}]}
     loaded = load_job(body, registry=registry)
     assert [c.title for c in loaded.classifiers] == ["M"] and loaded.notices == ()
+    with pytest.raises(JobError) as info:  # a tuning run cannot record failed configs
+        load_job(body, registry=registry, allow_tuning=True)
+    clf_folder = ws.resolve() / "plugins" / "classifiers" / "mlpc_keras"
+    assert str(info.value).startswith(
+        "<job>: classifiers[0].method: the classifier plugin 'mlpc_k' failed to load: "
+        "ModuleNotFoundError: No module named 'keras_is_not_installed' "
+        f"({clf_folder / '__init__.py'}:1) — the module 'keras_is_not_installed' is not "
+        "installed")
     with pytest.raises(JobError) as info:
         load_job({**body, "data": {"title": "J", "dataset": "broken_data"}}, registry=registry)
     folder = ws.resolve() / "plugins" / "datasets" / "broken_data"
