@@ -109,6 +109,19 @@ def _skip_if_installed(module: str) -> None:
         pytest.skip(f"{module} is installed here; the test needs it missing")
 
 
+def _failed_in_the_app(ws: Path, job_title: str) -> dict[str, str]:
+    """What the app's API lists as failed in a job: title → error."""
+    from fastapi.testclient import TestClient
+
+    from modelmap.server import create_app
+
+    store = Store(ws / "modelmap.db")
+    job_id = store.job(job_title)["id"]
+    with TestClient(create_app(store), base_url="http://127.0.0.1") as client:
+        items = client.get(f"/api/jobs/{job_id}/results", params={"status": "failed"}).json()
+    return {row["title"]: row["error"] for row in items["items"]}
+
+
 def test_configs_of_a_plugin_that_cannot_import_fail_alone(ws: Path) -> None:
     _skip_if_installed("keras")
     folder = classifier(ws, "mlpc_keras", SEED_MLPC_KERAS).parent.resolve()
@@ -129,6 +142,9 @@ def test_configs_of_a_plugin_that_cannot_import_fail_alone(ws: Path) -> None:
                                   "KNN 3": "ok"}
     assert df.loc["MLPC d0.5", "error"].startswith(error)
     assert re.search(r"│ M\s+│ sklearn_iris\s+│\s+4 │\s+0 │\s+2 │", proc.stdout)  # summary
+    in_the_app = _failed_in_the_app(ws, "M")
+    assert sorted(in_the_app) == ["MLPC d0.3", "MLPC d0.5"]
+    assert all(text.startswith(error) for text in in_the_app.values())
     # a typo is refused before anything trains, with the close match
     job(ws, "typo", {"data": {"title": "T", "dataset": "sklearn_iris"},
                      "classifiers": [{"title": "K", "method": "kneigbors"},
