@@ -95,3 +95,48 @@ def test_run_with_cv_1000_on_150_samples_prints_the_message(ws):
     assert "data.cv = 1000 folds need at least 1000 training samples; the dataset has 150" \
         in " ".join(proc.stderr.split())
     assert "Traceback" not in proc.stderr
+
+
+# Written the way the seed system's own multi-label dataset is: a dense 0/1 incidence matrix
+# from make_multilabel_classification, integer class names, and no specs at all.
+SEED_MULTI_LABEL = '''
+import numpy as np
+from sklearn.datasets import make_multilabel_classification
+
+NUM_CLASSES = 4
+
+
+def get_info():
+    return {'name': 'seed_multi_label', 'description': 'Multi-label (seed style)',
+            'class_names': [x for x in range(NUM_CLASSES)]}
+
+
+def get_data(datasets_path):
+    X, y = make_multilabel_classification(n_samples=120, n_features=6, n_classes=NUM_CLASSES,
+                                          n_labels=2, allow_unlabeled=True,
+                                          return_indicator='dense', random_state=42)
+    return {'X_train': np.array(X), 'y_train': np.array(y), 'X_test': np.array([]),
+            'y_test': np.array([]), 'class_names': [x for x in range(NUM_CLASSES)]}
+'''
+
+
+def test_an_incidence_matrix_without_specs_is_multi_label_as_in_the_seed():
+    from sklearn.datasets import make_multilabel_classification
+
+    X, y = make_multilabel_classification(n_samples=150, n_classes=3, random_state=0)
+    b = prepare(raw(X=X, y=y, names=["a", "b", "c"]), DATA, dataset="d")
+    assert b.multilabel and b.y_train.shape[1] == 3
+
+
+def test_the_seeds_multi_label_dataset_runs_unchanged(ws):
+    folder = ws / "plugins" / "datasets" / "seed_multi_label"
+    folder.mkdir(parents=True)
+    (folder / "__init__.py").write_text(SEED_MULTI_LABEL, encoding="utf-8")
+    write_job(ws, "ml", {"data": {"title": "ML", "dataset": "seed_multi_label",
+                                  "test_size": 0.25},
+                         "classifiers": [{"title": "RF", "method": "random_forest_multi_label",
+                                          "n_estimators": 10}]})
+    modelmap("run", "ml", "-j", "1", cwd=ws, check=0)
+    with Store(ws / "modelmap.db") as store:
+        df = store.results(job="ML")
+    assert list(df["status"]) == ["ok"]

@@ -46,7 +46,7 @@ def prepare(raw: Mapping[str, Any], data: Mapping[str, Any], *, dataset: str,
             hint="both must list the same class names in the same order",
         )
     specs = dict(raw.get("specs") or {})
-    multilabel = bool(specs.get("multi_label"))  # a 2-D y without it: as_labels says so
+    multilabel = bool(specs.get("multi_label")) or _is_indicator(raw["y_train"], len(class_names))
     _check_class_count(len(class_names), where)
     k = len(class_names)
     X_train = v.as_features(raw["X_train"], "X_train", where)
@@ -124,6 +124,18 @@ def _cv_mode(specs: dict, data: Mapping, y_train: np.ndarray, n_test: int, multi
             "if the folds are meant for the test set",
         )
     return CV_TRAIN, v.normalise_folds(specs["cv_folds"], len(y_train), "X_train", where)
+
+
+def _is_indicator(y: Any, k: int) -> bool:
+    """A 0/1 matrix with one column per class that is not one-hot: the seed's own multi-label
+    datasets (``multi_label_test``) return such a y without ``specs['multi_label']``. A one-hot
+    matrix (one 1 in every row) is almost surely single-label data passed the wrong way, and any
+    other 2-D y is no indicator matrix: both are left to ``as_labels``, which refuses them at
+    load time with the shape it expected (``specs['multi_label']`` still takes them)."""
+    arr = np.asarray(y)
+    if not (arr.ndim == 2 and arr.shape[1] == k and arr.size > 0 and arr.dtype.kind in "biuf"):
+        return False
+    return bool(np.isin(arr, (0, 1)).all()) and not bool((arr.sum(axis=1) == 1).all())
 
 
 #: The most classes a dataset may have: every config stores confusion matrices of
