@@ -51,7 +51,9 @@ def run(
                                                "(default: all cores).", show_default=False)
                       ] = None,
     timeout: Annotated[float | None, typer.Option("--timeout", help="Seconds a config may take "
-                                                  "before it is stopped and recorded 'timeout'.",
+                                                  "before it is stopped and recorded 'timeout' "
+                                                  "(with the job's data 'timeout' too: the "
+                                                  "smaller).",
                                                   show_default=False)] = None,
     retries: Annotated[int, typer.Option("--retries", help="Extra attempts for a config whose "
                                          "worker process died.")] = 1,
