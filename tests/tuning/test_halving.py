@@ -13,7 +13,7 @@ from modelmap.errors import JobError
 from modelmap.tuning import load_tuning_job
 from modelmap.tuning._brackets import evaluations, largest_bracket
 from modelmap.tuning._fidelity import Fidelity, nested_subsample
-from modelmap.tuning._halving import Halving
+from modelmap.tuning.strategies import Halving
 from modelmap.tuning._replay import replay
 from modelmap.tuning._strategy import Trial
 

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from modelmap.tuning import load_tuning_job
-from modelmap.tuning._evolutionary import Evolutionary
+from modelmap.tuning.strategies import Evolutionary
 from modelmap.tuning._replay import replay
 from modelmap.tuning._steps import StepRules, step_value
-from modelmap.tuning._stepwise import Stepwise
+from modelmap.tuning.strategies import Stepwise
 from modelmap.tuning._space import Param
 
 JOB = {
@@ -95,7 +95,7 @@ def test_evolutionary_rounds_follow_the_seed() -> None:
 
 
 def test_evolutionary_variation_keeps_or_redraws_each_parameter() -> None:
-    from modelmap.tuning._evolutionary import vary
+    from modelmap.tuning.strategies._evolutionary import vary
 
     family = SPACE.families[0]
     rng = np.random.default_rng(0)

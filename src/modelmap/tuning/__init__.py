@@ -7,7 +7,8 @@
   ``<job>.result.json`` and ``<job>.report.md``.
 * :class:`StepSearchCV` is the step-by-step search as a scikit-learn meta-estimator.
 * :class:`HalvingSearchCV` is successive halving as one (HalvingRandomSearchCV's arguments).
-* :class:`Strategy` is the seam: ``ask(n)`` candidates, ``tell(trials)`` results.
+* :class:`Strategy` is the seam: ``ask(n)`` candidates, ``tell(trials)`` results; the
+  strategies (in :mod:`modelmap.tuning.strategies`) register themselves by ``name``.
 """
 
 from __future__ import annotations
@@ -21,16 +22,17 @@ if TYPE_CHECKING:  # pragma: no cover
     from modelmap.tuning._job import TuningJob, load_tuning_job
     from modelmap.tuning._run import TuningResult
     from modelmap.tuning._search_cv import StepSearchCV
-    from modelmap.tuning._settings import STRATEGIES, Settings, StepwiseSettings
+    from modelmap.tuning._settings import Settings, StepwiseSettings
     from modelmap.tuning._space import Family, Param, Space
-    from modelmap.tuning._strategy import Candidate, Strategy, Trial, make_strategy
+    from modelmap.tuning._strategy import Candidate, Strategy, Trial
+    from modelmap.tuning.strategies import STRATEGIES, make_strategy
 
 _LAZY = {
     "tune": "_api", "TuningResult": "_run", "TuningJob": "_job", "load_tuning_job": "_job",
     "StepSearchCV": "_search_cv", "Settings": "_settings", "StepwiseSettings": "_settings",
-    "STRATEGIES": "_settings", "Space": "_space", "Family": "_space", "Param": "_space",
+    "STRATEGIES": "strategies", "Space": "_space", "Family": "_space", "Param": "_space",
     "Strategy": "_strategy", "Candidate": "_strategy", "Trial": "_strategy",
-    "make_strategy": "_strategy", "TuneEvents": "_events", "SilentTuneEvents": "_events",
+    "make_strategy": "strategies", "TuneEvents": "_events", "SilentTuneEvents": "_events",
     "HalvingSearchCV": "_halving_cv",
 }
 __all__ = [

@@ -14,11 +14,12 @@ from typing import Any
 from modelmap.jobs._titles import escape_title
 from modelmap.tuning._evaluate import Evaluator
 from modelmap.tuning._events import SilentTuneEvents, TuneEvents
-from modelmap.tuning._fidelity import MULTI_FIDELITY, fidelity_args
+from modelmap.tuning._fidelity import fidelity_args
 from modelmap.tuning._history import history_frame, top_list, write_tables
 from modelmap.tuning._job import TuningJob, load_tuning_job
 from modelmap.tuning._run import Tuner, TuningResult
 from modelmap.tuning._strategy import Trial
+from modelmap.tuning.strategies import strategy_class
 
 SECTIONS = 10  # step-based strategies: the report groups steps into at most this many blocks
 
@@ -79,7 +80,7 @@ def tune(job: str | os.PathLike | Mapping[str, Any] | TuningJob, *, strategy: st
 def make_evaluator(tjob: TuningJob, store: Any, registry: Any, executor: Any,
                    root: Path | None) -> Evaluator:
     """The evaluator a strategy needs (multi-fidelity ones train at a fidelity)."""
-    if tjob.settings.strategy in MULTI_FIDELITY:
+    if tjob.settings.strategy_class.multi_fidelity:
         from modelmap.tuning._fidelity_eval import FidelityEvaluator
 
         return FidelityEvaluator(tjob, store, registry, executor, root)
@@ -107,9 +108,9 @@ def sections(trials: list[Trial], strategy: str) -> dict[int, list[Trial]]:
     """Rounds (evolutionary) or up to ten blocks of consecutive steps."""
     groups: dict[int, list[Trial]] = {}
     block = max(1, math.ceil(len(trials) / SECTIONS))
+    by_round = strategy_class(strategy).position == "round"
     for trial in trials:
-        key = max(trial.candidate.round, 1) if strategy == "evolutionary" else (
-            (trial.number - 1) // block + 1)
+        key = max(trial.candidate.round, 1) if by_round else ((trial.number - 1) // block + 1)
         groups.setdefault(key, []).append(trial)
     return groups
 

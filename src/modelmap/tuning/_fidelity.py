@@ -29,7 +29,6 @@ import numpy as np
 
 from modelmap.errors import JobError
 
-MULTI_FIDELITY = ("halving", "hyperband")
 SUBSAMPLE, PARAM = "subsample", "param"
 DEFAULT_RUNGS = 3  # without an explicit min: eta**-3 (1/27 for eta 3) up to 1
 SAMPLERS = ("random", "tpe")
@@ -124,6 +123,6 @@ def check_subsample(fidelity: Fidelity, eta: float, y: np.ndarray, cv: int,
 def fidelity_args(settings: Any, fraction: float | None) -> dict[str, Any]:
     """``{"n_estimators": 400}`` for a ``param`` fidelity at ``fraction``; else ``{}``."""
     fidelity = settings.fidelity
-    if settings.strategy not in MULTI_FIDELITY or fidelity.kind != PARAM or fraction is None:
+    if not settings.strategy_class.multi_fidelity or fidelity.kind != PARAM or fraction is None:
         return {}
     return {str(fidelity.param): fidelity.resource(fraction)}

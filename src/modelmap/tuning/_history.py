@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from modelmap.tuning._strategy import Trial, describe_changes
+from modelmap.tuning.strategies import strategy_class
 
 
 def top_list(trials: Sequence[Trial], keep: int, sign: float) -> list[Trial]:
@@ -33,7 +34,7 @@ def history_frame(trials: Sequence[Trial], decisions: Mapping[int, Mapping[str, 
     rows = []
     best: Trial | None = None
     fit_total = wall_total = 0.0
-    position = "round" if strategy == "evolutionary" else "step"
+    position = strategy_class(strategy).position
     for index, trial in enumerate(trials):
         decision = decisions.get(trial.number, {})
         previous = dict(trial.candidate.parent) if trial.candidate.parent is not None else (

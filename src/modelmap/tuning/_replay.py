@@ -14,7 +14,8 @@ from typing import Any
 
 from modelmap.tuning._settings import Settings
 from modelmap.tuning._space import Space
-from modelmap.tuning._strategy import Strategy, Trial, make_strategy
+from modelmap.tuning._strategy import Strategy, Trial
+from modelmap.tuning.strategies import make_strategy
 
 Objective = Callable[[int, Mapping[str, Any]], tuple[float | None, float]]
 

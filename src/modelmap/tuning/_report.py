@@ -11,6 +11,7 @@ from typing import Any
 
 from modelmap.tuning._rung_report import rung_lines
 from modelmap.tuning._strategy import Trial
+from modelmap.tuning.strategies import strategy_class
 
 
 def _num(value: Any, digits: int = 4) -> str:
@@ -41,7 +42,7 @@ def _top_table(trials: Sequence[Trial], result: Any, metric: str) -> list[str]:
 
 def _steps_table(trials: Sequence[Trial], decisions: dict[int, dict], strategy: str
                  ) -> list[str]:
-    mark = "Adopted" if strategy == "stepwise" else "New best"
+    mark = strategy_class(strategy).improvement_mark
     lines = ["| # | Change | Anticipated score | Measured score | Anticipated fit | "
              f"Measured fit | {mark} |", "|---:|---|---:|---:|---:|---:|:---:|"]
     for trial in trials:
@@ -81,7 +82,7 @@ def write_report(path: Path, result: Any, tjob: Any, sections: dict[int, list[Tr
     lines += rung_lines(result, tjob)
     for section, trials in sections.items():
         top = result.snapshots.get(section, [])
-        if result.strategy == "evolutionary":
+        if strategy_class(result.strategy).position == "round":
             lines += ["", f"## Round {section}", "", f"### Best {len(top)} configs", ""]
         else:
             lines += ["", f"## Steps {trials[0].number}–{trials[-1].number}", ""]

@@ -14,7 +14,8 @@ from modelmap.jobs import canonical_json, content_hash
 from modelmap.tuning._evaluate import Evaluator
 from modelmap.tuning._events import SilentTuneEvents, TuneEvents
 from modelmap.tuning._job import TuningJob
-from modelmap.tuning._strategy import Candidate, Strategy, Trial, make_strategy
+from modelmap.tuning._strategy import Candidate, Strategy, Trial
+from modelmap.tuning.strategies import make_strategy
 
 
 @dataclass
@@ -175,9 +176,9 @@ class Tuner:
 
         def tags(item: Any) -> dict[str, Any]:
             candidate = by_key[item.key]
-            position = "round" if self.strategy.name == "evolutionary" else "step"
             return {"tuning_run": self.run_id, "strategy": self.strategy.name,
-                    position: candidate.round, "iteration": numbers[candidate.signature]}
+                    self.strategy.position: candidate.round,
+                    "iteration": numbers[candidate.signature]}
 
         done = self.evaluator.run(stage, todo, tags)
         results.update({key: (result, False) for key, result in done.items()})

@@ -23,8 +23,8 @@ from modelmap.tuning._search_prior import EXTRA_TIMES, Prior, StepSearchError
 from modelmap.tuning._settings import Settings, StepwiseSettings
 from modelmap.tuning._space import Family, Param, Space
 from modelmap.tuning._steps import StepRules
-from modelmap.tuning._stepwise import Stepwise
 from modelmap.tuning._strategy import Candidate, Trial
+from modelmap.tuning.strategies import Stepwise
 
 
 class Search:

@@ -26,10 +26,9 @@ from typing import Any
 
 from modelmap.errors import JobError
 from modelmap.jobs._problems import Problems, is_number, join_path, listing, show, suggest
-from modelmap.tuning._fidelity import (MULTI_FIDELITY, PARAM, SAMPLERS, SUBSAMPLE, Fidelity,
-                                       HalvingSettings)
+from modelmap.tuning._fidelity import PARAM, SAMPLERS, SUBSAMPLE, Fidelity, HalvingSettings
+from modelmap.tuning.strategies import STRATEGIES, Strategy, strategy_class
 
-STRATEGIES = ("evolutionary", "stepwise", "tpe", "random", "halving", "hyperband")
 DEFAULT_BUDGET = 50
 LOWER_IS_BETTER = ("log_loss", "hamming_loss")
 METRICS = ("accuracy", "balanced_accuracy", "f1_macro", "f1_weighted", "f1_micro",
@@ -103,6 +102,11 @@ _STEP_RULES: dict[str, Check] = {"multiply_scale": _NONNEG, "add_scale": _NONNEG
 _TPE: dict[str, Check] = {"n_startup_trials": _INT0, "multivariate": _BOOL}
 
 
+# fields of Settings that belong to one strategy or another (see Strategy.own_settings)
+_STRATEGY_FIELDS = ("rounds", "population", "offspring", "stepwise", "tpe", "eta", "fidelity",
+                    "halving")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything a tuning run needs besides the space."""
@@ -130,27 +134,25 @@ class Settings:
         return self.metric not in LOWER_IS_BETTER
 
     @property
+    def strategy_class(self) -> type[Strategy]:
+        """The class of the strategy named in ``strategy`` (its traits)."""
+        return strategy_class(self.strategy)
+
+    @property
     def max_evaluations(self) -> int | None:
-        """The budget in candidates (None: the evolutionary rounds decide)."""
+        """The budget in candidates (None: the strategy's rounds decide, evolutionary's)."""
         if self.budget is not None:
             return self.budget
-        return None if self.strategy == "evolutionary" else DEFAULT_BUDGET
+        return DEFAULT_BUDGET if self.strategy_class.budgeted else None
 
     def identity(self) -> dict[str, Any]:
         """What makes two runs the same run (budgets may grow on ``--resume``)."""
         fields = dataclasses.asdict(self)
         for name in ("budget", "time_budget", "keep"):
             fields.pop(name)
-        if self.strategy != "evolutionary":
-            for name in ("rounds", "population", "offspring"):
-                fields.pop(name)
-        if self.strategy != "stepwise":
-            fields.pop("stepwise")
-        if self.strategy != "tpe" and not (self.strategy in MULTI_FIDELITY
-                                           and self.halving.sampler == "tpe"):
-            fields.pop("tpe")
-        if self.strategy not in MULTI_FIDELITY:
-            for name in ("eta", "fidelity", "halving"):
+        own = self.strategy_class.own_settings(self)
+        for name in _STRATEGY_FIELDS:
+            if name not in own:
                 fields.pop(name)
         return fields
 

@@ -14,6 +14,12 @@ Contract of a :class:`Strategy`:
   (seconds); the run does not start a candidate whose estimate exceeds the time left.
 
 A strategy never sees test data: trials carry validation scores only.
+
+Every subclass that sets ``name`` registers itself under that name (the name users type in a
+job's ``"tuning": {"strategy": ...}`` and after ``--strategy``); the strategies live in
+:mod:`modelmap.tuning.strategies`, which imports them all.  A strategy also carries the
+traits the rest of the package asks about (``position``, ``budgeted``, ``multi_fidelity``,
+``improvement_mark``, :meth:`Strategy.own_settings`), so nothing compares names.
 """
 
 from __future__ import annotations
@@ -22,13 +28,15 @@ import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from modelmap.jobs import canonical_json
-from modelmap.tuning._settings import Settings
-from modelmap.tuning._space import Space
+
+if TYPE_CHECKING:  # pragma: no cover - the settings ask the strategies, not the reverse
+    from modelmap.tuning._settings import Settings
+    from modelmap.tuning._space import Space
 
 
 @dataclass(frozen=True)
@@ -78,7 +86,37 @@ class Trial:
 class Strategy(ABC):
     """Base class of tuning strategies (see the module docstring for the contract)."""
 
-    name = ""
+    name: ClassVar[str] = ""
+    #: what numbers a trial in the history and the tags: its ``round`` or its ``step``
+    position: ClassVar[str] = "step"
+    #: whether a run without a budget stops after ``DEFAULT_BUDGET`` candidates (False: the
+    #: strategy's own rounds decide)
+    budgeted: ClassVar[bool] = True
+    #: trains candidates at a fraction of the full fidelity (rungs), through the fidelity
+    #: evaluator
+    multi_fidelity: ClassVar[bool] = False
+    #: the report's column for a trial that improved the search
+    improvement_mark: ClassVar[str] = "New best"
+    #: the strategy's own fields of :class:`Settings` (part of a run's identity)
+    settings_fields: ClassVar[tuple[str, ...]] = ()
+    registry: ClassVar[dict[str, type[Strategy]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        name = cls.__dict__.get("name")
+        if not name:  # a base of strategies (no name of its own) is not registered
+            return
+        known = Strategy.registry.get(name)
+        if known is not None and known.__qualname__ != cls.__qualname__:
+            raise TypeError(f"two tuning strategies are named {name!r}: "
+                            f"{known.__module__}.{known.__qualname__} and "
+                            f"{cls.__module__}.{cls.__qualname__}")
+        Strategy.registry[name] = cls
+
+    @classmethod
+    def own_settings(cls, settings: Settings) -> tuple[str, ...]:
+        """The fields of ``settings`` this strategy reads (they make a run's identity)."""
+        return cls.settings_fields
 
     def __init__(self, space: Space, settings: Settings, random_state: int) -> None:
         self.space = space
@@ -132,17 +170,3 @@ def _short(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_short(v) for v in value) + "]"
     return str(value)
-
-
-def make_strategy(space: Space, settings: Settings) -> Strategy:
-    """The strategy named in ``settings.strategy``."""
-    from modelmap.tuning._evolutionary import Evolutionary
-    from modelmap.tuning._halving import Halving, Hyperband
-    from modelmap.tuning._random import RandomSearch
-    from modelmap.tuning._stepwise import Stepwise
-    from modelmap.tuning._tpe import TPE
-
-    classes: dict[str, type[Strategy]] = {"evolutionary": Evolutionary, "stepwise": Stepwise,
-                                          "tpe": TPE, "random": RandomSearch,
-                                          "halving": Halving, "hyperband": Hyperband}
-    return classes[settings.strategy](space, settings, settings.random_state)

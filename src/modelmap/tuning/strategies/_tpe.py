@@ -20,6 +20,7 @@ MAX_DUPLICATES = 50
 
 class TPE(Strategy):
     name = "tpe"
+    settings_fields = ("tpe",)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -23,6 +23,9 @@ RESIZE = 0.2  # lists: probability to add or remove an element (an extension of 
 
 class Evolutionary(Strategy):
     name = "evolutionary"
+    position = "round"
+    budgeted = False  # its rounds decide
+    settings_fields = ("rounds", "population", "offspring")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -40,6 +40,8 @@ GROW, SHRINK, SCALES = 1.5, 0.85, (0.25, 8.0)  # step-size adaptation (adapt_ste
 
 class Stepwise(Strategy):
     name = "stepwise"
+    improvement_mark = "Adopted"
+    settings_fields = ("stepwise",)
 
     def __init__(self, *args: Any, meta_learner: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -25,13 +25,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from modelmap.errors import JobError
 from modelmap.tuning._brackets import Bracket, evaluations, largest_bracket
 from modelmap.tuning._strategy import Candidate, Strategy, Trial
+from modelmap.tuning.strategies._tpe import TPE
+
+if TYPE_CHECKING:  # pragma: no cover
+    from modelmap.tuning._settings import Settings
 
 MAX_DUPLICATES = 50
 TIME_MARGIN = 1.25  # pessimistic factor on scaled fit times
@@ -52,6 +56,15 @@ class _Config:
 
 class _BracketSearch(Strategy):
     """Brackets of successive halving over proposed configs (see the module docstring)."""
+
+    multi_fidelity = True
+    settings_fields = ("eta", "fidelity", "halving")
+
+    @classmethod
+    def own_settings(cls, settings: Settings) -> tuple[str, ...]:
+        """Also ``tpe`` when TPE proposes the configs."""
+        tpe = ("tpe",) if settings.halving.sampler == "tpe" else ()
+        return cls.settings_fields + tpe
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -76,8 +89,6 @@ class _BracketSearch(Strategy):
                            "counts), or a larger fidelity min for fewer rungs")
         self.tpe: Any = None
         if s.halving.sampler == "tpe":
-            from modelmap.tuning._tpe import TPE
-
             self.tpe = TPE(self.space, s, s.random_state)
 
     @property
