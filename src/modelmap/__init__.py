@@ -51,24 +51,9 @@ def run_job(job: Any, *, store: Any = "modelmap.db", workspace: Any = None,
     ``store`` is a Store or a URL/path; ``workspace`` is the folder whose ``plugins/``
     should be used (default: none, built-in and installed plugins only).
     """
-    from pathlib import Path
+    from modelmap.batch import Service
 
-    from modelmap.batch import Batch
-    from modelmap.execution import LocalExecutor
-    from modelmap.jobs import Job, load_job
-    from modelmap.plugins import Registry
-    from modelmap.store import Store
-
-    root = Path(workspace).resolve() if workspace is not None else None
-    registry = Registry.discover(root)
-    loaded = job if isinstance(job, Job) else load_job(job, registry=registry)
-    owned = not isinstance(store, Store)
-    target = Store(store) if owned else store
-    try:
-        with LocalExecutor(n_jobs, timeout=timeout) as executor:
-            batch = Batch(target, registry, workspace=root, executor=executor, force=force,
-                          strict=strict)
-            return batch.run(loaded)
-    finally:
-        if owned:
-            target.close()
+    service = Service.open(workspace=workspace, store=store, n_jobs=n_jobs, timeout=timeout)
+    loaded = service.load_job(job)  # an invalid job opens no store and starts no worker
+    with service:
+        return service.batch(force=force, strict=strict).run(loaded)

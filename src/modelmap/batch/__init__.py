@@ -1,6 +1,13 @@
-"""Running batch jobs: the glue between jobs, data, execution and the store."""
+"""Running batch jobs: the glue between jobs, data, execution and the store.
+
+:class:`Service` is the application service every front end goes through (plugins → job →
+store → executor → :class:`Batch`); :func:`prepare_data` and :func:`store_job` prepare a
+job's data and register it, for a batch run and a tuning run alike.
+"""
 
 from modelmap.batch._report import BatchBreak, Events, JobReport, SilentEvents
-from modelmap.batch._run import Batch
+from modelmap.batch._run import NOT_IN_KEY, Batch, data_args, prepare_data, store_job
+from modelmap.batch._service import Service
 
-__all__ = ["Batch", "BatchBreak", "Events", "JobReport", "SilentEvents"]
+__all__ = ["NOT_IN_KEY", "Batch", "BatchBreak", "Events", "JobReport", "Service", "SilentEvents",
+           "data_args", "prepare_data", "store_job"]

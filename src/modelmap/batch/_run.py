@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 import time
 import uuid
+from collections.abc import Callable, Mapping
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -73,53 +74,8 @@ class Batch:
 
     # -- data -----------------------------------------------------------------------------
     def prepare(self, job: Job) -> tuple[Bundle, str]:
-        name = job.data["dataset"]
-        plugin = self.registry.dataset(name)
-        datasets_path = plugin.path.parent
-        try:
-            with watch_sigint() as sigint:
-                raw = call_get_data(plugin.module, datasets_path,
-                                    self._data_args_for_plugin(job))
-        except ModelmapError:
-            raise
-        except PLUGIN_EXITS as exc:  # sys.exit() in get_data is a failure, not success
-            if isinstance(exc, KeyboardInterrupt) and sigint.pressed:
-                raise  # the user pressed Ctrl-C
-            raise DataError(f"get_data() failed: {describe_exit(exc)}",
-                            where=f"dataset plugin '{name}' ({plugin.path})",
-                            hint="run with --debug for the full traceback") from exc
-        except Exception as exc:  # noqa: BLE001 - show the plugin's own error
-            raise DataError(f"get_data() failed: {type(exc).__name__}: {exc}",
-                            where=f"dataset plugin '{name}' ({plugin.path})",
-                            hint="run with --debug for the full traceback") from exc
-        self._class_name_notice(name, raw)
-        bundle = prepare(raw, job.data, dataset=name,
-                         info_class_names=class_names_as_strings(plugin.info.get("class_names"))
-                         or None)
-        _gc.settle()  # the heavy modules are loaded (a no-op outside the command line)
-        data_args = {k: v for k, v in job.data.items() if k not in NOT_IN_KEY}
-        return bundle, content_hash(data_args, plugin.source_hash, bundle.fingerprint)
-
-    def _class_name_notice(self, name: str, raw: Any) -> None:
-        names = raw.get("class_names") if isinstance(raw, dict) else None
-        if isinstance(names, (list, tuple, np.ndarray)) and len(names) and any(
-                not isinstance(n, str) for n in names):
-            shown = class_names_as_strings(names)
-            self.events.notice(f"dataset plugin '{name}' gives class_names as numbers; they "
-                               f"are used as the strings {shown}")
-
-    def _data_args_for_plugin(self, job: Job) -> dict:
-        """The data section, with a relative ``path`` resolved against the workspace (or
-        the job file's folder) when the file is found there."""
-        data = dict(job.data)
-        raw = data.get("path")
-        if isinstance(raw, str) and raw and not Path(raw).expanduser().is_absolute():
-            roots = [r for r in (self.workspace, job.path.parent if job.path else None) if r]
-            for root in roots:
-                if (Path(root) / raw).exists():
-                    data["path"] = str(Path(root) / raw)
-                    break
-        return data
+        """The job's prepared data and its data key (see :func:`prepare_data`)."""
+        return prepare_data(job, self.registry, self.workspace, self.events.notice)
 
     # -- the run --------------------------------------------------------------------------
     def run(self, job: Job) -> JobReport:
@@ -133,13 +89,8 @@ class Batch:
             return report
         bundle, data_key = self.prepare(job)
         summary = {**bundle.summary, "versions": library_versions()}
-        dataset_id = self.store.put_dataset(bundle.dataset, bundle.fingerprint,
-                                            _data_args(job), summary)
-        arrays = {"y_train": bundle.y_train, "y_test": bundle.y_test}
-        if bundle.folds is not None:
-            arrays["folds"] = bundle.folds
-        job_id = self.store.put_job(job.title, dataset_id, str(job.path) if job.path else None,
-                                    job.to_dict(), data_key, arrays=arrays)
+        job_id = store_job(self.store, job.title, bundle, data_args(job),
+                           str(job.path) if job.path else None, job.to_dict(), data_key, summary)
         report.job_id = job_id
         items = self._items(job, data_key)
         done = set() if self.force else self.store.done_keys(job_id)
@@ -208,7 +159,7 @@ class Batch:
         stored = next((d for d in self.store.datasets() if d["id"] == row["dataset_id"]), None)
         if stored is None or (stored["summary"] or {}).get("versions") != library_versions():
             return None
-        data_key = content_hash(_data_args(job), plugin.source_hash, stored["fingerprint"])
+        data_key = content_hash(data_args(job), plugin.source_hash, stored["fingerprint"])
         return (row["id"], data_key) if data_key == row["data_key"] else None
 
     def _items(self, job: Job, data_key: str) -> list[WorkItem]:
@@ -305,6 +256,76 @@ def library_versions() -> dict[str, str]:
     return out
 
 
-def _data_args(job: Job) -> dict:
+# -- a job's data: shared with the tuning evaluator (through modelmap.batch) ----------------
+def data_args(job: Job) -> dict[str, Any]:
+    """The job's data section without the keys that do not change what is trained."""
     return {k: v for k, v in job.data.items() if k not in NOT_IN_KEY}
 
+
+def prepare_data(job: Job, registry: Registry, workspace: Path | None = None,
+                 notice: Callable[[str], None] | None = None) -> tuple[Bundle, str]:
+    """The job's data from its dataset plugin, prepared (split, folds), and its data key.
+
+    A failing ``get_data()`` raises :class:`DataError` naming the plugin; ``notice`` gets
+    what the user should know (e.g. class names given as numbers).
+    """
+    name = job.data["dataset"]
+    plugin = registry.dataset(name)
+    try:
+        with watch_sigint() as sigint:
+            raw = call_get_data(plugin.module, plugin.path.parent,
+                                _data_args_for_plugin(job, workspace))
+    except ModelmapError:
+        raise
+    except PLUGIN_EXITS as exc:  # sys.exit() in get_data is a failure, not success
+        if isinstance(exc, KeyboardInterrupt) and sigint.pressed:
+            raise  # the user pressed Ctrl-C
+        raise DataError(f"get_data() failed: {describe_exit(exc)}",
+                        where=f"dataset plugin '{name}' ({plugin.path})",
+                        hint="run with --debug for the full traceback") from exc
+    except Exception as exc:  # noqa: BLE001 - show the plugin's own error
+        raise DataError(f"get_data() failed: {type(exc).__name__}: {exc}",
+                        where=f"dataset plugin '{name}' ({plugin.path})",
+                        hint="run with --debug for the full traceback") from exc
+    if notice is not None:
+        _class_name_notice(name, raw, notice)
+    bundle = prepare(raw, job.data, dataset=name,
+                     info_class_names=class_names_as_strings(plugin.info.get("class_names"))
+                     or None)
+    _gc.settle()  # the heavy modules are loaded (a no-op outside the command line)
+    return bundle, content_hash(data_args(job), plugin.source_hash, bundle.fingerprint)
+
+
+def store_job(store: Store, title: str, bundle: Bundle, args: Mapping[str, Any],
+              path: str | None, config: Mapping[str, Any], data_key: str,
+              summary: Mapping[str, Any] | None = None) -> int:
+    """Register the dataset and the job (with its label arrays) in the store; the job's id."""
+    dataset_id = store.put_dataset(bundle.dataset, bundle.fingerprint, dict(args),
+                                   dict(summary if summary is not None else bundle.summary))
+    arrays = {"y_train": bundle.y_train, "y_test": bundle.y_test}
+    if bundle.folds is not None:
+        arrays["folds"] = bundle.folds
+    return store.put_job(title, dataset_id, path, dict(config), data_key, arrays=arrays)
+
+
+def _class_name_notice(name: str, raw: Any, notice: Callable[[str], None]) -> None:
+    names = raw.get("class_names") if isinstance(raw, dict) else None
+    if isinstance(names, (list, tuple, np.ndarray)) and len(names) and any(
+            not isinstance(n, str) for n in names):
+        shown = class_names_as_strings(names)
+        notice(f"dataset plugin '{name}' gives class_names as numbers; they are used as the "
+               f"strings {shown}")
+
+
+def _data_args_for_plugin(job: Job, workspace: Path | None) -> dict:
+    """The data section, with a relative ``path`` resolved against the workspace (or the job
+    file's folder) when the file is found there."""
+    data = dict(job.data)
+    raw = data.get("path")
+    if isinstance(raw, str) and raw and not Path(raw).expanduser().is_absolute():
+        roots = [r for r in (workspace, job.path.parent if job.path else None) if r]
+        for root in roots:
+            if (Path(root) / raw).exists():
+                data["path"] = str(Path(root) / raw)
+                break
+    return data

@@ -81,7 +81,7 @@ def run(
                             max_memory=parse_size(max_memory))
     if hasattr(executor, "prestart"):
         executor.prestart()  # workers import scikit-learn while we load everything else
-    from modelmap.batch import Batch, BatchBreak, JobReport
+    from modelmap.batch import BatchBreak, JobReport, Service
     from modelmap.cli._progress import RichEvents, summary_table
     from modelmap.errors import ModelmapError
 
@@ -93,9 +93,10 @@ def run(
     reports: list[JobReport] = []
     where = f" on the Dask cluster {cluster}" if cluster else ""
     console.print(f"[dim]store: {escape(store.url)} · workers: {executor.n_jobs}{escape(where)}[/]")
+    # the command owns the executor (its `with` below) and the store (open to the end)
+    service = Service(registry=registry, workspace=ws.root, store=store, executor=executor)
     with RichEvents(console, quiet=quiet) as events, executor:
-        batch = Batch(store, registry, workspace=ws.root, executor=executor, force=force,
-                      strict=strict, break_on_error=break_, events=events)
+        batch = service.batch(force=force, strict=strict, break_on_error=break_, events=events)
         if strict:
             for job in loaded:
                 batch.check(job)

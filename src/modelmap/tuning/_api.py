@@ -40,21 +40,16 @@ def tune(job: str | os.PathLike | Mapping[str, Any] | TuningJob, *, strategy: st
     next to the job file (or into ``output_dir``): ``<job>.result.json``,
     ``<job>.report.md``, ``<job>.history.csv``/``.xlsx`` and PNG plots.
     """
-    from modelmap.execution import LocalExecutor
-    from modelmap.plugins import Registry
-    from modelmap.store import Store
+    from modelmap.batch import Service
 
-    root = Path(workspace).resolve() if workspace is not None else None
-    registry = registry or Registry.discover(root)
-    tjob = job if isinstance(job, TuningJob) else load_tuning_job(job, registry=registry)
+    service = Service.open(workspace=workspace, registry=registry, store=store,
+                           executor=executor, n_jobs=n_jobs)
+    tjob = job if isinstance(job, TuningJob) else load_tuning_job(job, registry=service.registry)
     settings = tjob.settings.override(strategy=strategy, budget=budget, time_budget=time_budget,
                                       batch_size=batch_size)
     tjob = dataclasses.replace(tjob, settings=settings)
-    owned_store = not isinstance(store, Store)
-    target = Store(store) if owned_store else store
-    owned_executor = executor is None
-    executor = executor or LocalExecutor(n_jobs)
-    evaluator = make_evaluator(tjob, target, registry, executor, root)
+    evaluator = make_evaluator(tjob, service.store, service.registry, service.executor,
+                               service.workspace)
     events = events or SilentTuneEvents()
     for text in tjob.notices:
         events.notice(text)
@@ -71,10 +66,7 @@ def tune(job: str | os.PathLike | Mapping[str, Any] | TuningJob, *, strategy: st
         return result
     finally:
         evaluator.close()
-        if owned_executor:
-            executor.shutdown()
-        if owned_store:
-            target.close()
+        service.close()  # only what it opened: the executor first, then the store
 
 
 def make_evaluator(tjob: TuningJob, store: Any, registry: Any, executor: Any,

@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from modelmap.batch import Batch
+from modelmap.batch import data_args, prepare_data, store_job
 from modelmap.data import CV_TRAIN, Bundle, validation_bundle
 from modelmap.execution import Context, WorkItem, time_limit
 from modelmap.jobs import content_hash
@@ -28,9 +28,6 @@ from modelmap.store import Store
 from modelmap.training import TrainResult
 from modelmap.tuning._job import TuningJob
 from modelmap.tuning._strategy import Candidate, Trial
-
-NOT_IN_DATA_KEY = ("timeout", "tuning_rounds", "tuning_population", "tuning_offspring")
-
 
 @dataclass
 class _Stage:
@@ -65,8 +62,7 @@ class Evaluator:
     def prepare(self) -> None:
         """Prepare the data once and register the tuning job in the store."""
         job, settings = self.tjob.job, self.tjob.settings
-        bundle, data_key = Batch(self.store, self.registry, workspace=self.workspace,
-                                 executor=self.executor).prepare(job)
+        bundle, data_key = prepare_data(job, self.registry, self.workspace)
         self.bundle = bundle
         folds = validation_bundle(bundle, settings.cv, settings.random_state)
         key = content_hash(data_key, "validation", folds.fingerprint)
@@ -84,16 +80,11 @@ class Evaluator:
         self.test = self._stage(f"{self.tjob.title} · tuning · test", self.bundle, key)
 
     def _stage(self, title: str, bundle: Bundle, data_key: str) -> _Stage:
-        data_args = {k: v for k, v in self.tjob.job.data.items() if k not in NOT_IN_DATA_KEY}
-        dataset_id = self.store.put_dataset(bundle.dataset, bundle.fingerprint, data_args,
-                                            bundle.summary)
-        arrays = {"y_train": bundle.y_train, "y_test": bundle.y_test}
-        if bundle.folds is not None:
-            arrays["folds"] = bundle.folds
         config = {**self.tjob.job.to_dict(), "tuning": dict(self.tjob.raw.get("tuning") or {})}
         config.pop("projections", None)
         path = str(self.tjob.path) if self.tjob.path else None
-        job_id = self.store.put_job(title, dataset_id, path, config, data_key, arrays=arrays)
+        job_id = store_job(self.store, title, bundle, data_args(self.tjob.job), path, config,
+                           data_key)
         folder = Path(self._tmp.name) / title.replace(" ", "_")
         context = Context(bundle_path=str(bundle.save(folder)),
                           workspace=str(self.workspace) if self.workspace else None,
