@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from modelmap.batch import Service
 from modelmap.jobs._titles import escape_title
 from modelmap.tuning._evaluate import Evaluator
 from modelmap.tuning._events import SilentTuneEvents, TuneEvents
@@ -40,8 +41,6 @@ def tune(job: str | os.PathLike | Mapping[str, Any] | TuningJob, *, strategy: st
     next to the job file (or into ``output_dir``): ``<job>.result.json``,
     ``<job>.report.md``, ``<job>.history.csv``/``.xlsx`` and PNG plots.
     """
-    from modelmap.batch import Service
-
     service = Service.open(workspace=workspace, registry=registry, store=store,
                            executor=executor, n_jobs=n_jobs)
     tjob = job if isinstance(job, TuningJob) else load_tuning_job(job, registry=service.registry)
