@@ -32,7 +32,7 @@ def map_options(values: str, metric: str, projection: str,
     """Checked options with every projection parameter filled in (the cache key's part)."""
     from modelmap.plugins.tools import validate_args
     from modelmap.projection import MAP_METRICS, MAP_VALUES
-    from modelmap.projection._maps import check_projection
+    from modelmap.projection import check_projection
 
     if values not in MAP_VALUES:
         raise InvalidQueryError(f"cannot compare {values!r}",
