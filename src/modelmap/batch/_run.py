@@ -18,7 +18,7 @@ from modelmap.batch._unavailable import split_unavailable
 from modelmap.data import Bundle, call_get_data, class_names_as_strings, prepare
 from modelmap.errors import ArgumentError, DataError, ModelmapError, StoreError
 from modelmap.execution import Context, LocalExecutor, WorkItem
-from modelmap.execution._interrupt import graceful_interrupts, watch_sigint
+from modelmap.execution import graceful_interrupts, watch_sigint
 from modelmap.jobs import Job, content_hash
 from modelmap.plugins import Registry
 from modelmap.plugins.tools import validate_args

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, String, Table, cast, delete, literal, select
 from modelmap.errors import StoreError
 from modelmap.store import _arrays
 from modelmap.store import _schema as s
-from modelmap.training._result import STATUS_OK
+from modelmap.training import STATUS_OK
 
 Counts = dict[str, int]
 _CHUNK = 500

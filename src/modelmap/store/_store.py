@@ -18,7 +18,7 @@ from modelmap.store._claims import Claims
 from modelmap.store._codec import decode_array, from_json, to_json
 from modelmap.store._frames import results_frame
 from modelmap.store._url import resolve
-from modelmap.training._result import TrainResult
+from modelmap.training import TrainResult
 
 if TYPE_CHECKING:
     import pandas as pd
