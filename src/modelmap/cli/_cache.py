@@ -103,12 +103,16 @@ def _resolve(store: Any, key: str, job: str | None) -> int:
 
 
 @app.command("show", epilog="Examples:\n\n  modelmap cache show 4ab1dc71\n\n"
-             "  modelmap cache show 4ab1 --job Iris --json")
+             "  modelmap cache show 4ab1 --job Iris --json\n\n"
+             "  modelmap cache show 4ab1 --full-log > result.txt")
 @reports_errors
 def show(
     key: Annotated[str, typer.Argument(help="Result key or a unique prefix of it.")],
     job: Annotated[str | None, typer.Option("--job", help="Job title or id, when the key "
                                             "is in several jobs.")] = None,
+    full_log: Annotated[bool, typer.Option("--full-log", help="Print the whole captured log "
+                                           "and traceback (default: their first and last "
+                                           "32 KB).")] = False,
     as_json: JsonOpt = False,
     ws_path: WorkspaceOpt = None,
     store_url: StoreOpt = None,
@@ -117,8 +121,9 @@ def show(
     """Everything stored about one result: args, scores, times, machine, arrays, log, error."""
     from modelmap.server import queries
 
+    limit = None if full_log else queries.LOG_PREVIEW
     with open_store(workspace(ws_path), store_url) as store:
-        data = queries.get_result(store, _resolve(store, key, job))
+        data = queries.get_result(store, _resolve(store, key, job), log_limit=limit)
         preds = store.arrays(f"result:{data['id']}")
     if as_json:
         print(json.dumps(data, indent=2, ensure_ascii=False))
@@ -159,6 +164,9 @@ def _print_result(data: dict[str, Any], arrays: dict[str, Any]) -> None:
         if data.get(name):
             console.print(f"[bold]{name}[/]")
             console.print(data[name], markup=False, highlight=False)
+    if data.get("log_cut"):
+        console.print(f"[dim]{data['log_cut']} bytes of the log left out; --full-log "
+                      "prints all of it[/]")
 
 
 def _fmt(value: Any) -> str:

@@ -96,13 +96,24 @@ def job_projections(job_id: JobId, store: StoreDep,
 @router.get("/results/by-key/{key}", tags=["results"])
 def result_by_key(key: ResultKey, store: StoreDep) -> StrictJSONResponse:
     """One result in full, by its key or a unique prefix of it."""
-    return reply(queries.find_result(store, key))
+    return reply(queries.find_result(store, key, log_limit=queries.LOG_PREVIEW))
 
 
 @router.get("/results/{result_id}", tags=["results"])
 def result(result_id: ResultId, store: StoreDep) -> StrictJSONResponse:
-    """One result in full: confusion matrices, history, error, traceback, captured log."""
-    return reply(queries.get_result(store, result_id))
+    """One result in full: confusion matrices, history, error, traceback, captured log
+    (its first and last 32 KB; ``log_cut`` bytes left out, see ``/log`` for all of it)."""
+    return reply(queries.get_result(store, result_id, log_limit=queries.LOG_PREVIEW))
+
+
+@router.get("/results/{result_id}/log", tags=["results"])
+def result_log(result_id: ResultId, store: StoreDep,
+               offset: Annotated[int, Query(ge=0, le=10**12)] = 0,
+               limit: Annotated[int, Query(ge=1, le=queries.MAX_LOG_PAGE)] = queries.MAX_LOG_PAGE,
+               ) -> StrictJSONResponse:
+    """One page of a result's captured log (characters ``offset`` to ``offset + limit``;
+    ``next`` is where the next page starts, ``null`` at the end)."""
+    return reply(queries.result_log(store, result_id, offset, limit))
 
 
 @router.post("/results/arrays", tags=["results"])

@@ -96,6 +96,14 @@ class BoundedLog(io.TextIOBase):
         return "".join(self._head) + middle + "".join(self._tail)
 
 
+def clip(text: str, head: int, tail: int) -> tuple[str, int]:
+    """``text`` bounded like a captured log (first ``head``, last ``tail`` bytes); the
+    bounded text and the number of bytes cut."""
+    log = BoundedLog(head, tail)
+    log.write(text)
+    return log.getvalue(), log.cut
+
+
 @contextlib.contextmanager
 def capture(head: int = HEAD_BYTES, tail: int = TAIL_BYTES) -> Iterator[BoundedLog]:
     """Collect stdout, stderr, warnings and log records into one bounded text buffer."""
