@@ -26,12 +26,12 @@ from modelmap.server.queries._results import (LOG_PREVIEW, MAX_IDS, MAX_LIMIT, M
                                               result_log)
 
 __all__ = [
-    "ENCODINGS", "EXPORT_FORMATS", "LOG_PREVIEW", "MAX_IDS", "MAX_LIMIT", "MAX_LOG_PAGE", "MAX_MAP_RESULTS", "RESULT_ARRAYS",
+    "ENCODINGS", "EXPORT_FORMATS", "LOG_PREVIEW", "MAX_IDS", "MAX_LIMIT", "MAX_LOG_PAGE",
+    "MAX_MAP_RESULTS", "RESULT_ARRAYS",
     "InvalidQueryError", "NotFoundError", "QueryError",
     "cached_map", "classifier_map", "data_projections", "dataset_projections", "delete_dataset",
     "delete_failed", "delete_job", "delete_maps", "delete_result", "export_frame",
     "export_results", "find_job", "find_result", "get_job", "get_result", "list_datasets",
     "list_jobs", "list_results", "listing_version", "map_key", "map_options", "result_arrays",
-    "result_log",
-    "server_info", "sizes", "tree",
+    "result_log", "server_info", "sizes", "tree",
 ]
