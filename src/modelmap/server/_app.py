@@ -70,6 +70,7 @@ def create_app(
         from modelmap.ui import mount
 
         mount(app, target, wrap=lambda ui_app: _ApiFallback(ui_app, app.router))
+        _asset_errors_are_404(app.state.dash)
     else:
         @app.get("/", include_in_schema=False)
         def index() -> RedirectResponse:
@@ -78,6 +79,19 @@ def create_app(
     app.add_middleware(Guard, hosts=allowed_hosts(host, allow_hosts), token=token or None,
                        open_deletes=is_loopback(host))
     return app
+
+
+def _asset_errors_are_404(dash_app: Any) -> None:
+    """Dash answers a component-suite path it does not know (``..%2f..``, an unregistered
+    package) with an exception, i.e. a 500: make it the 404 it is."""
+    from dash.exceptions import DependencyException
+    from flask import Response as FlaskResponse
+
+    def not_found(exc: Exception) -> FlaskResponse:
+        return FlaskResponse('{"error":"not_found","detail":"no such file of the web app"}',
+                             status=404, mimetype="application/json")
+
+    dash_app.server.register_error_handler(DependencyException, not_found)
 
 
 class _ApiFallback:

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 import modelmap
 from modelmap.server import queries
 from modelmap.server._cache import ResponseCache
-from modelmap.server._deps import (DatasetName, Encoding, JobId, Listing, MapKey, ResultId,
+from modelmap.server._deps import (Canonical, DatasetName, Encoding, JobId, Listing, MapKey, ResultId,
                                    ResultKey, registry_of, store_of)
 from modelmap.server._models import ArraysRequest, MapRequest
 from modelmap.server._responses import StrictJSONResponse
@@ -108,8 +108,9 @@ def result(result_id: ResultId, store: StoreDep) -> StrictJSONResponse:
 
 @router.get("/results/{result_id}/log", tags=["results"])
 def result_log(result_id: ResultId, store: StoreDep,
-               offset: Annotated[int, Query(ge=0, le=10**12)] = 0,
-               limit: Annotated[int, Query(ge=1, le=queries.MAX_LOG_PAGE)] = queries.MAX_LOG_PAGE,
+               offset: Annotated[int, Query(ge=0, le=10**12), Canonical] = 0,
+               limit: Annotated[int, Query(ge=1, le=queries.MAX_LOG_PAGE),
+                                Canonical] = queries.MAX_LOG_PAGE,
                ) -> StrictJSONResponse:
     """One page of a result's captured log (characters ``offset`` to ``offset + limit``;
     ``next`` is where the next page starts, ``null`` at the end)."""

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from modelmap.server import queries
-from modelmap.server._deps import DatasetName, JobId, ResultId, store_of
+from modelmap.server._deps import Canonical, DatasetName, JobId, ResultId, store_of
 from modelmap.server.queries._ids import MAX_ID
 from modelmap.server._responses import StrictJSONResponse
 from modelmap.server._responses import StrictJSONResponse as reply
@@ -32,7 +32,7 @@ def export(job_id: JobId, store: StoreDep,
 
 @router.delete("/results/failed", tags=["delete"])
 def delete_failed(request: Request, store: StoreDep,
-                  job: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None
+                  job: Annotated[int | None, Query(ge=1, le=MAX_ID), Canonical] = None
                   ) -> StrictJSONResponse:
     """Delete failed and timed-out results (of one job, or of all jobs)."""
     deleted = queries.delete_failed(store, job)

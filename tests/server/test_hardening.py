@@ -1,0 +1,121 @@
+"""Issue 18, point 7: canonical ids only, a token for every write on a non-loopback bind,
+a request-body limit, and web-app asset paths that are 404 instead of 500."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from modelmap.server import create_app
+from modelmap.server._security import MAX_API_BODY, MAX_UI_BODY
+
+pytestmark = pytest.mark.timeout(180)
+
+
+def _client(store, base: str = "http://127.0.0.1", **options) -> TestClient:
+    return TestClient(create_app(store, **options), base_url=base)
+
+
+def _send(client: TestClient, method: str, raw: str, **kwargs) -> httpx.Response:
+    """Send ``raw`` as the request path exactly (httpx would normalise it)."""
+    request = client.build_request(method, "http://127.0.0.1/", **kwargs)
+    request.url = httpx.URL(request.url, raw_path=raw.encode("ascii"))
+    return client.send(request)
+
+
+NOT_CANONICAL = ["{}%0A", "+{}", "{}.0", "%20{}", "{}%20", "0{}", "{}_0", "%2B{}", "{}e0",
+                 "-{}", "{}%09"]
+
+
+@pytest.mark.parametrize("spelling", NOT_CANONICAL)
+def test_ids_spelled_other_than_canonically_are_refused(client, ids, spelling):
+    result_id = ids["KNN 1"]
+    for template in ("/api/jobs/{}", "/api/results/{}", "/api/jobs/{}/results",
+                     "/api/results/{}/log"):
+        for value in (1, result_id):
+            raw = template.format(spelling.format(value))
+            response = _send(client, "GET", raw)
+            assert response.status_code == 422, (raw, response.text)
+            assert response.json()["error"] == "invalid_request"
+    deleted = _send(client, "DELETE", f"/api/results/{spelling.format(result_id)}")
+    assert deleted.status_code == 422
+    assert client.get(f"/api/results/{result_id}").status_code == 200  # still there
+
+
+def test_delete_with_a_newline_after_the_id_deletes_nothing(client):
+    assert _send(client, "DELETE", "/api/jobs/1%0A").status_code == 422
+    assert client.get("/api/jobs/1").status_code == 200
+
+
+def test_an_underscore_id_does_not_name_another_result(client, ids):
+    assert _send(client, "GET", "/api/results/1_0").status_code == 422
+
+
+def test_query_and_body_ids_are_canonical_too(client, ids):
+    result_id = ids["KNN 1"]
+    assert client.get("/api/jobs/1/results", params={"offset": "+0"}).status_code == 422
+    assert client.get("/api/jobs/1/results", params={"limit": "1.0"}).status_code == 422
+    assert client.delete("/api/results/failed", params={"job": " 1"}).status_code == 422
+    for spelled in (str(result_id), float(result_id), True):
+        response = client.post("/api/results/arrays", json={"ids": [spelled]})
+        assert response.status_code == 422, spelled
+    ok = client.post("/api/results/arrays", json={"ids": [result_id]})
+    assert ok.status_code == 200 and ok.json()["ids"] == [result_id]
+
+
+def test_every_write_needs_the_token_beyond_loopback(store, ids):
+    client = _client(store, host="0.0.0.0", allow_hosts=["box.lan"], base="http://box.lan")
+    body = {"results": [ids["KNN 1"], ids["KNN 3"], ids["KNN 5"]], "values": "pred_test"}
+    refused = client.post("/api/maps", json=body)
+    assert refused.status_code == 403 and "token" in refused.json()["hint"]
+    assert store.sizes() == [r for r in store.sizes() if r["kind"] != "maps"]  # none stored
+    reads = client.post("/api/results/arrays", json={"ids": [ids["KNN 1"]]})
+    assert reads.status_code == 200  # a POST that only reads
+    with_token = _client(store, host="0.0.0.0", allow_hosts=["box.lan"], base="http://box.lan",
+                         token="s3cret")
+    assert with_token.post("/api/maps", json=body).status_code == 401
+    made = with_token.post("/api/maps", json=body, headers={"X-Modelmap-Token": "s3cret"})
+    assert made.status_code == 200 and made.json()["cached"] is False
+
+
+def test_maps_on_loopback_without_token_stay_open(client, ids):
+    body = {"results": [ids["KNN 1"], ids["KNN 3"]], "values": "pred_test"}
+    assert client.post("/api/maps", json=body).status_code == 200
+
+
+def test_bodies_above_the_limit_are_413(client):
+    big = b'{"ids": [' + b"1," * (MAX_API_BODY // 2) + b'1]}'
+    response = client.post("/api/results/arrays", content=big,
+                           headers={"content-type": "application/json"})
+    assert response.status_code == 413 and response.json()["error"] == "payload_too_large"
+    assert str(MAX_API_BODY) in response.json()["detail"]
+
+    def chunks():  # no Content-Length: the size is counted while reading
+        for _ in range(MAX_API_BODY // 65536 + 2):
+            yield b" " * 65536
+
+    streamed = client.post("/api/maps", content=chunks(),
+                           headers={"content-type": "application/json"})
+    assert streamed.status_code == 413
+    ui = client.post("/_dash-update-component", content=b" " * (MAX_UI_BODY + 1),
+                     headers={"content-type": "application/json"})
+    assert ui.status_code == 413
+
+
+def test_a_body_under_the_limit_still_reaches_the_route(client, ids):
+    padded = b'{"ids": [%d]}' % ids["KNN 1"] + b" " * (MAX_API_BODY - 100)
+    response = client.post("/api/results/arrays", content=padded,
+                           headers={"content-type": "application/json"})
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("raw", ["/_dash-component-suites/..%2f..%2fetc%2fpasswd",
+                                 "/_dash-component-suites/dash/..%2f..%2f__init__.py",
+                                 "/_dash-component-suites/dash/%2e%2e/x.js",
+                                 "/_dash-component-suites/nothing/x.js"])
+def test_unknown_web_app_assets_are_404(store, raw):
+    client = TestClient(create_app(store), base_url="http://127.0.0.1",
+                        raise_server_exceptions=False)
+    response = _send(client, "GET", raw)
+    assert response.status_code == 404 and "passwd" not in response.text
