@@ -10,8 +10,8 @@ from fastapi.responses import Response
 import modelmap
 from modelmap.server import queries
 from modelmap.server._cache import ResponseCache
-from modelmap.server._deps import (Canonical, DatasetName, Encoding, JobId, Listing, MapKey, ResultId,
-                                   ResultKey, registry_of, store_of)
+from modelmap.server._deps import (Canonical, DatasetName, Encoding, JobId, Listing, MapKey,
+                                   ResultId, ResultKey, registry_of, store_of)
 from modelmap.server._models import ArraysRequest, MapRequest
 from modelmap.server._responses import StrictJSONResponse
 from modelmap.server._responses import StrictJSONResponse as reply
