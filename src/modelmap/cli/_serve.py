@@ -48,7 +48,10 @@ def serve(
     from modelmap.server._security import is_loopback
 
     ws = workspace(ws_path)
-    store = open_store(ws, store_url)
+    store = open_store(ws, store_url, create=False, read_only="auto")
+    if store.read_only:
+        err_console.print("[yellow]The store cannot be written: it is served read-only "
+                          "(deleting is off, maps are computed but not kept).[/]", soft_wrap=True)
     if not is_loopback(host):
         err_console.print(f"[bold yellow]warning:[/] listening on {escape(host)} makes the "
                           "results readable by other machines on the network.", soft_wrap=True)

@@ -50,6 +50,9 @@ def _modelmap(request: Request, exc: Exception) -> Any:
     if isinstance(exc, StoreError):
         if exc.message.startswith("no "):  # deleted by another request in between
             return error_response(404, "not_found", exc.message, hint=exc.hint)
+        if exc.message.endswith("the store is open read-only"):
+            return error_response(403, "read_only_store", exc.message,
+                                  hint="the server's store cannot be written")
         log.warning("store error: %s", exc)
         return error_response(503, "store_unavailable", exc.message, hint=exc.hint)
     return error_response(400, "bad_request", exc.message, hint=exc.hint)

@@ -204,7 +204,8 @@ def _compute(store: Store, unique: list[int], options: dict[str, Any], distances
     arrays = {"ids": np.array(unique, dtype=np.int64), "points": points, "distances": matrix}
     inputs = [[row["id"], row["key"], row["finished_at"]] for row in rows]
     meta = {"options": options, "titles": titles, "inputs": inputs, "seconds": seconds}
-    store.put_map(key, meta, arrays)
+    if not store.read_only:  # a read-only store serves maps without keeping them
+        store.put_map(key, meta, arrays)
     return _answer(key, {"params": meta, "arrays": arrays}, False, seconds, distances, encoding)
 
 
