@@ -17,8 +17,8 @@ from modelmap.cli._common import (DebugOpt, StoreOpt, WorkspaceOpt, console, err
                                   open_store, reports_errors, workspace)
 
 app = typer.Typer(help="Look into the results store and clean it up: ls, show, rm, du, "
-                  "export, export-store, vacuum.\n\nExample: modelmap cache ls", no_args_is_help=True,
-                  rich_markup_mode="rich")
+                  "export, export-store, vacuum.\n\nExample: modelmap cache ls",
+                  no_args_is_help=True, rich_markup_mode="rich")
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 _STATUS = {"ok": "green", "failed": "red", "timeout": "yellow"}

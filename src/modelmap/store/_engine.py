@@ -10,8 +10,9 @@ connection is never reused in a forked child (it opens its own).
 Opening modes: a store is created when missing unless ``create=False`` (then a missing
 SQLite file is a :class:`StoreError` "no store at PATH"); ``read_only=True`` opens it
 with ``mode=ro`` (the ``.db`` file is never written; in a writable folder SQLite may
-create its empty ``-wal``/``-shm`` index files beside it), or with ``immutable=1`` when its folder cannot be written and it has no ``-wal`` file (a
-store on a read-only file system or medium); ``read_only="auto"`` is read-only exactly
+create its empty ``-wal``/``-shm`` index files beside it), or with ``immutable=1`` when
+its folder cannot be written and it has no ``-wal`` file (a store on a read-only file
+system or medium); ``read_only="auto"`` is read-only exactly
 when the file or its folder cannot be written.  A store that wrote checkpoints its WAL
 into the main file (``TRUNCATE``) when it is closed or the process exits, so that the
 ``.db`` file alone is the whole store.
