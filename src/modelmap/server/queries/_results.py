@@ -113,7 +113,7 @@ def _result_row(store: Store, result_id: int) -> dict[str, Any]:
 def _preview(text: str | None, limit: int | None) -> tuple[str | None, int]:
     if text is None or limit is None:
         return text, 0
-    from modelmap.training._capture import clip
+    from modelmap.training import clip
 
     return clip(text, limit // 2, limit - limit // 2)
 
