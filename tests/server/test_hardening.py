@@ -119,3 +119,55 @@ def test_unknown_web_app_assets_are_404(store, raw):
                         raise_server_exceptions=False)
     response = _send(client, "GET", raw)
     assert response.status_code == 404 and "passwd" not in response.text
+
+
+def _n_maps(store) -> int:
+    return sum(r["items"] for r in store.sizes() if r["kind"] == "maps")
+
+
+def test_the_map_cache_is_bounded_least_recently_used_first(store, ids, monkeypatch):
+    from modelmap.server import queries
+    from modelmap.server.queries import _maps
+
+    monkeypatch.setattr(_maps, "MAX_CACHED_MAPS", 3)
+    monkeypatch.setattr(_maps, "_TOUCH_AFTER", -1.0)
+    results = [ids["KNN 1"], ids["KNN 3"], ids["KNN 5"], ids["SVM rbf"]]
+    keys = []
+    for seed in range(5):
+        made = queries.classifier_map(store, results, projection="mds",
+                                      params={"random_state": seed})
+        keys.append(made["key"])
+        if seed == 2:  # the first map is used again: it becomes the most recent
+            again = queries.classifier_map(store, results, projection="mds",
+                                           params={"random_state": 0})
+            assert again["cached"] is True
+    assert _n_maps(store) == 3
+    kept = {key for key in keys if store.map_arrays(key) is not None}
+    assert kept == {keys[0], keys[3], keys[4]}
+
+
+def test_the_map_cache_is_bounded_in_bytes(store, ids, monkeypatch):
+    from modelmap.server import queries
+    from modelmap.server.queries import _maps
+
+    monkeypatch.setattr(_maps, "MAX_CACHED_MAP_BYTES", 1)  # below any map: keep the newest
+    results = [ids["KNN 1"], ids["KNN 3"], ids["KNN 5"]]
+    for seed in range(3):
+        last = queries.classifier_map(store, results, projection="mds",
+                                      params={"random_state": seed})
+    assert _n_maps(store) == 1 and store.map_arrays(last["key"]) is not None
+
+
+def test_a_read_only_store_is_served_without_writing(store_path, ids):
+    from modelmap.store import Store
+
+    with Store(store_path, read_only=True) as ro:
+        client = TestClient(create_app(ro, ui=False), base_url="http://127.0.0.1")
+        assert client.get("/api/jobs").status_code == 200
+        refused = client.delete(f"/api/results/{ids['KNN 1']}")
+        assert refused.status_code == 403 and refused.json()["error"] == "read_only_store"
+        body = {"results": [ids["KNN 1"], ids["KNN 3"]]}
+        first = client.post("/api/maps", json=body)
+        assert first.status_code == 200 and first.json()["cached"] is False
+        assert client.post("/api/maps", json=body).json()["cached"] is False
+        assert _n_maps(ro) == 0

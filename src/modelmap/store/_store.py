@@ -321,6 +321,18 @@ class Store:
         with self._write(f"store map '{key}'") as conn:
             return _extras.put_map(conn, key, params, encoded)
 
+    def trim_maps(self, max_maps: int, max_bytes: int) -> int:
+        """Drop the least recently used cached maps beyond ``max_maps`` maps or
+        ``max_bytes`` bytes (the newest is kept); return how many were dropped."""
+        with self._write("trim the map cache") as conn:
+            drop = _extras.maps_to_drop(conn, max_maps, max_bytes)
+            return _delete.maps(conn, drop)["maps"] if drop else 0
+
+    def touch_map(self, key: str) -> None:
+        """Mark the cached map ``key`` as just used (for :meth:`trim_maps`)."""
+        with self._write(f"mark map '{key}' used") as conn:
+            _extras.touch_map(conn, key)
+
     def get_map(self, key: str) -> dict[str, Any] | None:
         with self._read("read a map") as conn:
             return _extras.get_map(conn, key)
