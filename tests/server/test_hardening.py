@@ -171,3 +171,21 @@ def test_a_read_only_store_is_served_without_writing(store_path, ids):
         assert first.status_code == 200 and first.json()["cached"] is False
         assert client.post("/api/maps", json=body).json()["cached"] is False
         assert _n_maps(ro) == 0
+
+
+@pytest.mark.parametrize("title", ["-2+3", "+1", "=1+1", "@SUM(A1)", "\tx", "\rx"])
+def test_csv_export_escapes_every_formula_prefix(store_path, ids, title):
+    import csv
+    import io
+    import sqlite3
+
+    from modelmap.store import Store
+
+    with sqlite3.connect(store_path) as conn:
+        conn.execute("UPDATE results SET title = ? WHERE id = ?", (title, ids["KNN 1"]))
+    with Store(store_path) as store:
+        client = TestClient(create_app(store, ui=False), base_url="http://127.0.0.1")
+        text = client.get("/api/jobs/1/export", params={"format": "csv"}).text
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert "'" + title in [row["title"] for row in rows]
+    assert title not in [row["title"] for row in rows]

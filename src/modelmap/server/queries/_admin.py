@@ -14,7 +14,7 @@ from modelmap.server.queries._json import clean
 from modelmap.store import Store
 
 EXPORT_FORMATS = ("csv", "xlsx")
-_FORMULA_START = ("=", "+", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def delete_result(store: Store, result_id: int) -> dict[str, int]:
@@ -82,7 +82,7 @@ def export_frame(store: Store, job: JobRef) -> Any:
 def export_results(store: Store, job: JobRef, fmt: str) -> bytes:
     """The job's results as CSV (UTF-8) or Excel (.xlsx) bytes.
 
-    Text cells that a spreadsheet would run as a formula (``=``, ``+``, ``@`` ...) are
+    Text cells that a spreadsheet would run as a formula (``= + - @``, tab, CR) are
     written as text: in CSV with a leading ``'``, in Excel as string cells.
     """
     if fmt not in EXPORT_FORMATS:
