@@ -100,7 +100,7 @@ def _csv(columns: list[str], rows: list[list[Any]]) -> bytes:
     import csv
 
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180; a CR in a cell is quoted
     writer.writerow(columns)
     for row in rows:
         writer.writerow(["'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
