@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Path, Query, Request
 from pydantic import BeforeValidator
+from starlette.convertors import Convertor, register_url_convertor
 
 from modelmap.server.queries import MAX_LIMIT
 from modelmap.server.queries._ids import DATASET_PATTERN, KEY_PATTERN, MAP_KEY_PATTERN, MAX_ID
@@ -25,6 +26,22 @@ def canonical(value: Any) -> Any:
 
 
 Canonical = BeforeValidator(canonical)
+
+
+class _Digits(Convertor[str]):
+    """``{name:digits}`` in a route path: only digits match (so ``/api/results/failed``
+    is never taken for a result id); the text is kept for :func:`canonical`."""
+
+    regex = "[0-9]+(?!\n)"  # the router's "$" would also match before a final newline
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: Any) -> str:
+        return str(value)
+
+
+register_url_convertor("digits", _Digits())
 JobId = Annotated[int, Path(ge=1, le=MAX_ID, description="Job id (see GET /api/jobs)."),
                   Canonical]
 ResultId = Annotated[int, Path(ge=1, le=MAX_ID, description="Result id."), Canonical]

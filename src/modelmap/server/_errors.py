@@ -38,6 +38,12 @@ def _http(request: Request, exc: Exception) -> Any:
     response = error_response(status, code, str(getattr(exc, "detail", "")) or code)
     for name, value in (getattr(exc, "headers", None) or {}).items():
         response.headers[name] = value
+    if status == 405:
+        from modelmap.server._contract import allowed_methods
+
+        methods = allowed_methods(request)
+        if methods:
+            response.headers["Allow"] = ", ".join(methods)
     return response
 
 

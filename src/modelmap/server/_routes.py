@@ -70,13 +70,13 @@ def jobs(store: StoreDep, dataset: Annotated[str | None, Query(
     return reply(queries.list_jobs(store, dataset=dataset))
 
 
-@router.get("/jobs/{job_id}", tags=["jobs"])
+@router.get("/jobs/{job_id:digits}", tags=["jobs"])
 def job(job_id: JobId, store: StoreDep) -> StrictJSONResponse:
     """One job with its expanded configuration."""
     return reply(queries.get_job(store, job_id))
 
 
-@router.get("/jobs/{job_id}/results", tags=["results"])
+@router.get("/jobs/{job_id:digits}/results", tags=["results"])
 def job_results(job_id: JobId, store: StoreDep, request: Request,
                 listing: Annotated[Listing, Depends()]) -> Response:
     """The classifiers (results) of a job: args, method, title, scores, times, status, fold,
@@ -86,7 +86,7 @@ def job_results(job_id: JobId, store: StoreDep, request: Request,
         store, job=job_id, **listing.kwargs))
 
 
-@router.get("/jobs/{job_id}/projections", tags=["jobs"])
+@router.get("/jobs/{job_id:digits}/projections", tags=["jobs"])
 def job_projections(job_id: JobId, store: StoreDep,
                     encoding: Encoding = "json") -> StrictJSONResponse:
     """The job's data projections: points (train samples first) and their labels."""
@@ -99,14 +99,14 @@ def result_by_key(key: ResultKey, store: StoreDep) -> StrictJSONResponse:
     return reply(queries.find_result(store, key, log_limit=queries.LOG_PREVIEW))
 
 
-@router.get("/results/{result_id}", tags=["results"])
+@router.get("/results/{result_id:digits}", tags=["results"])
 def result(result_id: ResultId, store: StoreDep) -> StrictJSONResponse:
     """One result in full: confusion matrices, history, error, traceback, captured log
     (its first and last 32 KB; ``log_cut`` bytes left out, see ``/log`` for all of it)."""
     return reply(queries.get_result(store, result_id, log_limit=queries.LOG_PREVIEW))
 
 
-@router.get("/results/{result_id}/log", tags=["results"])
+@router.get("/results/{result_id:digits}/log", tags=["results"])
 def result_log(result_id: ResultId, store: StoreDep,
                offset: Annotated[int, Query(ge=0, le=10**12), Canonical] = 0,
                limit: Annotated[int, Query(ge=1, le=queries.MAX_LOG_PAGE),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import re
 import socket
 from collections.abc import Iterable
 from typing import Any
@@ -32,6 +33,7 @@ MAX_API_BODY = 1024 * 1024
 MAX_UI_BODY = 16 * 1024 * 1024
 #: ``POST`` routes under ``/api`` that only read.
 READ_ONLY_POSTS = frozenset({"/api/results/arrays"})
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _WRITING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -108,6 +110,9 @@ class Guard:
         await problem(scope, receive, send)
 
     def _problem(self, scope: Scope, headers: Headers):  # noqa: ANN202 - a Response or None
+        if _CONTROL.search(scope.get("path", "")):
+            return error_response(404, "not_found", "no such path (it holds a control "
+                                  "character)")
         host = host_of(headers.get("host"))
         if host is None or host not in self.hosts:
             return error_response(400, "bad_host", "the Host header names a host this server "
