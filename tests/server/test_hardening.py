@@ -215,3 +215,30 @@ def test_csv_export_escapes_every_formula_prefix(store_path, ids, title):
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     assert "'" + title in [row["title"] for row in rows]
     assert title not in [row["title"] for row in rows]
+
+
+def test_answers_carry_no_paths_host_names_or_pids_unless_debug(store, ids):
+    import socket
+    import sys
+
+    broken = ids["=Broken"]
+    site = str(__import__("pathlib").Path(sys.prefix))
+    host = socket.gethostname()
+    plain = _client(store)
+    full = plain.get(f"/api/results/{broken}")
+    text, traceback = full.text, full.json()["traceback"]
+    assert "Traceback" in traceback and 'File "_param_validation.py"' in traceback
+    assert site not in text and {"host", "pid"}.isdisjoint(full.json()["machine"])
+    assert full.json()["machine"]["python"]
+    listing = plain.get("/api/jobs/1/results").json()["items"]
+    assert all(item["machine"] is None for item in listing)
+    debug = _client(store, debug=True).get(f"/api/results/{broken}").json()
+    assert debug["machine"]["host"] == host and site in debug["traceback"]
+
+
+def test_scrub_cuts_folders_of_posix_and_windows_paths():
+    from modelmap.server._public import scrub
+
+    assert scrub('File "/home/alice/ws/plugins/svm.py", line 3') == 'File "svm.py", line 3'
+    assert scrub(r"open C:\Users\alice\data.csv failed") == "open data.csv failed"
+    assert scrub("ratio 3/4 and a/b/c stay") == "ratio 3/4 and a/b/c stay"

@@ -59,7 +59,7 @@ def serve(
             err_console.print("[yellow]Deleting through the API is disabled; give --token or "
                               "MODELMAP_TOKEN to allow it.[/]", soft_wrap=True)
     app = create_app(store, workspace=ws.root, host=host, token=token,
-                     allow_hosts=allow_host or ())
+                     allow_hosts=allow_host or (), debug=debug)
     shown = f"[{host}]" if ":" in host else host
     console.print(f"modelmap serving [bold]{escape(store.url)}[/] at "
                   f"[bold]http://{escape(shown)}:{port}/[/] (API docs: /api/docs; Ctrl-C to stop)",

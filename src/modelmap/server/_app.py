@@ -35,6 +35,7 @@ def create_app(
     token: str | None = None,
     allow_hosts: Iterable[str] = (),
     ui: bool = True,
+    debug: bool = False,
 ) -> FastAPI:
     """The FastAPI app serving ``store`` (a :class:`Store` or a URL/path).
 
@@ -44,7 +45,8 @@ def create_app(
     is a loopback address.  ``workspace`` is where plugins are found (for ``/api/info``).
     The JSON API is under ``/api`` (OpenAPI at ``/api/openapi.json``, docs at
     ``/api/docs``); the web app (``modelmap.ui``) is mounted at ``/`` unless ``ui=False``,
-    in which case ``/`` redirects to the API docs.
+    in which case ``/`` redirects to the API docs.  Without ``debug``, answers carry no
+    absolute path, host name or process id of the server (see :mod:`._public`).
     """
     owned = not isinstance(store, Store)
     target = Store(store) if owned else store
@@ -61,6 +63,7 @@ def create_app(
     app.state.store = target
     app.state.workspace = Path(workspace).resolve() if workspace is not None else None
     app.state.token = token or None
+    app.state.debug = debug
     app.state.responses = ResponseCache()
     _errors.install(app)
     _contract.install(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 from http import HTTPStatus
 from typing import Any
@@ -11,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
 from modelmap.errors import ArgumentError, DataError, ModelmapError, PluginError, StoreError
+from modelmap.server import _public
 from modelmap.server._responses import error_response
 from modelmap.server.queries import QueryError
 
@@ -49,6 +51,9 @@ def _http(request: Request, exc: Exception) -> Any:
 
 def _modelmap(request: Request, exc: Exception) -> Any:
     assert isinstance(exc, ModelmapError)
+    if not _public.debug(request):  # no folders or host names of the server in answers
+        exc = copy.copy(exc)
+        exc.message, exc.hint = _public.scrub(exc.message), _public.scrub(exc.hint)
     if isinstance(exc, QueryError):
         return error_response(exc.status, exc.code, exc.message, hint=exc.hint)
     if isinstance(exc, (DataError, PluginError, ArgumentError)):
