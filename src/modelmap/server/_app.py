@@ -23,8 +23,10 @@ from modelmap.store import Store
 DESCRIPTION = """The JSON API of a modelmap results store: datasets, jobs, classifier
 results, predictions, data projections and classifier maps; deleting and exporting.
 
-Every error is `{"error": ..., "detail": ...}`.  Deleting requests need the server's
-token (`Authorization: Bearer TOKEN` or `X-Modelmap-Token: TOKEN`) when it has one."""
+Every error is `{"error": ..., "detail": ...}`.  Requests that change the store (any
+DELETE, POST /api/maps) need the server's token (`Authorization: Bearer TOKEN` or
+`X-Modelmap-Token: TOKEN`) when it has one, and are refused on a non-loopback bind without
+one.  Bodies are at most 1 MB."""
 
 
 def create_app(
@@ -41,9 +43,9 @@ def create_app(
 
     ``host`` is the address the server is bound to: requests must name it (or a loopback
     name, or one of ``allow_hosts``) in their Host header.  With a ``token``, every
-    deleting request must carry it; without one, deleting is only allowed when ``host``
-    is a loopback address.  ``workspace`` is where plugins are found (for ``/api/info``).
-    The JSON API is under ``/api`` (OpenAPI at ``/api/openapi.json``, docs at
+    writing request (any DELETE, POST /api/maps) must carry it; without one, writing is
+    only allowed when ``host`` is a loopback address.  ``workspace`` is where plugins are
+    found (for ``/api/info``).  The JSON API is under ``/api`` (OpenAPI at ``/api/openapi.json``, docs at
     ``/api/docs``); the web app (``modelmap.ui``) is mounted at ``/`` unless ``ui=False``,
     in which case ``/`` redirects to the API docs.  Without ``debug``, answers carry no
     absolute path, host name or process id of the server (see :mod:`._public`).
