@@ -47,8 +47,8 @@ def create_app(
     only allowed when ``host`` is a loopback address.  ``workspace`` is where plugins are
     found (for ``/api/info``).  The JSON API is under ``/api`` (OpenAPI at
     ``/api/openapi.json``, docs at ``/api/docs``); the web app (``modelmap.ui``) is
-    mounted at ``/`` unless ``ui=False``, in which case ``/`` redirects to the API docs.  Without ``debug``, answers carry no
-    absolute path, host name or process id of the server (see :mod:`._public`).
+    mounted at ``/`` unless ``ui=False``, in which case ``/`` redirects to the API docs.
+    Without ``debug``, answers carry no absolute path, host name or process id of the server (see :mod:`._public`).
     """
     owned = not isinstance(store, Store)
     target = Store(store) if owned else store
