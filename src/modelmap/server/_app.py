@@ -48,7 +48,8 @@ def create_app(
     found (for ``/api/info``).  The JSON API is under ``/api`` (OpenAPI at
     ``/api/openapi.json``, docs at ``/api/docs``); the web app (``modelmap.ui``) is
     mounted at ``/`` unless ``ui=False``, in which case ``/`` redirects to the API docs.
-    Without ``debug``, answers carry no absolute path, host name or process id of the server (see :mod:`._public`).
+    Without ``debug``, answers carry no absolute path, host name or process id of the
+    server (see :mod:`._public`).
     """
     owned = not isinstance(store, Store)
     target = Store(store) if owned else store
