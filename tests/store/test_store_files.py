@@ -131,3 +131,27 @@ def test_read_only_commands_work_on_a_read_only_filesystem(ran, tmp_path):
                                "PYTHONPATH": str(Path(mm.__file__).parents[1])})
     assert proc.returncode == 0, proc.stderr
     assert "Iris tiny" in proc.stdout and "KNN 3" in proc.stdout
+
+
+@pytest.mark.skipif(not _can_mount(), reason="needs unshare and mount (a small tmpfs)")
+def test_cache_rm_on_a_full_disk_says_how_to_get_out(ran, tmp_path):
+    import sys
+
+    mnt = tmp_path / "mnt"
+    mnt.mkdir()
+    store = f"{mnt}/modelmap.db"
+    rm = f"{sys.executable} -m modelmap cache rm --job 'Iris tiny' --yes --store {store}"
+    script = (f"mount -t tmpfs -o size=2m tmpfs {mnt} && cp {ran} {mnt}/ && "
+              f"(dd if=/dev/zero of={mnt}/filler bs=4k 2>/dev/null; true) && "
+              f"{rm}; echo rc=$? && rm {mnt}/filler && {rm} && "
+              f"{sys.executable} -m modelmap cache ls --store {store}")
+    proc = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True,
+                          text=True, timeout=120, cwd=tmp_path,
+                          env={"PATH": "/usr/bin:/bin", "COLUMNS": "200", "NO_COLOR": "1",
+                               "PYTHONPATH": str(Path(mm.__file__).parents[1])})
+    assert "rc=2" in proc.stdout, proc.stdout + proc.stderr
+    assert "if the disk is full: free a few MB" in proc.stderr
+    assert "A full disk" in proc.stderr
+    assert proc.returncode == 0, proc.stderr  # with room again, rm works
+    assert "removed job Iris tiny with 3 result(s)" in proc.stdout
+    assert "KNN 3" not in proc.stdout.rpartition("removed job")[2]  # cache ls after it

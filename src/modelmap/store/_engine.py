@@ -212,6 +212,10 @@ def _hint(reason: str) -> str:
             "another process kept the SQLite store busy for more than 30 s; try again, "
             "or use a PostgreSQL store for many parallel writers"
         )
+    if "disk is full" in text or "no space" in text or "disk i/o" in text:
+        return ("if the disk is full: free a few MB outside the store, or move the store (all "
+                "its .db, .db-wal and .db-shm files) to a disk with room, then run "
+                "`modelmap cache rm` and `modelmap cache vacuum` (docs/api.md, 'A full disk')")
     if "readonly" in text or "read-only" in text or "permission" in text:
         return "make the store file and its folder writable, or choose another store"
     if "unable to open" in text:
