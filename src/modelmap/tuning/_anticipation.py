@@ -16,7 +16,6 @@ ensemble of the meta-learner (default) or a Bayesian ridge regression, so a step
 
 from __future__ import annotations
 
-import importlib
 import math
 import warnings
 from collections.abc import Mapping, Sequence
@@ -78,15 +77,18 @@ def resolve_meta_learner(spec: Any) -> Any:
         return default_meta_learner()
     if not isinstance(spec, str):
         return clone(spec)
-    module_name, _, class_name = spec.rpartition(".")
-    try:
-        cls = getattr(importlib.import_module(module_name), class_name)
-        return make_pipeline(StandardScaler(), cls())
-    except (ImportError, AttributeError, ValueError, TypeError) as exc:
-        raise JobError(f"cannot use meta_learner {spec!r}: {type(exc).__name__}: {exc}",
+    from sklearn.base import RegressorMixin
+
+    from modelmap.tuning._classes import ClassRefused, sklearn_class
+
+    try:  # a job file names it: import nothing but scikit-learn, call nothing but the class
+        cls = sklearn_class(spec, mixin=RegressorMixin, what="a scikit-learn regressor class")
+    except ClassRefused as exc:
+        raise JobError(f"cannot use meta_learner {spec!r}: {exc}",
                        where="tuning.stepwise.meta_learner",
                        hint='give the dotted name of a scikit-learn regressor class, e.g. '
                        '"sklearn.linear_model.Ridge"') from None
+    return make_pipeline(StandardScaler(), cls())
 
 
 class Vectorizer:
@@ -192,13 +194,15 @@ class Anticipation:
         if self.vectorizer.width == 0:
             return
         X = self.vectorizer.transform(points)
-        targets = {"score": np.asarray(scores, float),
-                   "time": np.log(np.maximum(np.asarray(fit_times, float), 1e-6))}
+        times = np.asarray(fit_times, float)
+        known = np.isfinite(times)  # a failed config (nan time) teaches the score model only
+        targets = {"score": (X, np.asarray(scores, float)),
+                   "time": (X[known], np.log(np.maximum(times[known], 1e-6)))}
         rng = np.random.default_rng(self.random_state + len(points))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            for name, y in targets.items():
-                self.models[name] = self._fit_target(X, y, rng)
+            for name, (features, y) in targets.items():
+                self.models[name] = self._fit_target(features, y, rng)
 
     def _fit_target(self, X: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> list[Any]:
         if self.uncertainty == "bayesian":
