@@ -66,3 +66,15 @@ def test_a_plugin_printing_many_megabytes_stores_about_one():
     assert r.log.startswith("FIRST LINE\n") and r.log.endswith("LAST LINE\n")
     total = len("FIRST LINE\n") + 8 * 1024 * 1024 + len("LAST LINE\n")
     assert f"[... {total - HEAD_BYTES - TAIL_BYTES} bytes cut ...]" in r.log
+
+
+def test_clipping_a_clipped_log_counts_what_the_first_cut_left_out():
+    from modelmap.training import clip
+
+    log = BoundedLog(head=100, tail=100)
+    log.write("a" * 1000 + "b" * 1000)
+    stored = log.getvalue()  # 200 bytes kept, 1800 cut
+    shown, cut = clip(stored, 20, 20)
+    assert shown.startswith("a" * 20) and shown.endswith("b" * 20)
+    assert cut == 2000 - 40 and f"[... {cut} bytes cut ...]" in shown
+    assert clip("short", 20, 20) == ("short", 0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import re
 import warnings
 from collections import deque
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ HEAD_BYTES = 512 * 1024
 TAIL_BYTES = 512 * 1024
 #: What replaces the cut middle (``{n}``: the number of bytes left out).
 CUT_MARK = "\n[... {n} bytes cut ...]\n"
+_MARKS = re.compile(r"\n\[\.\.\. (\d+) bytes cut \.\.\.\]\n")
 
 
 def _size(text: str) -> int:
@@ -97,11 +99,19 @@ class BoundedLog(io.TextIOBase):
 
 
 def clip(text: str, head: int, tail: int) -> tuple[str, int]:
-    """``text`` bounded like a captured log (first ``head``, last ``tail`` bytes); the
-    bounded text and the number of bytes cut."""
-    log = BoundedLog(head, tail)
-    log.write(text)
-    return log.getvalue(), log.cut
+    """``text`` bounded like a captured log (first ``head``, last ``tail`` bytes) and the
+    number of bytes left out.  A cut mark of an earlier clip (the one made when the log
+    was captured) inside the part left out is counted in: the new mark says how much of
+    the original output is missing."""
+    size = _size(text)
+    if size <= head + tail:
+        return text, 0
+    first = _head_bytes(text, head)
+    last = _tail_bytes(text, tail)
+    middle = text[len(first):len(text) - len(last)]
+    marks = _MARKS.findall(middle)
+    cut = _size(middle) + sum(int(n) - _size(CUT_MARK.format(n=n)) for n in marks)
+    return first + CUT_MARK.format(n=cut) + last, cut
 
 
 @contextlib.contextmanager
