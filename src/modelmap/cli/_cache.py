@@ -165,8 +165,8 @@ def _print_result(data: dict[str, Any], arrays: dict[str, Any]) -> None:
             console.print(f"[bold]{name}[/]")
             console.print(data[name], markup=False, highlight=False)
     if data.get("log_cut"):
-        console.print(f"[dim]{data['log_cut']} bytes of the log left out; --full-log "
-                      "prints all of it[/]")
+        console.print(f"[dim]{data['log_cut']} bytes of the output not shown; --full-log "
+                      f"prints all that is stored ({data['log_bytes']} bytes)[/]")
 
 
 def _fmt(value: Any) -> str:

@@ -124,7 +124,8 @@ def get_result(store: Store, result_id: int, log_limit: int | None = None) -> di
     Predictions and probabilities are not included (see :func:`result_arrays`); their
     names, dtypes and shapes are listed under ``arrays``.  With ``log_limit``, the log
     and the traceback keep their first and last ``log_limit / 2`` bytes (``log_cut`` says
-    how many were left out; :func:`result_log` pages through the whole log).
+    how many bytes of the output are not shown, counting those cut when the log was
+    captured; :func:`result_log` pages through the whole stored log).
     """
     row = _result_row(store, result_id)
     arrays = row.pop("arrays")
