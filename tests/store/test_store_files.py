@@ -155,3 +155,17 @@ def test_cache_rm_on_a_full_disk_says_how_to_get_out(ran, tmp_path):
     assert proc.returncode == 0, proc.stderr  # with room again, rm works
     assert "removed job Iris tiny with 3 result(s)" in proc.stdout
     assert "KNN 3" not in proc.stdout.rpartition("removed job")[2]  # cache ls after it
+
+
+def test_closing_a_store_that_wrote_leaves_no_data_in_the_wal(tmp_path):
+    path = tmp_path / "s.db"
+    with mm.Store(path) as store:
+        store.put_dataset("d", "f" * 16, {}, {})
+        reader = mm.Store(path, read_only=True)  # another connection still open
+        assert store.checkpoint() is True and _wal(path) == 0
+        store.put_dataset("e", "f" * 16, {}, {})
+        assert _wal(path) > 0
+    assert _wal(path) == 0
+    with sqlite3.connect(_copy_db_only(path, tmp_path / "copy")) as conn:
+        assert conn.execute("SELECT count(*) FROM datasets").fetchone()[0] == 2
+    reader.close()
