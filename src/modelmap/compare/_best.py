@@ -97,7 +97,8 @@ def _best_and_ranks(values: np.ndarray, chosen: np.ndarray,
     ok = np.flatnonzero(chosen & np.isfinite(values))
     if not len(ok):
         return None, rank
-    signed = -values[ok] if higher else values[ok]
+    rounded = np.round(values[ok], 12)  # sums in another order must not break ties
+    signed = -rounded if higher else rounded
     rank[ok] = rankdata(signed, method="min")
     return int(ok[np.argmin(signed)]), rank
 
