@@ -109,3 +109,15 @@ def test_compare_jobs_ranks_the_classifiers_every_job_has(store_path):
         assert "Wilcoxon" in body["test"] and "Nemenyi" in body["method"]
         by_method = queries.compare_jobs(store, [1, 2], by="method")
         assert set(by_method["average_ranks"]) == {"kneighbors", "svm"}
+
+
+def test_store_compare_returns_the_agreed_columns(store):
+    frame = store.compare(job="Iris small", score="test_accuracy")
+    assert list(frame.columns)[:8] == ["title", "score", "ci_low", "ci_high", "rank",
+                                       "p_vs_best", "p_holm", "tied_with_best"]
+    assert frame["title"].tolist()[-1] == "Naive" and frame["is_reference"].tolist()[-1]
+    assert frame.attrs["method"].startswith("Wilson score interval")
+    assert frame.attrs["test"] == "exact McNemar test vs the best, Holm-adjusted"
+    contenders = frame[~frame["is_reference"]]
+    assert contenders["rank"].is_monotonic_increasing
+    assert not frame[["score", "ci_low", "ci_high"]].isna().any().any()

@@ -117,6 +117,11 @@ def _notes(data, result, best, shown, unscored, include_references) -> list[str]
     if unscored:
         notes.append(f"{len(unscored)} classifier(s) have no interval or test: "
                      + "; ".join(f"{u['title']} ({u['reason']})" for u in unscored[:5]))
+    flat = [r for r in shown if r["ci_low"] is not None and r["ci_low"] == r["ci_high"]]
+    if flat and result.method.startswith("paired bootstrap"):
+        notes.append(f"{len(flat)} classifier(s) have a zero-width bootstrap interval (the same "
+                     "score on every resample, e.g. every test sample right): the bootstrap "
+                     "cannot show their uncertainty; the Wilson interval of test_accuracy can")
     if data.failed:
         notes.append(f"{len(data.failed)} failed classifier(s) are listed apart")
     if not include_references and any(is_reference(r) for r in data.rows):
