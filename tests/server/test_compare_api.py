@@ -121,3 +121,22 @@ def test_store_compare_returns_the_agreed_columns(store):
     contenders = frame[~frame["is_reference"]]
     assert contenders["rank"].is_monotonic_increasing
     assert not frame[["score", "ci_low", "ci_high"]].isna().any().any()
+
+
+def test_a_classifier_without_test_predictions_is_listed_without_an_interval(store_path):
+    import sqlite3
+
+    import modelmap
+
+    with modelmap.Store(store_path) as store:
+        knn1 = next(r["id"] for r in store.result_rows(1) if r["title"] == "KNN 1")
+    with sqlite3.connect(store_path) as conn:
+        conn.execute("DELETE FROM arrays WHERE owner = ? AND name = 'pred_test'",
+                     (f"result:{knn1}",))
+    with modelmap.Store(store_path) as store:
+        body = queries.compare_job(store, 1)
+        row = next(r for r in body["rows"] if r["title"] == "KNN 1")
+        assert row["ci_low"] is None and row["rank"] is None and not row["tied_with_best"]
+        assert row["score"] is not None and row["reason"] == "no stored test predictions"
+        assert any("KNN 1 (no stored test predictions)" in note for note in body["notes"])
+        assert len([r for r in body["rows"] if r["rank"] is not None]) == 4
