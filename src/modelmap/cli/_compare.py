@@ -139,7 +139,7 @@ def compare(
         return
     out = queries.compare_jobs(store, refs, score=score, alpha=alpha)
     if png is not None:
-        from modelmap.compare._diagram import cd_diagram
+        from modelmap.compare import cd_diagram
 
         cd_diagram(out["average_ranks"], out["critical_difference"] or float("nan"),
                    out["cliques"], png, title=f"{out['score']}, α={out['alpha']:g}")

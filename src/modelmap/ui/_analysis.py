@@ -6,11 +6,10 @@ The views keep importing from this module; the functions themselves live in the
 
 from __future__ import annotations
 
-from modelmap.compare._describe import (MISSING, Association, aggregate, association_matrix,
-                                        category, correlation_ratio, higher_is_better,
-                                        is_categorical, parameter_importance, pareto_front,
-                                        spearman)
-from modelmap.compare._pairs import McNemar, mcnemar, wrong_counts, wrong_matrix
+from modelmap.compare import (MISSING, Association, McNemar, aggregate, association_matrix,
+                              category, correlation_ratio, higher_is_better, is_categorical,
+                              mcnemar, parameter_importance, pareto_front, spearman,
+                              wrong_counts, wrong_matrix)
 
 __all__ = [
     "MISSING", "Association", "McNemar", "aggregate", "association_matrix", "category",

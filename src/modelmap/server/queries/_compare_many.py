@@ -9,16 +9,16 @@ from typing import Any
 import numpy as np
 
 from modelmap.compare import (RESAMPLES, bootstrap_p, bootstrap_weights, check_score,
-                              cochrans_q, fold_weights, higher_is_better, pairwise_mcnemar,
+                              cochrans_q, fold_weights, higher_is_better, holm_matrix,
+                              pairwise_mcnemar,
                               rank_analysis, weighted_scores)
-from modelmap.compare._ranks import holm_matrix
 from modelmap.errors import DataError, StoreError
 from modelmap.server.queries._catalog import JobRef, find_job
-from modelmap.server.queries._compare import _MEMO, _checked
-from modelmap.server.queries._compare_data import is_reference, load, stored_score, versions
+from modelmap.server.queries._compare import _MEMO, _checked, versions
 from modelmap.server.queries._errors import InvalidQueryError, NotFoundError
 from modelmap.server.queries._json import clean
-from modelmap.store import Store
+from modelmap.store import Store, is_reference, stored_score
+from modelmap.store import comparison_data as load
 
 MAX_PAIRWISE = 200
 MAX_JOBS = 200

@@ -1,18 +1,16 @@
-"""What the comparisons read from the store: a job's labels, folds and classifiers' arrays."""
+"""What comparisons read from the store: a job's labels, folds and classifiers' arrays."""
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from modelmap.compare import PROBABILITY_SCORES, Truth, check_score
-from modelmap.server.queries._catalog import JobRef, find_job
-from modelmap.store import Store
+from modelmap.errors import StoreError
+
+JobRef = int | str
 
 #: Reference classifiers (perfect predictions, the majority class): shown, not contenders.
 REFERENCE_METHODS = ("optimal", "optimal_multi_label", "naive")
@@ -38,14 +36,14 @@ def first_line(text: str | None) -> str | None:
     return lines[-1][:500] if lines else None
 
 
-def summary_of(store: Store, job: dict[str, Any]) -> dict[str, Any]:
+def summary_of(store: Any, job: dict[str, Any]) -> dict[str, Any]:
     for data in store.datasets():
         if data["id"] == job["dataset_id"]:
             return data.get("summary") or {}
     return {}
 
 
-def truth_of(store: Store, job: dict[str, Any]) -> tuple[Truth, str]:
+def truth_of(store: Any, job: dict[str, Any]) -> tuple[Truth, str]:
     """The labels classifiers are scored on, the folds for cross validation, the seed."""
     summary = summary_of(store, job)
     arrays = store.arrays(f"job:{job['id']}", ["y_train", "y_test", "folds"])
@@ -66,9 +64,12 @@ def stored_score(row: dict[str, Any], name: str) -> float | None:
     return float(value) if isinstance(value, (int, float)) else None
 
 
-def load(store: Store, ref: JobRef, score: str) -> JobData:
-    """Everything :func:`compare_job` needs of job ``ref`` for ``score``."""
-    job = find_job(store, ref)
+def load(store: Any, ref: JobRef, score: str) -> JobData:
+    """Everything a comparison needs of job ``ref`` for ``score``."""
+    job = store.job(ref)
+    if job is None:
+        raise StoreError(f"no job {ref!r} in the store",
+                         hint="list the jobs with `modelmap cache ls`")
     truth, mode = truth_of(store, job)
     name = check_score(score, truth.multilabel)
     columns = ("key", "title", "method", "status", "scores", "error")
@@ -112,28 +113,3 @@ def _missing(pred: np.ndarray | None, proba: np.ndarray | None, name: str,
 
 def is_reference(row: dict[str, Any]) -> bool:
     return row.get("method") in REFERENCE_METHODS
-
-
-class Memo:
-    """A small thread-safe LRU of computed answers, keyed by inputs + results versions."""
-
-    def __init__(self, size: int = 64) -> None:
-        self._size = size
-        self._lock = threading.Lock()
-        self._data: OrderedDict[tuple, Any] = OrderedDict()
-
-    def get(self, key: tuple, compute: Callable[[], Any]) -> Any:
-        with self._lock:
-            if key in self._data:
-                self._data.move_to_end(key)
-                return self._data[key]
-        value = compute()
-        with self._lock:
-            self._data[key] = value
-            while len(self._data) > self._size:
-                self._data.popitem(last=False)
-        return value
-
-
-def versions(store: Store, job_ids: Sequence[int]) -> tuple:
-    return tuple(store.results_version(job_id) for job_id in job_ids)
