@@ -114,6 +114,9 @@ def test_compare_several_jobs_with_a_cd_diagram(ws):
     assert {"friedman_p", "critical_difference", "pairs"} <= set(data)
     assert {"a", "b", "p_holm"} <= set(data["pairs"][0])
     assert (root / "cd.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    by_method = json.loads(modelmap("compare", "Iris small", "Iris other", "--by", "method",
+                                    "--json", cwd=root, check=0).stdout)
+    assert set(by_method["average_ranks"]) == {"kneighbors", "svm"}
 
 
 def test_bad_input_gets_a_clear_message(ws):

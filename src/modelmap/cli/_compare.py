@@ -21,7 +21,7 @@ EPILOG = """Examples:
 
   modelmap compare Iris --json > iris.json       # the same as JSON
 
-  modelmap compare Iris Wine "Breast cancer" --png cd.png   # ranks across data sets
+  modelmap compare Iris Wine Digits --by method --png cd.png   # across data sets
 """
 
 def _ref(store, text: str) -> int | str:
@@ -42,9 +42,7 @@ def _p(value: float | None) -> str:
 
 
 def _job_table(out: dict[str, Any]) -> Table:
-    table = Table(title=f"{out['job']}: {out['score']} (α={out['alpha']:g})",
-                  caption=f"interval: {out['method']}\ntest: {out['test']}",
-                  caption_justify="left")
+    table = Table(title=f"{out['job']}: {out['score']} (α={out['alpha']:g})")
     for name in ("rank", "title", "score", "CI low", "CI high", "p vs best", "Holm p",
                  "tied with best"):
         table.add_column(name, justify="left" if name == "title" else "right")
@@ -60,8 +58,7 @@ def _job_table(out: dict[str, Any]) -> Table:
 
 
 def _jobs_table(out: dict[str, Any]) -> Table:
-    table = Table(title=f"{len(out['jobs'])} jobs: {out['score']} (α={out['alpha']:g})",
-                  caption=f"{out['method']}\npairs: {out['test']}", caption_justify="left")
+    table = Table(title=f"{len(out['jobs'])} jobs: {out['score']} (α={out['alpha']:g})")
     table.add_column("average rank", justify="right")
     table.add_column(out["by"])
     for name in out["jobs"]:
@@ -73,6 +70,7 @@ def _jobs_table(out: dict[str, Any]) -> Table:
 
 def _print_jobs(out: dict[str, Any]) -> None:
     console.print(_jobs_table(out))
+    console.print(f"ranks: {escape(out['method'])}\npairs: {escape(out['test'])}", soft_wrap=True)
     console.print(f"Friedman χ² = {_number(out['friedman_statistic'], 2)}, "
                   f"p = {_p(out['friedman_p'])}; Iman-Davenport F = "
                   f"{_number(out['iman_davenport_F'], 2)}, p = {_p(out['iman_davenport_p'])}; "
@@ -102,6 +100,9 @@ def compare(
         "in the best and the tests.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")
                        ] = False,
+    by: Annotated[str, typer.Option("--by", help="Across jobs: match classifiers by title, "
+                                    "or by method (each method's best config per job).")
+                  ] = "title",
     png: Annotated[Path | None, typer.Option("--png", help="Write the critical-difference "
                                              "diagram of several jobs to this .png or .svg "
                                              "file.", show_default=False)] = None,
@@ -131,13 +132,15 @@ def compare(
             typer.echo(json.dumps(out, ensure_ascii=False, indent=1))
             return
         console.print(_job_table(out))
+        console.print(f"interval: {escape(out['method'])}\ntest: {escape(out['test'])}",
+                      soft_wrap=True)
         for failed in out["failed"]:
             err_console.print(f"[red]failed:[/] {escape(failed['title'])}: "
                               f"{escape(failed['error'] or '')}", soft_wrap=True)
         for note in out["notes"]:
             console.print(f"[dim]note:[/] {escape(note)}", soft_wrap=True)
         return
-    out = queries.compare_jobs(store, refs, score=score, alpha=alpha)
+    out = queries.compare_jobs(store, refs, score=score, alpha=alpha, by=by)
     if png is not None:
         from modelmap.compare import cd_diagram
 

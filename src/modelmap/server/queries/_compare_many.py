@@ -170,7 +170,8 @@ def _jobs(store: Store, found: list[dict[str, Any]], score: str, alpha: float,
     notes = [f"{len(dropped)} {by}(s) not in every job are left out: "
              + ", ".join(dropped[:10])] if dropped else []
     if k < 2:
-        notes.append(f"fewer than two {by}s are in every job: nothing to rank")
+        notes.append(f"fewer than two {by}s are in every job: nothing to rank"
+                     + (" (try by method)" if by == "title" else ""))
     return clean({
         "jobs": [job["title"] for job in found], "job_ids": [job["id"] for job in found],
         "score": f"test_{name}", "by": by, "alpha": alpha, "n_datasets": len(found),
