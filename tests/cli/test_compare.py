@@ -131,3 +131,24 @@ def test_bad_input_gets_a_clear_message(ws):
     wrong = modelmap("compare", "Iris small", "Iris other", "--png", "cd.gif", cwd=root,
                      check=2)
     assert "name the file .png or .svg" in wrong.stderr
+
+
+def test_pairwise_comparisons_of_a_selection(ws):
+    import numpy as np
+
+    from modelmap import Store
+    from modelmap.server import queries
+
+    root, _ = ws
+    with Store(root / "modelmap.db") as store:
+        cv_keys = [r["key"] for r in store.result_rows("Digits CV", include_folds=False)
+                   if r["method"] == "kneighbors"]
+        cv = queries.compare_pairwise(store, cv_keys)
+        assert cv["omnibus"]["name"].startswith("Friedman over") and len(cv["titles"]) == 3
+        assert cv["test"].startswith("z-test on average ranks over folds")
+        assert cv["omnibus"]["critical_difference"] > 0
+        keys = [r["key"] for r in store.result_rows("Iris small") if r["status"] == "ok"][:3]
+        boot = queries.compare_pairwise(store, keys, score="test_f1_macro")
+        assert boot["test"] == "paired bootstrap (2000 resamples), Holm-adjusted"
+        matrix = np.array(boot["p_holm"], dtype=float)
+        assert np.allclose(matrix, matrix.T, equal_nan=True) and np.nanmax(matrix) <= 1

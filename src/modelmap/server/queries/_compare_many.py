@@ -109,7 +109,8 @@ def _pairwise_folds(data, pred, proba, alpha):
     analysis = rank_analysis(folds, higher_is_better(data.score), alpha, post_hoc="ranks")
     omnibus = {"name": f"Friedman over {analysis.n_blocks} folds",
                "statistic": analysis.friedman_statistic, "df": folds.shape[1] - 1,
-               "p": analysis.friedman_p}
+               "p": analysis.friedman_p, "critical_difference": analysis.critical_difference,
+               "average_ranks": analysis.avg_ranks.tolist()}
     return ("z-test on average ranks over folds (Nemenyi-style), Holm-adjusted", omnibus,
             analysis.p_pairs, analysis.p_holm)
 
