@@ -126,21 +126,28 @@ def compare(
             err_console.print("[bold red]error:[/] --png draws the critical-difference "
                               "diagram of several jobs\n  hint: name two or more jobs")
             raise typer.Exit(2)
-        out = queries.compare_job(store, refs[0], score=score, alpha=alpha,
-                                  include_references=include_references)
-        if as_json:
-            typer.echo(json.dumps(out, ensure_ascii=False, indent=1))
-            return
-        console.print(_job_table(out))
-        console.print(f"interval: {escape(out['method'])}\ntest: {escape(out['test'])}",
-                      soft_wrap=True)
-        for failed in out["failed"]:
-            err_console.print(f"[red]failed:[/] {escape(failed['title'])}: "
-                              f"{escape(failed['error'] or '')}", soft_wrap=True)
-        for note in out["notes"]:
-            console.print(f"[dim]note:[/] {escape(note)}", soft_wrap=True)
+        _one_job(queries.compare_job(store, refs[0], score=score, alpha=alpha,
+                                     include_references=include_references), as_json)
+    else:
+        _several_jobs(queries.compare_jobs(store, refs, score=score, alpha=alpha, by=by),
+                      as_json, png)
+
+
+def _one_job(out: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=1))
         return
-    out = queries.compare_jobs(store, refs, score=score, alpha=alpha, by=by)
+    console.print(_job_table(out))
+    console.print(f"interval: {escape(out['method'])}\ntest: {escape(out['test'])}",
+                  soft_wrap=True)
+    for failed in out["failed"]:
+        err_console.print(f"[red]failed:[/] {escape(failed['title'])}: "
+                          f"{escape(failed['error'] or '')}", soft_wrap=True)
+    for note in out["notes"]:
+        console.print(f"[dim]note:[/] {escape(note)}", soft_wrap=True)
+
+
+def _several_jobs(out: dict[str, Any], as_json: bool, png: Path | None) -> None:
     if png is not None:
         from modelmap.compare import cd_diagram
 
