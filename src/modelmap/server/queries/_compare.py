@@ -7,6 +7,7 @@ results version of the jobs involved, so asking again costs one cheap query per 
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -29,16 +30,17 @@ class Memo:
         self._data: OrderedDict[tuple, Any] = OrderedDict()
 
     def get(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """A copy of the remembered answer (callers may change theirs), else ``compute()``."""
         with self._lock:
             if key in self._data:
                 self._data.move_to_end(key)
-                return self._data[key]
+                return copy.deepcopy(self._data[key])
         value = compute()
         with self._lock:
             self._data[key] = value
             while len(self._data) > self._size:
                 self._data.popitem(last=False)
-        return value
+        return copy.deepcopy(value)
 
 
 def versions(store: Store, job_ids: Sequence[int]) -> tuple:
