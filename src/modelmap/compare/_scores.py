@@ -152,20 +152,29 @@ def _multiclass_auc(y: np.ndarray, proba: np.ndarray, weights: np.ndarray,
 def _auc(positive: np.ndarray, scores: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """(R, k) weighted ROC AUC (Mann-Whitney, tied scores count one half) of each row of
     ``scores`` (k, n) for the boolean labels ``positive`` (n,); NaN without positives or
-    negatives."""
-    out = np.empty((weights.shape[0], scores.shape[0]))
+    negatives.  Per classifier: one sort, then a few passes over the (R, n) weights."""
     pos = np.asarray(positive, dtype=bool)
+    w32 = weights.astype(np.float32, copy=False)
+    total = (w32 @ pos.astype(np.float32)).astype(np.float64) * \
+        (w32 @ (~pos).astype(np.float32)).astype(np.float64)
+    out = np.empty((weights.shape[0], scores.shape[0]))
     for j in range(scores.shape[0]):
         order = np.argsort(scores[j], kind="stable")
         ranked = scores[j][order]
-        starts = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1]])
-        w = weights[:, order].astype(np.float64)
         in_pos = pos[order]
-        w_pos = np.add.reduceat(w * in_pos, starts, axis=1)
-        w_neg = np.add.reduceat(w * ~in_pos, starts, axis=1)
-        below = np.cumsum(w_neg, axis=1) - w_neg
-        total = w_pos.sum(axis=1) * w_neg.sum(axis=1)
+        w = np.take(w32, order, axis=1)
+        tied = ranked[1:] == ranked[:-1]
+        if tied.any():
+            starts = np.flatnonzero(np.r_[True, ~tied])
+            w_pos = np.add.reduceat(w * in_pos, starts, axis=1, dtype=np.float64)
+            w_neg = np.add.reduceat(w * ~in_pos, starts, axis=1, dtype=np.float64)
+            below = np.cumsum(w_neg, axis=1) - w_neg
+            numerator = (w_pos * (below + 0.5 * w_neg)).sum(axis=1)
+        else:  # no ties: the negative weight below each positive, summed over positives
+            below = w * ~in_pos
+            np.cumsum(below, axis=1, out=below)  # counts: exact in float32
+            np.multiply(below, w, out=below)
+            numerator = (below @ in_pos.astype(np.float32)).astype(np.float64)
         with np.errstate(invalid="ignore", divide="ignore"):
-            out[:, j] = np.where(total > 0, (w_pos * (below + 0.5 * w_neg)).sum(axis=1) / total,
-                                 np.nan)
+            out[:, j] = np.where(total > 0, numerator / total, np.nan)
     return out
