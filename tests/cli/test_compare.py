@@ -150,5 +150,6 @@ def test_pairwise_comparisons_of_a_selection(ws):
         keys = [r["key"] for r in store.result_rows("Iris small") if r["status"] == "ok"][:3]
         boot = queries.compare_pairwise(store, keys, score="test_f1_macro")
         assert boot["test"] == "paired bootstrap (2000 resamples), Holm-adjusted"
+        assert boot["omnibus"]["p"] is None and boot["omnibus"]["name"].startswith("none")
         matrix = np.array(boot["p_holm"], dtype=float)
         assert np.allclose(matrix, matrix.T, equal_nan=True) and np.nanmax(matrix) <= 1

@@ -98,7 +98,9 @@ def _pairwise_bootstrap(data, pred, proba, resamples):
                                  truth.multilabel)
     raw = np.vstack([bootstrap_p(replicates, j) for j in range(pred.shape[0])])
     raw = np.minimum(raw, raw.T)  # the same test both ways; keep it symmetric
-    return (f"paired bootstrap ({resamples} resamples), Holm-adjusted", None, raw,
+    omnibus = {"name": f"none (no omnibus test of test_{data.score} on a hold-out split)",
+               "statistic": None, "df": None, "p": None}
+    return (f"paired bootstrap ({resamples} resamples), Holm-adjusted", omnibus, raw,
             holm_matrix(raw))
 
 
