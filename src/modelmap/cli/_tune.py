@@ -140,7 +140,8 @@ def tune(
                           "and trained at once (default: the job's, else 1; evolutionary: a "
                           "round).", show_default=False)] = None,
     timeout: Annotated[float | None, typer.Option("--timeout", help="Seconds one candidate may "
-                       "take before it is stopped and scored as failed.",
+                       "take before it is stopped and scored as failed (with the job's data "
+                       "'timeout' or the time left of the budget too: the smallest).",
                        show_default=False)] = None,
     cluster: Annotated[str | None, typer.Option("--cluster", help="Train on a Dask cluster: "
                        "tcp://HOST:8786 or local[:N].", show_default=False)] = None,
