@@ -56,7 +56,8 @@ def test_cache_show_prints_a_preview_unless_asked_for_all(store_path, big_log, s
     env = {"COLUMNS": "200", "NO_COLOR": "1"}
     short = runner.invoke(app, ["cache", "show", key[:10], "--store", str(store_path)], env=env)
     assert short.exit_code == 0, short.output
-    assert len(short.output) < 3 * LOG_PREVIEW and "--full-log prints all that is stored" in short.output
+    assert len(short.output) < 3 * LOG_PREVIEW
+    assert "--full-log prints all that is stored" in short.output
     data = json.loads(runner.invoke(app, ["cache", "show", key[:10], "--json", "--store",
                                           str(store_path)], env=env).output)
     assert data["log_cut"] == BIG - LOG_PREVIEW

@@ -83,7 +83,8 @@ def test_export_store_writes_one_whole_file_while_the_store_is_open(ran, tmp_pat
 
 
 @pytest.mark.parametrize("command", [["cache", "ls"], ["cache", "du"], ["cache", "show", "abcd"],
-                                     ["cache", "export", "x", "--csv", "x.csv"]])
+                                     ["cache", "export", "x", "--csv", "x.csv"],
+                                     ["compare", "1"]])
 def test_read_only_commands_do_not_create_a_missing_store(tmp_path, command):
     missing = tmp_path / "nothing" / "here.db"
     proc = modelmap(*command, "--store", str(missing), cwd=tmp_path, check=2)
@@ -124,7 +125,8 @@ def test_read_only_commands_work_on_a_read_only_filesystem(ran, tmp_path):
     mnt.mkdir()
     script = (f"mount -t tmpfs tmpfs {mnt} && cp {ran} {mnt}/ && mount -o remount,ro {mnt} && "
               f"{sys.executable} -m modelmap cache ls --store {mnt}/modelmap.db && "
-              f"{sys.executable} -m modelmap cache ls --json --store {mnt}/modelmap.db")
+              f"{sys.executable} -m modelmap cache ls --json --store {mnt}/modelmap.db && "
+              f"{sys.executable} -m modelmap compare 'Iris tiny' --store {mnt}/modelmap.db")
     proc = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True,
                           text=True, timeout=120, cwd=tmp_path,
                           env={"PATH": "/usr/bin:/bin", "COLUMNS": "200", "NO_COLOR": "1",
