@@ -79,9 +79,31 @@ class Batch:
                             hint="run with --debug for the full traceback") from exc
         bundle = prepare(raw, job.data, dataset=name,
                          info_class_names=plugin.info.get("class_names") or None)
+        self._check_missing_support(job, bundle)
+        for text in bundle.notices:
+            self.events.notice(text)
         _gc.settle()  # the heavy modules are loaded (a no-op outside the command line)
         data_args = {k: v for k, v in job.data.items() if k not in NOT_IN_KEY}
         return bundle, content_hash(data_args, plugin.source_hash, bundle.fingerprint)
+
+    def _check_missing_support(self, job: Job, bundle: Bundle) -> None:
+        """Under ``missing: "keep"`` every classifier must declare that it takes NaN
+        (``"missing_values": True`` in its info); refuse the job before anything runs."""
+        if not bundle.columns or bundle.columns.get("missing") != "keep":
+            return
+        if not (np.isnan(bundle.X_train).any() or np.isnan(bundle.X_test).any()):
+            return
+        refused = sorted({c.method for c in job.classifiers
+                          if not self.registry.classifier(c.method).info.get("missing_values")})
+        if refused:
+            takes = sorted(n for n in self.registry.classifier_names()
+                           if self.registry.classifier(n).info.get("missing_values"))
+            raise DataError(
+                f"the data has missing values, kept as NaN (data.missing = \"keep\"), but "
+                f"{', '.join(refused)} cannot take NaN; nothing was trained",
+                where="data.missing",
+                hint='set "missing": "impute" (the default) or "drop", or use only '
+                     f"classifiers that take missing values: {', '.join(takes) or 'none'}")
 
     def _data_args_for_plugin(self, job: Job) -> dict:
         """The data section, with a relative ``path`` resolved against the workspace (or
@@ -227,11 +249,7 @@ class Batch:
         if not job.projections:
             return
         done = {p["key"] for p in self.store.projections(job_id)} if not self.force else set()
-        X = np.vstack([bundle.X_train, bundle.X_test]) if len(bundle.X_test) else bundle.X_train
-        if bundle.scale:
-            from sklearn.preprocessing import StandardScaler
-
-            X = StandardScaler().fit(bundle.X_train).transform(X)
+        X = bundle.projection_features()  # encoded and scaled as the job asks
         for config in job.projections:
             key = content_hash(data_key, "projection", config.method, config.as_args())
             if key in done:

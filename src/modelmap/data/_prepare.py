@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from modelmap.data import _columns
 from modelmap.data import _validate as v
 from modelmap.data._bundle import CV_TEST, CV_TRAIN, HOLDOUT, Bundle, _jsonable
 from modelmap.errors import DataError
@@ -46,12 +47,18 @@ def prepare(raw: Mapping[str, Any], data: Mapping[str, Any], *, dataset: str,
             hint="both must list the same class names in the same order",
         )
     specs = dict(raw.get("specs") or {})
+    notices = [str(n) for n in specs.pop("notices", None) or ()]
     multilabel = bool(specs.get("multi_label")) or np.asarray(raw["y_train"]).ndim == 2
     k = len(class_names)
-    X_train = v.as_features(raw["X_train"], "X_train", where)
-    X_test = v.as_features(raw["X_test"], "X_test", where)
     y_train = v.as_labels(raw["y_train"], "y_train", k, multilabel, where)
     y_test = v.as_labels(raw["y_test"], "y_test", k, multilabel, where)
+    columns = None
+    if _columns.is_frame(raw["X_train"]):
+        X_train, X_test, y_train, y_test, columns = _table(raw, data, specs, y_train, y_test,
+                                                           notices, where)
+    else:
+        X_train = v.as_features(raw["X_train"], "X_train", where)
+        X_test = v.as_features(raw["X_test"], "X_test", where)
     if len(X_train) == 0:
         raise DataError("X_train is empty", where=where)
     v.check_lengths(X_train, y_train, "train", where)
@@ -86,9 +93,53 @@ def prepare(raw: Mapping[str, Any], data: Mapping[str, Any], *, dataset: str,
         dataset=dataset, job_title=str(data.get("title", "")), X_train=X_train,
         y_train=y_train, X_test=X_test, y_test=y_test, class_names=class_names, specs=specs,
         mode=mode, folds=folds, scale=bool(data.get("scale", False)), multilabel=multilabel,
-        save_folds=bool(data.get("save_clfs_for_folds", False)),
+        save_folds=bool(data.get("save_clfs_for_folds", False)), columns=columns,
+        save_train=_save_train(data, len(y_train), notices), notices=tuple(notices),
     )
     return _finish(bundle)
+
+
+#: Below this many training rows results keep their train predictions by default.
+SAVE_TRAIN_LIMIT = 20_000
+
+
+def _save_train(data: Mapping[str, Any], n_train: int, notices: list[str]) -> bool:
+    chosen = data.get("save_train_predictions")
+    if chosen is not None:
+        return bool(chosen)
+    if n_train < SAVE_TRAIN_LIMIT:
+        return True
+    notices.append(f"save_train_predictions is off: {n_train:,} training rows (>= "
+                   f"{SAVE_TRAIN_LIMIT:,}), so results keep scores on the training rows but not "
+                   "their predictions; set data.save_train_predictions = true to keep them")
+    return False
+
+
+def _table(raw: Mapping[str, Any], data: Mapping[str, Any], specs: dict, y_train: np.ndarray,
+           y_test: np.ndarray, notices: list[str], where: str):
+    """A DataFrame from the plugin → matrix, labels of the kept rows and the column plan."""
+    train, test = raw["X_train"], raw["X_test"]
+    test = test if _columns.is_frame(test) and len(test) else None
+    v.check_lengths(train, y_train, "train", where)
+    if test is not None:
+        v.check_lengths(test, y_test, "test", where)
+    table = _columns.analyse(train, test, data, where)
+    notices.extend(table.notices)
+    y_train = y_train[table.keep_train]
+    X_test = table.X_test if table.X_test is not None else np.zeros((0, table.X_train.shape[1]))
+    if table.keep_test is not None:
+        y_test = y_test[table.keep_test]
+    source = specs.get("source") or where
+    if len(y_train) == 0:
+        raise DataError(f"no rows are left in {source} after dropping the rows with a missing "
+                        'value (data.missing = "drop")', where="data.missing",
+                        hint='use "missing": "impute" (the default), or fill the empty cells')
+    if not y_train.ndim == 2 and len(np.unique(y_train)) < 2:
+        raise DataError(f"only one class is left in {source} after dropping the rows with a "
+                        'missing value (data.missing = "drop")', where="data.missing",
+                        hint='use "missing": "impute" (the default), or fill the empty cells')
+    specs["feature_names"] = list(table.columns["feature_names"])
+    return table.X_train, X_test, y_train, y_test, table.columns
 
 
 def _cv_mode(specs: dict, data: Mapping, y_train: np.ndarray, n_test: int, multilabel: bool,
@@ -178,6 +229,8 @@ def _finish(bundle: Bundle) -> Bundle:
             h.update(arr.tobytes())
     h.update(repr((bundle.class_names, bundle.mode, bundle.scale, bundle.multilabel,
                    bundle.save_folds)).encode())
+    if bundle.columns is not None or not bundle.save_train:
+        h.update(json.dumps([bundle.columns, bundle.save_train], sort_keys=True).encode())
     specs = {k: val for k, val in bundle.specs.items() if k != "cv_folds"}
     h.update(json.dumps(_jsonable(specs), sort_keys=True, default=str).encode())
     fingerprint = h.hexdigest()
@@ -199,7 +252,8 @@ def summarise(b: Bundle) -> dict[str, Any]:
         "dataset": b.dataset,
         "n_train": int(len(b.y_train)),
         "n_test": int(len(b.y_test)),
-        "n_features": int(b.X_train.shape[1]),
+        "n_features": int(b.X_train.shape[1]) if b.columns is None
+        else len(b.columns["feature_names"]),
         "n_classes": b.num_classes,
         "class_names": list(b.class_names),
         "train_counts": counts(b.y_train),
@@ -209,4 +263,9 @@ def summarise(b: Bundle) -> dict[str, Any]:
         "n_folds": b.n_folds,
         "scale": b.scale,
         "original_shape": list(shape) if shape is not None else None,
+        "save_train_predictions": b.save_train,
+        "columns": None if b.columns is None else b.columns["entries"],
+        "feature_names": None if b.columns is None else b.columns["feature_names"],
+        "missing": None if b.columns is None else b.columns["missing"],
+        "notices": list(b.notices),
     }
