@@ -8,6 +8,8 @@ CLF_INFO = {
     'name': 'decisiontree',
     'short': 'DT',
     'description': 'Decision Tree',
+    # takes NaN in X (scikit-learn's native missing-value support): data.missing = "keep"
+    'missing_values': True,
     'parameters': [
         {'name': 'criterion', 'description': 'Split quality measure',
          'type': 'string', 'range': ['gini', 'entropy', 'log_loss'], 'default_value': 'gini'},

@@ -8,6 +8,8 @@ CLF_INFO = {
     'name': 'hist_gradient_boosting',
     'short': 'HGB',
     'description': 'Histogram-based Gradient Boosting',
+    # takes NaN in X (scikit-learn's native missing-value support): data.missing = "keep"
+    'missing_values': True,
     'parameters': [
         {'name': 'learning_rate', 'description': 'Shrinkage of each tree',
          'type': 'float', 'range': [1e-6, 10], 'default_value': 0.1},

@@ -7,6 +7,8 @@ CLF_INFO = {
     'name': 'randomforest',
     'short': 'RF',
     'description': 'Random Forest',
+    # takes NaN in X (scikit-learn's native missing-value support): data.missing = "keep"
+    'missing_values': True,
     'parameters': [
         {
             'name': 'n_estimators',
