@@ -79,9 +79,9 @@ class Batch:
                             hint="run with --debug for the full traceback") from exc
         bundle = prepare(raw, job.data, dataset=name,
                          info_class_names=plugin.info.get("class_names") or None)
-        self._check_missing_support(job, bundle)
         for text in bundle.notices:
             self.events.notice(text)
+        self._check_missing_support(job, bundle)
         _gc.settle()  # the heavy modules are loaded (a no-op outside the command line)
         data_args = {k: v for k, v in job.data.items() if k not in NOT_IN_KEY}
         return bundle, content_hash(data_args, plugin.source_hash, bundle.fingerprint)

@@ -166,15 +166,21 @@ def _date(series: Any, name: str, where: str):
                         where=where, hint=f"fix the values, or leave {name!r} out of "
                         "data.features") from None
     parts = np.column_stack([
-        dates.dt.year, dates.dt.month, dates.dt.day, dates.dt.weekday,
+        dates.dt.year, dates.dt.month, dates.dt.day, dates.dt.day_of_week,
     ]).astype(np.float64)
     entry = {"column": name, "kind": "date",
              "features": [f"{name}.{part}" for part in _DATE_PARTS]}
     return entry, parts, None
 
 
+def _is_text(series: Any) -> bool:
+    import pandas as pd
+
+    return series.dtype == object or pd.api.types.is_string_dtype(series)
+
+
 def _looks_like_dates(series: Any) -> bool:
-    if series.dtype != object:
+    if not _is_text(series):
         return False
     sample = series.dropna().astype(str).head(50)
     if sample.empty:
@@ -183,7 +189,7 @@ def _looks_like_dates(series: Any) -> bool:
 
 
 def _looks_like_text(values: Any, distinct: int) -> bool:
-    if distinct <= MAX_ONEHOT or values.dtype != object:
+    if distinct <= MAX_ONEHOT or not _is_text(values):
         return False
     text = values.astype(str)
     return bool(text.str.len().mean() >= _TEXT_MIN_LENGTH and text.str.contains(" ").mean() > 0.5)
