@@ -68,7 +68,8 @@ def analyse(train: Any, test: Any | None, data: Mapping[str, Any], where: str) -
     if not entries:
         raise DataError("no usable feature column is left (every column was dropped)",
                         where=where, hint="see the notices above for why each was dropped")
-    X = np.column_stack(parts).astype(np.float64)
+    X = np.column_stack(parts)  # float64 already: no second copy
+    del parts
     n_train = len(train)
     columns = _plan(entries, missing)
     keep = np.ones(len(X), dtype=bool)
@@ -81,9 +82,11 @@ def analyse(train: Any, test: Any | None, data: Mapping[str, Any], where: str) -
     if n_missing and missing != "drop":
         notices.append(_missing_notice(missing, n_missing, entries, X))
     notices.append("features: " + "; ".join(_describe(e) for e in entries))
-    return Table(X[:n_train][keep[:n_train]], None if test is None else
-                 X[n_train:][keep[n_train:]], columns, keep[:n_train],
-                 None if test is None else keep[n_train:], notices)
+    if not keep.all():
+        X = X[keep]
+        n_train = int(keep[:len(train)].sum())
+    return Table(X[:n_train], None if test is None else X[n_train:], columns,
+                 keep[:len(train)], None if test is None else keep[len(train):], notices)
 
 
 def _check_test_columns(train: Any, test: Any | None, where: str) -> None:

@@ -77,13 +77,15 @@ def prepare(raw: Mapping[str, Any], data: Mapping[str, Any], *, dataset: str,
     if mode == HOLDOUT and len(y_test) == 0 and float(data.get("test_size", 0.2)) > 0:
         X_train, X_test, y_train, y_test = _split(X_train, y_train, data, multilabel, seed)
     idx = _subset(y_train, data.get("subset_train", 1), multilabel, seed)
-    X_train, y_train = X_train[idx], y_train[idx]
-    if mode == CV_TRAIN:
-        folds = folds[idx]
+    if len(idx) < len(y_train):  # a full "subset" would only copy the arrays
+        X_train, y_train = X_train[idx], y_train[idx]
+        if mode == CV_TRAIN:
+            folds = folds[idx]
     idx = _subset(y_test, data.get("subset_test", 1), multilabel, seed + 1)
-    X_test, y_test = X_test[idx], y_test[idx]
-    if mode == CV_TEST:
-        folds = folds[idx]
+    if len(idx) < len(y_test):
+        X_test, y_test = X_test[idx], y_test[idx]
+        if mode == CV_TEST:
+            folds = folds[idx]
     if folds is not None and len(np.unique(folds)) < 2:
         raise DataError("after subsampling fewer than 2 folds are left", where=where,
                         hint="raise subset_train/subset_test")
@@ -226,7 +228,7 @@ def _finish(bundle: Bundle) -> Bundle:
         if arr is not None:
             arr = np.ascontiguousarray(arr)
             h.update(f"{name}{arr.dtype}{arr.shape}".encode())
-            h.update(arr.tobytes())
+            h.update(arr.data if arr.size else b"")  # the same bytes, without a copy
     h.update(repr((bundle.class_names, bundle.mode, bundle.scale, bundle.multilabel,
                    bundle.save_folds)).encode())
     if bundle.columns is not None or not bundle.save_train:
