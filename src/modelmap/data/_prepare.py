@@ -76,6 +76,22 @@ def prepare(raw: Mapping[str, Any], data: Mapping[str, Any], *, dataset: str,
     mode, folds = _cv_mode(specs, data, y_train, len(y_test), multilabel, seed, where)
     if mode == HOLDOUT and len(y_test) == 0 and float(data.get("test_size", 0.2)) > 0:
         X_train, X_test, y_train, y_test = _split(X_train, y_train, data, multilabel, seed)
+    X_train, y_train, X_test, y_test, folds = _subsets(X_train, y_train, X_test, y_test, folds,
+                                                       mode, data, multilabel, seed, where)
+    bundle = Bundle(
+        dataset=dataset, job_title=str(data.get("title", "")), X_train=X_train,
+        y_train=y_train, X_test=X_test, y_test=y_test, class_names=class_names, specs=specs,
+        mode=mode, folds=folds, scale=bool(data.get("scale", False)), multilabel=multilabel,
+        save_folds=bool(data.get("save_clfs_for_folds", False)), columns=columns,
+        save_train=_save_train(data, len(y_train), notices), notices=tuple(notices),
+    )
+    return _finish(bundle)
+
+
+def _subsets(X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndarray, y_test: np.ndarray,
+             folds: np.ndarray | None, mode: str, data: Mapping[str, Any], multilabel: bool,
+             seed: int, where: str):
+    """``subset_train``/``subset_test`` applied; folds renumbered 0..k-1."""
     idx = _subset(y_train, data.get("subset_train", 1), multilabel, seed)
     if len(idx) < len(y_train):  # a full "subset" would only copy the arrays
         X_train, y_train = X_train[idx], y_train[idx]
@@ -91,14 +107,7 @@ def prepare(raw: Mapping[str, Any], data: Mapping[str, Any], *, dataset: str,
                         hint="raise subset_train/subset_test")
     if folds is not None:
         folds = np.unique(folds, return_inverse=True)[1].astype(np.int64)
-    bundle = Bundle(
-        dataset=dataset, job_title=str(data.get("title", "")), X_train=X_train,
-        y_train=y_train, X_test=X_test, y_test=y_test, class_names=class_names, specs=specs,
-        mode=mode, folds=folds, scale=bool(data.get("scale", False)), multilabel=multilabel,
-        save_folds=bool(data.get("save_clfs_for_folds", False)), columns=columns,
-        save_train=_save_train(data, len(y_train), notices), notices=tuple(notices),
-    )
-    return _finish(bundle)
+    return X_train, y_train, X_test, y_test, folds
 
 
 #: Below this many training rows results keep their train predictions by default.
