@@ -118,7 +118,17 @@ def test_free_text_is_refused_with_the_column_named() -> None:
         prepare(raw(frame, [0, 1] * 15), DATA, dataset="table")
     assert str(info.value).startswith("dataset plugin 'table': column 'note' holds free text "
                                       "(30 distinct values")
-    assert info.value.hint == "leave 'note' out of data.features"
+    assert info.value.hint == ("leave 'note' out of data.features, or set \"text\": \"hash\" "
+                               "to turn its words into 32 hashed word counts")
+    hashed = prepare(raw(frame, [0, 1] * 15), {**DATA, "text": "hash"}, dataset="table")
+    assert hashed.columns["feature_names"][:3] == ["x", "note#0", "note#1"]
+    assert len(hashed.columns["feature_names"]) == 33
+    assert hashed.notices[-1] == "features: x numeric; note text → 32 hashed word counts"
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    counts = HashingVectorizer(n_features=32, alternate_sign=False, norm=None).transform(text)
+    rows = np.concatenate([hashed.X_train, hashed.X_test])
+    assert sorted(map(tuple, rows[:, 1:])) == sorted(map(tuple, counts.toarray()))
 
 
 def test_missing_drop_and_keep() -> None:

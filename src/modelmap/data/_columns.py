@@ -26,6 +26,8 @@ MAX_ONEHOT = 20
 MISSING_MODES = ("impute", "keep", "drop")
 _DATE_PARTS = ("year", "month", "day", "weekday")
 _TEXT_MIN_LENGTH = 30
+#: ``text: "hash"``: a free-text column becomes this many hashed word counts.
+TEXT_FEATURES = 32
 
 
 @dataclass
@@ -57,9 +59,10 @@ def analyse(train: Any, test: Any | None, data: Mapping[str, Any], where: str) -
     _check_test_columns(train, test, where)
     both = pd.concat([train, test], ignore_index=True) if test is not None else train
     categorical = _categorical_names(data, list(train.columns), where)
+    text = data.get("text") or "refuse"
     entries, parts, notices = [], [], []
     for name in train.columns:
-        entry, matrix, notice = _column(both[name], name, name in categorical, where)
+        entry, matrix, notice = _column(both[name], name, name in categorical, text, where)
         if notice:
             notices.append(notice)
         if entry is not None:
@@ -106,7 +109,7 @@ def _categorical_names(data: Mapping[str, Any], names: Sequence[str], where: str
     return {str(n) for n in chosen}
 
 
-def _column(series: Any, name: str, forced: bool, where: str):
+def _column(series: Any, name: str, forced: bool, text: str, where: str):
     """(plan entry or None, matrix columns, notice or None) for one input column."""
     import pandas as pd
 
@@ -121,10 +124,13 @@ def _column(series: Any, name: str, forced: bool, where: str):
         return _date(series, name, where)
     if forced or not types.is_numeric_dtype(series) or types.is_bool_dtype(series):
         if not forced and _looks_like_text(series[present], distinct):
+            if text == "hash":
+                return _hashed(series, name)
             raise DataError(
                 f"column {name!r} holds free text ({distinct} distinct values, e.g. "
-                f"{str(series[present].iloc[0])[:40]!r}); modelmap does not encode text",
-                where=where, hint=f"leave {name!r} out of data.features")
+                f"{str(series[present].iloc[0])[:40]!r})", where=where,
+                hint=f'leave {name!r} out of data.features, or set "text": "hash" to turn '
+                     f"its words into {TEXT_FEATURES} hashed word counts")
         if not forced and distinct == present.sum() == len(series) and len(series) > MAX_ONEHOT:
             return None, None, f"column {name!r} dropped: every value differs (a row id?)"
         return _categorical(series, name)
@@ -182,6 +188,18 @@ def _is_text(series: Any) -> bool:
     return series.dtype == object or pd.api.types.is_string_dtype(series)
 
 
+def _hashed(series: Any, name: str):
+    """Word counts hashed into :data:`TEXT_FEATURES` columns (scikit-learn's
+    ``HashingVectorizer``: nothing is fitted, so nothing can leak between splits)."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    vectorizer = HashingVectorizer(n_features=TEXT_FEATURES, alternate_sign=False, norm=None)
+    counts = vectorizer.transform(series.fillna("").astype(str).tolist()).toarray()
+    entry = {"column": name, "kind": "text",
+             "features": [f"{name}#{i}" for i in range(TEXT_FEATURES)]}
+    return entry, counts.astype(np.float64), None
+
+
 def _looks_like_dates(series: Any) -> bool:
     if not _is_text(series):
         return False
@@ -234,6 +252,8 @@ def _describe(entry: dict[str, Any]) -> str:
         return f"{entry['column']} categorical ({len(entry['categories'])} values, {how})"
     if entry["kind"] == "date":
         return f"{entry['column']} date → {', '.join(_DATE_PARTS)}"
+    if entry["kind"] == "text":
+        return f"{entry['column']} text → {TEXT_FEATURES} hashed word counts"
     return f"{entry['column']} numeric"
 
 

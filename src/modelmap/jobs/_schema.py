@@ -30,6 +30,7 @@ DESCRIPTIONS: dict[str, str] = {
     "features": "a list of column names or numbers, or null",
     "categorical": "a list of column names, or null",
     "missing": '"impute", "keep", "drop" or null (impute)',
+    "text": '"refuse", "hash" or null (refuse)',
     "sheet": "a sheet name or 0-based number, or null",
     "delimiter": "a string (the CSV delimiter) or null (detected)",
     "encoding": "a string (the text encoding, e.g. \"latin-1\") or null (detected)",
@@ -38,8 +39,8 @@ DESCRIPTIONS: dict[str, str] = {
     "tuning_population": _OPTIONAL_COUNT,
     "tuning_offspring": _OPTIONAL_COUNT,
 }
-_LEFT_OUT_WHEN_NONE = frozenset({"categorical", "missing", "sheet", "delimiter", "encoding",
-                                  "save_train_predictions"})
+_LEFT_OUT_WHEN_NONE = frozenset({"categorical", "missing", "text", "sheet", "delimiter",
+                                  "encoding", "save_train_predictions"})
 _ITEM_DESCRIPTIONS = {"features": "a string or an integer", "categorical": "a string"}
 _EXAMPLES = {"title": '"title": "My experiment"', "dataset": '"dataset": "iris"'}
 _OptionalCount = Annotated[int, Field(ge=1)] | None
@@ -66,6 +67,7 @@ class DataSection(BaseModel):
     features: list[str | int] | None = None
     categorical: list[str] | None = None
     missing: Literal["impute", "keep", "drop"] | None = None
+    text: Literal["refuse", "hash"] | None = None
     sheet: str | Annotated[int, Field(ge=0)] | None = None
     delimiter: Annotated[str, Field(min_length=1)] | None = None
     encoding: Annotated[str, Field(min_length=1)] | None = None
