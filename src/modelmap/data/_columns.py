@@ -60,19 +60,17 @@ def analyse(train: Any, test: Any | None, data: Mapping[str, Any], where: str) -
     both = pd.concat([train, test], ignore_index=True) if test is not None else train
     categorical = _categorical_names(data, list(train.columns), where)
     text = data.get("text") or "refuse"
-    entries, parts, notices = [], [], []
-    for name in train.columns:
-        entry, matrix, notice = _column(both[name], name, name in categorical, text, where)
+    entries, notices = [], []
+    for name in train.columns:  # first pass: what each column is (one at a time in memory)
+        entry, _matrix, notice = _column(both[name], name, name in categorical, text, where)
         if notice:
             notices.append(notice)
         if entry is not None:
             entries.append(entry)
-            parts.append(matrix)
     if not entries:
         raise DataError("no usable feature column is left (every column was dropped)",
                         where=where, hint="see the notices above for why each was dropped")
-    X = np.column_stack(parts)  # float64 already: no second copy
-    del parts
+    X = _matrix_of(both, entries, categorical, text, where)
     n_train = len(train)
     columns = _plan(entries, missing)
     keep = np.ones(len(X), dtype=bool)
@@ -90,6 +88,21 @@ def analyse(train: Any, test: Any | None, data: Mapping[str, Any], where: str) -
         n_train = int(keep[:len(train)].sum())
     return Table(X[:n_train], None if test is None else X[n_train:], columns,
                  keep[:len(train)], None if test is None else keep[len(train):], notices)
+
+
+def _matrix_of(frame: Any, entries: list[dict], categorical: set[str], text: str,
+               where: str) -> np.ndarray:
+    """Second pass: every kept column converted again, straight into one preallocated
+    matrix, so that a large table is never held as a list of columns plus their stack."""
+    widths = [len(e["features"]) if e["kind"] != "categorical" else 1 for e in entries]
+    X = np.empty((len(frame), sum(widths)), dtype=np.float64)
+    start = 0
+    for entry, width in zip(entries, widths):
+        name = entry["column"]
+        _entry, part, _notice = _column(frame[name], name, name in categorical, text, where)
+        X[:, start:start + width] = part.reshape(len(frame), width)
+        start += width
+    return X
 
 
 def _check_test_columns(train: Any, test: Any | None, where: str) -> None:

@@ -65,7 +65,21 @@ def projection_features(columns: dict[str, Any] | None, scale: bool, X_train: np
     """All rows (train, then test) encoded for a data projection: fitted on the training
     rows and always imputed, since projections cannot take missing values."""
     encoder = build_encoder(columns, scale, impute=True)
-    X = np.vstack([X_train, X_test]) if len(X_test) else X_train
     if encoder is None:
-        return X
-    return np.asarray(encoder.fit(X_train).transform(X), dtype=np.float64)
+        return np.vstack([X_train, X_test]) if len(X_test) else X_train
+    if columns is None:  # plain arrays, scaled: as before
+        X = np.vstack([X_train, X_test]) if len(X_test) else X_train
+        return np.asarray(encoder.fit(X_train).transform(X), dtype=np.float64)
+    # a table: transformed in chunks into float32 (plenty for a picture), so that a large
+    # table does not hold several float64 copies of itself at once
+    fitted = encoder.fit(X_train)
+    width = len(columns["feature_names"])
+    out = np.empty((len(X_train) + len(X_test), width), dtype=np.float32)
+    for offset, part in ((0, X_train), (len(X_train), X_test)):
+        for start in range(0, len(part), _CHUNK):
+            chunk = part[start:start + _CHUNK]
+            out[offset + start:offset + start + len(chunk)] = fitted.transform(chunk)
+    return out
+
+
+_CHUNK = 10_000

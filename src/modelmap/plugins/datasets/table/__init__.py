@@ -143,7 +143,10 @@ def get_data(datasets_path, args=None):
         rows = [int(i) for i in np.flatnonzero(~present)[:5]]
         notices.append(f'{path.name}: dropped {int((~present).sum())} of {len(present)} rows '
                        f'without a label in column {label!r} (first rows: {rows})')
-    X = frame[features][present].reset_index(drop=True)
+    X = frame[features]
+    if not present.all():  # (a mask copies the table: only when rows go)
+        X = X[present].reset_index(drop=True)
+    del frame
     notices.append(f'{path.name}: label {label!r} → classes {class_names} (sorted; class i is '
                    'the i-th name)')
     return {
