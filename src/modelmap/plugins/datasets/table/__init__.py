@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from modelmap.data import _read
+from modelmap.data import read_table, table_columns, table_kind
 from modelmap.errors import DataError
 
 _HINT = ('the table dataset reads "path", "label" and optionally "features" from the job\'s '
@@ -125,18 +125,18 @@ def _labels(series, column, path):
 def get_data(datasets_path, args=None):
     args = args or {}
     path = _path(args)
-    kind = _read.kind_of(path)
+    kind = table_kind(path)
     if args.get('label') is None:
         raise DataError('No label column: the data section has no "label".',
                         where='data.label', hint=_HINT)
-    columns = _read.columns_of(path, kind, args)
+    columns = table_columns(path, kind, args)
     label = _column(columns, args['label'], 'data.label', path)
     features = _features(columns, label, args, path)
     if not features:
         raise DataError(f'{str(path)!r} has no column besides the label {label!r}.',
                         where='data.features', hint='a table needs at least one feature column')
     _check_categorical(columns, features, args, path)
-    frame = _read.read_columns(path, kind, args, [label] + features)
+    frame = read_table(path, kind, args, [label] + features)
     y, class_names, present = _labels(frame[label], label, path)
     notices = []
     if not present.all():
