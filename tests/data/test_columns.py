@@ -167,3 +167,15 @@ def test_train_predictions_are_kept_below_20000_training_rows() -> None:
     assert result.ok, result.error
     assert "pred_train" not in result.arrays and "proba_train" not in result.arrays
     assert "pred_test" in result.arrays and result.scores["train"]["accuracy"] > 0
+
+
+def test_a_table_is_split_in_place_into_the_same_rows_as_a_copying_split() -> None:
+    from modelmap.data._prepare import _split
+
+    rng = np.random.default_rng(0)
+    X, y = rng.random((1000, 37)), rng.integers(0, 3, 1000)
+    copied = _split(X.copy(), y, {"test_size": 0.2}, False, 3)
+    mine = X.copy()
+    in_place = _split(mine, y, {"test_size": 0.2}, False, 3, in_place=True)
+    assert all(np.array_equal(a, b) for a, b in zip(copied, in_place))
+    assert in_place[0].base is mine and in_place[1].base is mine  # views, no copy

@@ -73,15 +73,15 @@ def analyse(train: Any, test: Any | None, data: Mapping[str, Any], where: str) -
     X = _matrix_of(both, entries, categorical, text, where)
     n_train = len(train)
     columns = _plan(entries, missing)
+    counts = np.isnan(X).sum(axis=0)  # missing cells per matrix column (no copy of X)
     keep = np.ones(len(X), dtype=bool)
     if missing == "drop":
         keep = ~np.isnan(X).any(axis=1)
         if not keep.all():
             notices.append(f'data.missing = "drop": dropped {int((~keep).sum())} of {len(keep)} '
                            "rows with a missing value")
-    n_missing = int(np.isnan(X[keep]).sum())
-    if n_missing and missing != "drop":
-        notices.append(_missing_notice(missing, n_missing, entries, X))
+    elif counts.any():
+        notices.append(_missing_notice(missing, int(counts.sum()), entries, counts))
     notices.append("features: " + "; ".join(_describe(e) for e in entries))
     if not keep.all():
         X = X[keep]
@@ -270,8 +270,7 @@ def _describe(entry: dict[str, Any]) -> str:
     return f"{entry['column']} numeric"
 
 
-def _missing_notice(missing: str, n: int, entries: list[dict], X: np.ndarray) -> str:
-    counts = np.isnan(X).sum(axis=0)
+def _missing_notice(missing: str, n: int, entries: list[dict], counts: np.ndarray) -> str:
     named = [f"{e['column']} ({int(counts[e['source']].max())})" for e in entries
              if counts[e["source"]].any()]
     if missing == "keep":

@@ -63,16 +63,23 @@ def encode_split(columns: dict[str, Any] | None, scale: bool, X_train: np.ndarra
 def projection_features(columns: dict[str, Any] | None, scale: bool, X_train: np.ndarray,
                         X_test: np.ndarray) -> np.ndarray:
     """All rows (train, then test) encoded for a data projection: fitted on the training
-    rows and always imputed, since projections cannot take missing values."""
+    rows (of a table: at most :data:`FIT_ROWS` of them, a seeded sample) and always
+    imputed, since projections cannot take missing values."""
     encoder = build_encoder(columns, scale, impute=True)
     if encoder is None:
         return np.vstack([X_train, X_test]) if len(X_test) else X_train
     if columns is None:  # plain arrays, scaled: as before
         X = np.vstack([X_train, X_test]) if len(X_test) else X_train
         return np.asarray(encoder.fit(X_train).transform(X), dtype=np.float64)
-    # a table: transformed in chunks into float32 (plenty for a picture), so that a large
-    # table does not hold several float64 copies of itself at once
-    fitted = encoder.fit(X_train)
+    # a table: fitted on at most FIT_ROWS training rows (seeded) and transformed in chunks
+    # into float32 (plenty for a picture), so that a large table never has several float64
+    # copies of itself at once in the driver
+    sample = X_train
+    if len(X_train) > FIT_ROWS:
+        rows = np.random.default_rng(0).choice(len(X_train), FIT_ROWS, replace=False)
+        sample = X_train[np.sort(rows)]
+    fitted = encoder.fit(sample)
+    del sample
     width = len(columns["feature_names"])
     out = np.empty((len(X_train) + len(X_test), width), dtype=np.float32)
     for offset, part in ((0, X_train), (len(X_train), X_test)):
@@ -83,3 +90,5 @@ def projection_features(columns: dict[str, Any] | None, scale: bool, X_train: np
 
 
 _CHUNK = 10_000
+#: A data projection's encoder (imputer medians, scaler) is fitted on this many training rows.
+FIT_ROWS = 20_000

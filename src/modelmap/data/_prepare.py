@@ -75,7 +75,8 @@ def prepare(raw: Mapping[str, Any], data: Mapping[str, Any], *, dataset: str,
     seed = int(data.get("random_state", 42))
     mode, folds = _cv_mode(specs, data, y_train, len(y_test), multilabel, seed, where)
     if mode == HOLDOUT and len(y_test) == 0 and float(data.get("test_size", 0.2)) > 0:
-        X_train, X_test, y_train, y_test = _split(X_train, y_train, data, multilabel, seed)
+        X_train, X_test, y_train, y_test = _split(X_train, y_train, data, multilabel, seed,
+                                                  in_place=columns is not None)
     X_train, y_train, X_test, y_test, folds = _subsets(X_train, y_train, X_test, y_test, folds,
                                                        mode, data, multilabel, seed, where)
     bundle = Bundle(
@@ -207,12 +208,25 @@ def _stratify(y: np.ndarray, multilabel: bool, n_pick: int) -> np.ndarray | None
     return y
 
 
-def _split(X: np.ndarray, y: np.ndarray, data: Mapping, multilabel: bool, seed: int):
+def _split(X: np.ndarray, y: np.ndarray, data: Mapping, multilabel: bool, seed: int, *,
+           in_place: bool = False):
+    """Seeded, stratified train/test split.  ``in_place`` (a matrix modelmap made itself,
+    from a table) reorders ``X``'s rows in place, train rows first, and returns two views:
+    the same arrays as copies would be, without a second copy of a large table."""
     from sklearn.model_selection import train_test_split
 
     n_test = int(np.ceil(float(data.get("test_size", 0.2)) * len(y)))
-    return train_test_split(X, y, test_size=n_test, random_state=seed,
-                            stratify=_stratify(y, multilabel, n_test))
+    stratify = _stratify(y, multilabel, n_test)
+    if not in_place:
+        return train_test_split(X, y, test_size=n_test, random_state=seed, stratify=stratify)
+    train_idx, test_idx = train_test_split(np.arange(len(y)), test_size=n_test,
+                                           random_state=seed, stratify=stratify)
+    order = np.concatenate([train_idx, test_idx])
+    band = max(1, (8 * 2**20) // max(1, 8 * len(y)))  # columns per step: about 8 MB at once
+    for start in range(0, X.shape[1], band):
+        X[:, start:start + band] = X[order, start:start + band]
+    n_train = len(train_idx)
+    return X[:n_train], X[n_train:], y[train_idx], y[test_idx]
 
 
 def _subset(y: np.ndarray, size: Any, multilabel: bool, seed: int) -> np.ndarray:
