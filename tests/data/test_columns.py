@@ -179,3 +179,18 @@ def test_a_table_is_split_in_place_into_the_same_rows_as_a_copying_split() -> No
     in_place = _split(mine, y, {"test_size": 0.2}, False, 3, in_place=True)
     assert all(np.array_equal(a, b) for a, b in zip(copied, in_place))
     assert in_place[0].base is mine and in_place[1].base is mine  # views, no copy
+
+
+def test_a_plugin_may_return_train_and_test_frames() -> None:
+    train = pd.DataFrame({"x": [1.0, 2.0, np.nan, 4.0], "c": ["a", "b", "a", "b"]})
+    test = pd.DataFrame({"x": [5.0, 6.0], "c": ["b", "new"]})
+    out = {"X_train": train, "y_train": np.array([0, 1, 0, 1]), "X_test": test,
+           "y_test": np.array([1, 0]), "class_names": ["no", "yes"]}
+    bundle = prepare(out, DATA, dataset="mine")
+    assert bundle.columns["feature_names"] == ["x", "c=a", "c=b", "c=new"]
+    assert (len(bundle.y_train), len(bundle.y_test)) == (4, 2)
+    X_train, X_test = bundle.encode_split(bundle.X_train, bundle.X_test)
+    assert X_train[2].tolist() == [2.0, 1.0, 0.0, 0.0]  # median of the training rows
+    assert X_test.tolist() == [[5.0, 0.0, 1.0, 0.0], [6.0, 0.0, 0.0, 1.0]]
+    with pytest.raises(DataError, match="X_test has the columns"):
+        prepare({**out, "X_test": test.rename(columns={"c": "d"})}, DATA, dataset="mine")
