@@ -12,15 +12,18 @@ from typing import Any
 import numpy as np
 
 from modelmap import _gc
+from modelmap.batch._claiming import claiming
 from modelmap.batch._report import BatchBreak, Events, JobReport, SilentEvents
-from modelmap.data import Bundle, call_get_data, prepare
+from modelmap.batch._unavailable import split_unavailable
+from modelmap.data import Bundle, call_get_data, class_names_as_strings, prepare
 from modelmap.errors import ArgumentError, DataError, ModelmapError, StoreError
 from modelmap.execution import Context, LocalExecutor, WorkItem
-from modelmap.execution._interrupt import graceful_interrupts
+from modelmap.execution._interrupt import graceful_interrupts, watch_sigint
 from modelmap.jobs import Job, content_hash
 from modelmap.plugins import Registry
 from modelmap.plugins.tools import validate_args
 from modelmap.store import Store
+from modelmap.training import PLUGIN_EXITS, describe_exit
 
 #: Data keys that do not change what is trained (left out of the data key).
 NOT_IN_KEY = ("timeout", "tuning_rounds", "tuning_population", "tuning_offspring")
@@ -49,14 +52,18 @@ class Batch:
         """Parameter problems of every classifier config (errors under ``--strict``)."""
         problems = []
         for config in job.classifiers:
+            if self.registry.problem("classifier", config.method) is not None:
+                continue  # recorded as failed with its import error (see _unavailable)
             plugin = self.registry.classifier(config.method)
             for message in validate_args(config.as_args(), plugin.info):
                 problems.append(f"{config.source} ({config.title}): {message}")
         if self.strict:
             problems.extend(job.unknown_parameters)
+            problems.extend(job.title_clashes)
             if problems:
                 where = str(job.path) if job.path else job.title
-                raise ArgumentError("--strict: invalid parameters, nothing was trained:\n  "
+                raise ArgumentError("--strict: invalid parameters or duplicate titles, nothing was "
+                                    "trained:\n  "
                                     + "\n  ".join(problems), where=where,
                                     hint="fix the values, or run without --strict to use "
                                     "the plugins' defaults")
@@ -70,15 +77,25 @@ class Batch:
         plugin = self.registry.dataset(name)
         datasets_path = plugin.path.parent
         try:
-            raw = call_get_data(plugin.module, datasets_path, self._data_args_for_plugin(job))
+            with watch_sigint() as sigint:
+                raw = call_get_data(plugin.module, datasets_path,
+                                    self._data_args_for_plugin(job))
         except ModelmapError:
             raise
+        except PLUGIN_EXITS as exc:  # sys.exit() in get_data is a failure, not success
+            if isinstance(exc, KeyboardInterrupt) and sigint.pressed:
+                raise  # the user pressed Ctrl-C
+            raise DataError(f"get_data() failed: {describe_exit(exc)}",
+                            where=f"dataset plugin '{name}' ({plugin.path})",
+                            hint="run with --debug for the full traceback") from exc
         except Exception as exc:  # noqa: BLE001 - show the plugin's own error
             raise DataError(f"get_data() failed: {type(exc).__name__}: {exc}",
                             where=f"dataset plugin '{name}' ({plugin.path})",
                             hint="run with --debug for the full traceback") from exc
+        self._class_name_notice(name, raw)
         bundle = prepare(raw, job.data, dataset=name,
-                         info_class_names=plugin.info.get("class_names") or None)
+                         info_class_names=class_names_as_strings(plugin.info.get("class_names"))
+                         or None)
         for text in bundle.notices:
             self.events.notice(text)
         self._check_missing_support(job, bundle)
@@ -104,6 +121,14 @@ class Batch:
                 where="data.missing",
                 hint='set "missing": "impute" (the default) or "drop", or use only '
                      f"classifiers that take missing values: {', '.join(takes) or 'none'}")
+
+    def _class_name_notice(self, name: str, raw: Any) -> None:
+        names = raw.get("class_names") if isinstance(raw, dict) else None
+        if isinstance(names, (list, tuple, np.ndarray)) and len(names) and any(
+                not isinstance(n, str) for n in names):
+            shown = class_names_as_strings(names)
+            self.events.notice(f"dataset plugin '{name}' gives class_names as numbers; they "
+                               f"are used as the strings {shown}")
 
     def _data_args_for_plugin(self, job: Job) -> dict:
         """The data section, with a relative ``path`` resolved against the workspace (or
@@ -143,6 +168,9 @@ class Batch:
         todo = [i for i in items if i.key not in done]
         report.skipped = len(items) - len(todo)
         self.events.job_started(job.title, len(items), report.skipped)
+        todo, unavailable = split_unavailable(self.registry, todo)
+        if unavailable:
+            self._store(job_id, [[result] for result in unavailable], report)
         if todo and hasattr(self.executor, "warm_up"):
             self.executor.warm_up(len(todo))  # workers start while projections are computed
         self._projections(job, bundle, data_key, job_id, report)
@@ -152,10 +180,15 @@ class Batch:
                               run_id=uuid.uuid4().hex)
             notice = partial(self.events.notice, "Ctrl-C: finishing the running configs, "
                              "submitting no more (press Ctrl-C again to cancel them)")
-            with graceful_interrupts(self.executor, notice) as interrupts:
-                for group in _groups(self.executor, context, todo):
+            with graceful_interrupts(self.executor, notice) as interrupts, \
+                    claiming(self.store, self.executor, job_id, todo) as claimed:
+                for group in _groups(self.executor, context, claimed.items):
                     self._store(job_id, [results for _item, results in group], report)
             self.interrupts = interrupts.count
+        if claimed.elsewhere:  # another run of this job trains them now
+            report.skipped += len(claimed.elsewhere)
+            self.events.notice(f"{len(claimed.elsewhere)} config(s) left to another run of "
+                               "this job that is training them")
         report.interrupted = self.interrupts > 0
         if not report.interrupted:
             self._prune(job_id, {i.key for i in items})
@@ -204,9 +237,9 @@ class Batch:
         timeout = job.data.get("timeout")
         items = []
         for config in job.classifiers:
-            plugin = self.registry.classifier(config.method)
             args = config.as_args()
-            key = content_hash(data_key, config.method, args, plugin.source_hash)
+            key = content_hash(data_key, config.method, args,
+                               self.registry.source_hash("classifier", config.method))
             items.append(WorkItem(key=key, title=config.title, method=config.method, args=args,
                                   timeout=timeout))
         return items

@@ -1,4 +1,4 @@
-"""Any scikit-learn-compatible estimator, named by its import path.
+"""Any scikit-learn estimator, named by its import path (only scikit-learn's modules).
 
     {"title": "Ridge", "method": "sklearn",
      "estimator": "sklearn.linear_model.RidgeClassifier", "alpha": 0.5}
@@ -50,6 +50,12 @@ def load_estimator_class(path):
     if not module_name or not attr:
         raise ArgumentError(f'The estimator {path!r} is not a dotted import path.',
                             where='estimator', hint=_HINT)
+    if module_name != 'sklearn' and not module_name.startswith('sklearn.'):
+        # a job file names it: import nothing but scikit-learn (as tuning.stepwise.meta_learner)
+        raise ArgumentError(f'The estimator {path!r} is not in scikit-learn: only modules of '
+                            'scikit-learn (sklearn.…) are imported for a name in a job file.',
+                            where='estimator', hint=_HINT + ' Wrap an estimator of another '
+                            'library in a classifier plugin.')
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
