@@ -85,3 +85,13 @@ def test_a_stored_result_keeps_full_precision_scores_and_small_arrays(tmp_path) 
 def test_arrays_written_as_plain_npy_by_older_versions_still_read() -> None:
     proba, _ = probabilities(200)
     assert np.array_equal(decode_array(encode_array(proba, "x")[2], "x"), proba)
+
+
+def test_a_jobs_labels_are_packed_too(tmp_path) -> None:
+    store = Store(tmp_path / "s.db")
+    dataset = store.put_dataset("d", "fp", {}, {})
+    y = np.random.default_rng(0).integers(0, 3, 20_000)
+    store.put_job("J", dataset, None, {}, "key", arrays={"y_train": y})
+    back = store.arrays(f"job:{store.job('J')['id']}")["y_train"]
+    assert back.dtype == y.dtype and np.array_equal(back, y)
+    assert sum(r["bytes"] for r in store.sizes() if r["kind"] == "job") < 0.5 * y.size
