@@ -80,3 +80,18 @@ def test_bad_input_gets_one_message_and_stores_nothing(ws: Path, case: str) -> N
     if (ws / "modelmap.db").exists():
         store = Store(ws / "modelmap.db")
         assert store.jobs() == [] and store.datasets() == []
+
+
+def test_keep_runs_the_classifiers_that_take_nan(ws: Path) -> None:
+    (ws / "data").mkdir()
+    write(ws / "data" / "passengers.csv")
+    write_job(ws, "keep", {
+        "data": {"title": "Keep", "dataset": "table", "path": "data/passengers.csv",
+                 "label": "survived", "missing": "keep"},
+        "classifiers": [{"title": "HGB", "method": "hist_gradient_boosting", "max_iter": 20},
+                        {"title": "Tree", "method": "decisiontree", "max_depth": 3},
+                        {"title": "Optimal", "method": "optimal"}]})
+    proc = modelmap("run", "jobs/keep.json", cwd=ws, check=0)
+    assert 'kept as NaN for the classifiers (data.missing = "keep")' in proc.stdout
+    frame = Store(ws / "modelmap.db").results(job="Keep")
+    assert len(frame) == 3 and (frame["status"] == "ok").all()

@@ -26,6 +26,8 @@ from modelmap.store import Store
 from modelmap.training import PLUGIN_EXITS, describe_exit
 
 #: Data keys that do not change what is trained (left out of the data key).
+#: The built-in reference classifiers never look at X, so NaN in it is no matter to them.
+_REFERENCES = frozenset({"optimal", "naive", "optimal_multi_label"})
 NOT_IN_KEY = ("timeout", "tuning_rounds", "tuning_population", "tuning_offspring")
 
 
@@ -104,23 +106,45 @@ class Batch:
         return bundle, content_hash(data_args, plugin.source_hash, bundle.fingerprint)
 
     def _check_missing_support(self, job: Job, bundle: Bundle) -> None:
-        """Under ``missing: "keep"`` every classifier must declare that it takes NaN
-        (``"missing_values": True`` in its info); refuse the job before anything runs."""
+        """Under ``missing: "keep"`` every classifier must take NaN; refuse the job before
+        anything runs."""
         if not bundle.columns or bundle.columns.get("missing") != "keep":
             return
         if not (np.isnan(bundle.X_train).any() or np.isnan(bundle.X_test).any()):
             return
+        specs = bundle.data_specs()
         refused = sorted({c.method for c in job.classifiers
-                          if not self.registry.classifier(c.method).info.get("missing_values")})
+                          if not self._takes_nan(c.method, c.as_args(), specs)})
         if refused:
             takes = sorted(n for n in self.registry.classifier_names()
-                           if self.registry.classifier(n).info.get("missing_values"))
+                           if self._takes_nan(n, {"title": n, "method": n}, specs))
             raise DataError(
                 f"the data has missing values, kept as NaN (data.missing = \"keep\"), but "
                 f"{', '.join(refused)} cannot take NaN; nothing was trained",
                 where="data.missing",
                 hint='set "missing": "impute" (the default) or "drop", or use only '
                      f"classifiers that take missing values: {', '.join(takes) or 'none'}")
+
+    def _takes_nan(self, method: str, args: dict, specs: dict) -> bool:
+        """A plugin declares ``"missing_values": True`` in its info, or wraps a
+        scikit-learn estimator whose tags allow NaN (hist gradient boosting, trees, ...)."""
+        plugin = self.registry.classifier(method)
+        if plugin.info.get("missing_values") or (method in _REFERENCES
+                                                 and plugin.origin == "builtin"):
+            return True
+        try:
+            clf = plugin.module.get_clf(dict(args), specs)
+        except Exception:  # noqa: BLE001 - a config that cannot be built is not NaN-safe
+            return False
+        from sklearn.utils import get_tags
+
+        for estimator in (getattr(clf, "clf", None), clf):
+            if estimator is not None and hasattr(estimator, "__sklearn_tags__"):
+                try:
+                    return bool(get_tags(estimator).input_tags.allow_nan)
+                except Exception:  # noqa: BLE001 - tags of a foreign object
+                    return False
+        return False
 
     def _class_name_notice(self, name: str, raw: Any) -> None:
         names = raw.get("class_names") if isinstance(raw, dict) else None

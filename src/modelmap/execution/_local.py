@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from multiprocessing.connection import wait
 
 from modelmap.errors import ModelmapError
-from modelmap.execution._work import Context, WorkItem
+from modelmap.execution._work import Context, WorkItem, time_limit
 from modelmap.execution._worker import worker_main
 from modelmap.training import STATUS_TIMEOUT, TrainResult
 
@@ -258,7 +258,7 @@ class LocalExecutor:
         return self._mean_seconds.get(_kind(item))
 
     def _limit(self, item: WorkItem) -> float | None:
-        return item.timeout if item.timeout is not None else self.timeout
+        return time_limit(item.timeout, self.timeout)
 
     def _poll(self, pending: deque) -> Iterator[Outcome]:
         busy = [w for w in self._workers if not w.idle]

@@ -9,6 +9,14 @@ from typing import Any
 from modelmap.training import PLUGIN_EXITS, STATUS_FAILED, TrainResult, describe_exit
 
 
+def time_limit(*limits: float | None) -> float | None:
+    """The one rule for a config's time limit: the smallest of the limits that are set
+    (the job's data ``timeout``, ``--timeout`` of ``run`` and ``tune``, and for ``tune``
+    the time left of its budget); ``None`` when none is.  Neither overrides the other."""
+    given = [limit for limit in limits if limit is not None]
+    return min(given) if given else None
+
+
 @dataclass(frozen=True)
 class WorkItem:
     """One classifier configuration to train."""

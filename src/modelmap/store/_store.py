@@ -187,6 +187,15 @@ class Store:
                 include_folds=include_folds,
             )
 
+    def compare(self, job: JobRef, score: str = "test_accuracy", *, alpha: float = 0.05,
+                include_references: bool = False) -> pd.DataFrame:
+        """Every classifier of ``job`` with an interval of ``score``, its rank, p-values
+        against the best (raw and Holm-adjusted) and ``tied_with_best`` at ``alpha``; the
+        interval method and the test are named in ``frame.attrs`` (see ``modelmap compare``)."""
+        from modelmap.store._compare import compare_frame
+
+        return compare_frame(self, job, score, alpha, include_references)
+
     def result(self, key_or_id: ResultRef, job: JobRef | None = None) -> dict[str, Any] | None:
         """The full row of a result (args, scores, history, log, arrays ...) or ``None``."""
         with self._read("read a result") as conn:

@@ -120,12 +120,19 @@ def _votes_from_decision(clf):
 
 
 class Classifier():
-    def __init__(self, args, data_specs):
-        self.estimator = check('estimator', args, CLF_INFO)
-        self.clf = make_estimator(self.estimator, args)
+    """The adapter: any estimator in the plugin contract.  The built-ins of ``_table`` give
+    their own ``info`` and ``build(args) -> (import path, estimator)``."""
+
+    def __init__(self, args, data_specs, info=CLF_INFO, build=None):
+        self.info = info
+        if build is None:
+            self.estimator = check('estimator', args, CLF_INFO)
+            self.clf = make_estimator(self.estimator, args)
+        else:
+            self.estimator, self.clf = build(args)
 
     def get_info(self):
-        return CLF_INFO
+        return self.info
 
     def fit(self, X_train, y_train):
         return self.clf.fit(X_train, y_train)
