@@ -119,7 +119,7 @@ def compare(
     """
     from modelmap.server import queries
 
-    store = open_store(workspace(ws_path), store_url)
+    store = open_store(workspace(ws_path), store_url, read_only=True)  # never creates one
     refs = [_ref(store, text) for text in jobs]
     if len(refs) == 1:
         if png is not None:
