@@ -54,7 +54,7 @@ def _encode(result: TrainResult) -> tuple[dict[str, Any], _arrays.Encoded]:
         values[name] = to_json(values[name], f"{where} {name}")
     values["started_at"] = float(result.started_at)
     values["finished_at"] = float(result.finished_at)
-    return values, _arrays.encode(result.arrays, where)
+    return values, _arrays.encode(result.arrays, where, pack=True)
 
 
 def add(

@@ -146,7 +146,7 @@ class Store:
         ``None`` keeps them.
         """
         config = to_json(config, f"job '{title}' config")
-        encoded = None if arrays is None else _arrays.encode(arrays, f"job '{title}'")
+        encoded = None if arrays is None else _arrays.encode(arrays, f"job '{title}'", pack=True)
         with self._write(f"store job '{title}'") as conn:
             return _jobs.put_job(conn, title, dataset_id, file, config, data_key, encoded)
 
