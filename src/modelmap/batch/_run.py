@@ -5,29 +5,23 @@ from __future__ import annotations
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Mapping
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 
-from modelmap import _gc
 from modelmap.batch._claiming import claiming
+from modelmap.batch._data import data_args, prepare_data, store_job
 from modelmap.batch._report import BatchBreak, Events, JobReport, SilentEvents
 from modelmap.batch._unavailable import split_unavailable
-from modelmap.data import Bundle, call_get_data, class_names_as_strings, prepare
-from modelmap.errors import ArgumentError, DataError, ModelmapError, StoreError
+from modelmap.data import Bundle
+from modelmap.errors import ArgumentError, StoreError
 from modelmap.execution import Context, LocalExecutor, WorkItem
-from modelmap.execution._interrupt import graceful_interrupts, watch_sigint
+from modelmap.execution import graceful_interrupts
 from modelmap.jobs import Job, content_hash
 from modelmap.plugins import Registry
 from modelmap.plugins.tools import validate_args
 from modelmap.store import Store
-from modelmap.training import PLUGIN_EXITS, describe_exit
-
-#: Data keys that do not change what is trained (left out of the data key).
-NOT_IN_KEY = ("timeout", "tuning_rounds", "tuning_population", "tuning_offspring")
 
 
 class Batch:
@@ -211,11 +205,7 @@ class Batch:
         if not job.projections:
             return
         done = {p["key"] for p in self.store.projections(job_id)} if not self.force else set()
-        X = np.vstack([bundle.X_train, bundle.X_test]) if len(bundle.X_test) else bundle.X_train
-        if bundle.scale:
-            from sklearn.preprocessing import StandardScaler
-
-            X = StandardScaler().fit(bundle.X_train).transform(X)
+        X = bundle.projection_features()  # encoded and scaled as the job asks
         for config in job.projections:
             key = content_hash(data_key, "projection", config.method, config.as_args())
             if key in done:
@@ -254,78 +244,3 @@ def library_versions() -> dict[str, str]:
         except PackageNotFoundError:
             out[name] = "?"
     return out
-
-
-# -- a job's data: shared with the tuning evaluator (through modelmap.batch) ----------------
-def data_args(job: Job) -> dict[str, Any]:
-    """The job's data section without the keys that do not change what is trained."""
-    return {k: v for k, v in job.data.items() if k not in NOT_IN_KEY}
-
-
-def prepare_data(job: Job, registry: Registry, workspace: Path | None = None,
-                 notice: Callable[[str], None] | None = None) -> tuple[Bundle, str]:
-    """The job's data from its dataset plugin, prepared (split, folds), and its data key.
-
-    A failing ``get_data()`` raises :class:`DataError` naming the plugin; ``notice`` gets
-    what the user should know (e.g. class names given as numbers).
-    """
-    name = job.data["dataset"]
-    plugin = registry.dataset(name)
-    try:
-        with watch_sigint() as sigint:
-            raw = call_get_data(plugin.module, plugin.path.parent,
-                                _data_args_for_plugin(job, workspace))
-    except ModelmapError:
-        raise
-    except PLUGIN_EXITS as exc:  # sys.exit() in get_data is a failure, not success
-        if isinstance(exc, KeyboardInterrupt) and sigint.pressed:
-            raise  # the user pressed Ctrl-C
-        raise DataError(f"get_data() failed: {describe_exit(exc)}",
-                        where=f"dataset plugin '{name}' ({plugin.path})",
-                        hint="run with --debug for the full traceback") from exc
-    except Exception as exc:  # noqa: BLE001 - show the plugin's own error
-        raise DataError(f"get_data() failed: {type(exc).__name__}: {exc}",
-                        where=f"dataset plugin '{name}' ({plugin.path})",
-                        hint="run with --debug for the full traceback") from exc
-    if notice is not None:
-        _class_name_notice(name, raw, notice)
-    bundle = prepare(raw, job.data, dataset=name,
-                     info_class_names=class_names_as_strings(plugin.info.get("class_names"))
-                     or None)
-    _gc.settle()  # the heavy modules are loaded (a no-op outside the command line)
-    return bundle, content_hash(data_args(job), plugin.source_hash, bundle.fingerprint)
-
-
-def store_job(store: Store, title: str, bundle: Bundle, args: Mapping[str, Any],
-              path: str | None, config: Mapping[str, Any], data_key: str,
-              summary: Mapping[str, Any] | None = None) -> int:
-    """Register the dataset and the job (with its label arrays) in the store; the job's id."""
-    dataset_id = store.put_dataset(bundle.dataset, bundle.fingerprint, dict(args),
-                                   dict(summary if summary is not None else bundle.summary))
-    arrays = {"y_train": bundle.y_train, "y_test": bundle.y_test}
-    if bundle.folds is not None:
-        arrays["folds"] = bundle.folds
-    return store.put_job(title, dataset_id, path, dict(config), data_key, arrays=arrays)
-
-
-def _class_name_notice(name: str, raw: Any, notice: Callable[[str], None]) -> None:
-    names = raw.get("class_names") if isinstance(raw, dict) else None
-    if isinstance(names, (list, tuple, np.ndarray)) and len(names) and any(
-            not isinstance(n, str) for n in names):
-        shown = class_names_as_strings(names)
-        notice(f"dataset plugin '{name}' gives class_names as numbers; they are used as the "
-               f"strings {shown}")
-
-
-def _data_args_for_plugin(job: Job, workspace: Path | None) -> dict:
-    """The data section, with a relative ``path`` resolved against the workspace (or the job
-    file's folder) when the file is found there."""
-    data = dict(job.data)
-    raw = data.get("path")
-    if isinstance(raw, str) and raw and not Path(raw).expanduser().is_absolute():
-        roots = [r for r in (workspace, job.path.parent if job.path else None) if r]
-        for root in roots:
-            if (Path(root) / raw).exists():
-                data["path"] = str(Path(root) / raw)
-                break
-    return data

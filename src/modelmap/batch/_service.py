@@ -17,7 +17,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from modelmap.batch._run import Batch, prepare_data
+from modelmap.batch._data import prepare_data
+from modelmap.batch._run import Batch
 from modelmap.batch._report import JobReport
 from modelmap.jobs import Job, load_job
 from modelmap.plugins import Registry

@@ -127,6 +127,10 @@ def run(
             if batch.interrupts:
                 break
     console.print(summary_table(reports))
+    if not batch.interrupts:
+        from modelmap.cli._compare import print_best_lines
+
+        print_best_lines(store, reports)
     _closing(reports, store, batch.interrupts > 0)
 
 

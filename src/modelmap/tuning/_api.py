@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from modelmap.batch import Service
-from modelmap.jobs._titles import escape_title
+from modelmap.jobs import escape_title
 from modelmap.tuning._evaluate import Evaluator
 from modelmap.tuning._events import SilentTuneEvents, TuneEvents
 from modelmap.tuning._fidelity import fidelity_args

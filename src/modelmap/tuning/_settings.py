@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from modelmap.errors import JobError
-from modelmap.jobs._problems import Problems, is_number, join_path, listing, show, suggest
+from modelmap.jobs import Problems, is_number, join_path, listing, show, suggest
 from modelmap.tuning._fidelity import PARAM, SAMPLERS, SUBSAMPLE, Fidelity, HalvingSettings
 from modelmap.tuning.strategies import STRATEGIES, Strategy, strategy_class
 
