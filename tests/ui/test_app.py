@@ -135,12 +135,18 @@ def test_hard_samples_count_the_wrong_classifiers(data):
     fig, note = _data.samples_figure(data, given, projection, labels, "hard")
     hard = fig["data"][1]
     y_test = data.labels(given.table.job["id"])[1]
-    ok = [r["id"] for r in given.rows if r["status"] == "ok"]
+    ok = [r["id"] for r in given.rows if r["status"] == "ok"
+          and r["method"] not in ("optimal", "naive")]  # references are not counted
     ids, preds = data.predictions(ok)
     assert hard["marker"]["color"] == (preds != y_test).sum(axis=0).tolist()
     lookup = fig["data"][-1]["meta"]["lookup"]
     assert lookup[str(ids[0])] == np.flatnonzero(preds[0] != y_test).tolist()
-    assert "got each test sample wrong" in note
+    assert "got each test sample wrong" in note and "not counted" in note
+    counted, _ = _data.samples_figure(data, given, projection, labels, "hard", True)
+    naive = next(r["id"] for r in given.rows if r["method"] == "naive")
+    _, naive_pred = data.predictions([naive])
+    assert counted["data"][1]["marker"]["color"] == (
+        np.asarray(hard["marker"]["color"]) + (naive_pred[0] != y_test)).tolist()
 
 
 def test_mcnemar_verdict_uses_out_of_fold_labels_for_cross_validation(data):
@@ -160,6 +166,18 @@ def test_colouring_is_consistent_and_numeric_fields_get_a_scale():
     assert by_x.kind == "numeric" and (by_x.low, by_x.high) == (0.0, 1.0)
     assert by_x.of(3) == _theme.MUTED["bright"]
     assert _theme.settings_of({"theme": "neon", "colormap": "plasma"})["theme"] == "bright"
+
+
+def test_colours_are_stable_under_filtering_and_distinct_for_many_methods():
+    every = [{"id": k, "method": f"method{k:02d}"} for k in range(14)]
+    settings = _theme.settings_of(None)
+    all_colours = _theme.colouring(every, "method", settings, every)
+    assert len({all_colours.of(k) for k in range(14)}) == 14  # no repeats for 14 methods
+    some = _theme.colouring(every[5:9], "method", settings, every)
+    assert [some.of(k) for k in range(5, 9)] == [all_colours.of(k) for k in range(5, 9)]
+    assert [name for name, _ in some.categories] == [f"method{k:02d}" for k in range(5, 9)]
+    safe = _theme.colouring(every, "method", {**settings, "palette": "okabe-ito"}, every)
+    assert safe.of(0) == "#E69F00"
 
 
 def test_csv_of_the_table_keeps_order_and_defuses_formulas(data):

@@ -159,8 +159,10 @@
 
   function route(navClicks, beside, clicks, panes) {
     var t = trigger();
-    var next = Object.assign({left: "ranking", right: "off"}, panes || {});
-    if (!t) { return [noUpdate(), next.right, noUpdate()]; }
+    var next = Object.assign({left: "menu", right: "off"}, panes || {});
+    /* on load, answer the panes (not no_update): Dash skips the callbacks that depend on an
+     * output that was not updated, and the page would stay empty */
+    if (!t) { return [next, next.right, noUpdate()]; }
     var id = parseId(t.prop_id);
     if (id && id.type === "mm-nav") {
       if (!t.value) { return [noUpdate(), noUpdate(), noUpdate()]; }
@@ -181,7 +183,7 @@
   }
 
   function panes(value, visible) {
-    var p = Object.assign({left: "ranking", right: "off"}, value || {});
+    var p = Object.assign({left: "menu", right: "off"}, value || {});
     var outs = dc().callback_context.outputs_list;
     var split = p.right && p.right !== "off" && p.right !== p.left;
     var styles = outs[0].map(function (o) {
@@ -216,6 +218,33 @@
     return [outs[0].map(config), outs[1].map(config)];
   }
 
+  /* Ranking's "Find": scroll to the best-ranked bar whose title contains the text and
+   * highlight it everywhere. */
+  function find(text, titles) {
+    var q = (text || "").trim().toLowerCase();
+    if (!q) { return ""; }
+    var el = document.getElementById(JSON.stringify({name: "ranking", type: "mm-linked"}));
+    var gd = el && el.querySelector(".js-plotly-plot");
+    var bars = gd && (gd.data || []).filter(function (t) { return t.type === "bar"; })[0];
+    if (!bars || !gd._fullLayout) { return "nothing to search yet"; }
+    var hits = [];
+    bars.customdata.forEach(function (id, i) {
+      var title = String((titles || {})[String(id)] || "");
+      if (title.toLowerCase().indexOf(q) >= 0) { hits.push([bars.y[i], id, title]); }
+    });
+    if (!hits.length) { return "no title contains \u201c" + text + "\u201d"; }
+    hits.sort(function (a, b) { return a[0] - b[0]; });
+    var ya = gd._fullLayout.yaxis, py = ya._offset + ya.d2p(hits[0][0]);
+    var box = gd.closest(".mm-view"), top = gd.getBoundingClientRect().top;
+    if (box) {
+      var where = top - box.getBoundingClientRect().top + box.scrollTop + py;
+      box.scrollTop = Math.max(0, where - box.clientHeight / 2);
+    }
+    setHighlight(hits[0][1]);
+    return "#" + (hits[0][0] + 1) + " " + hits[0][2] +
+      (hits.length > 1 ? " (" + hits.length + " matches)" : "");
+  }
+
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     modelmap: {
       highlight: function (id, titles) {
@@ -227,6 +256,7 @@
       },
       route: route,
       panes: panes,
+      find: find,
       settings: settings
     }
   });

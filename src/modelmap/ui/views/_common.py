@@ -97,7 +97,7 @@ def view_input(data: UIData, selection: dict | None, colour: str | None,
         return "This job has no results yet. Run it with `modelmap run`; they appear here."
     if not rows:
         return "No classifier passes the current filters. Loosen them in Filter or Menu."
-    colours = _theme.colouring(rows, colour or "method", chosen)
+    colours = _theme.colouring(rows, colour or "method", chosen, table.base_rows())
     return ViewInput(table, rows, colours, chosen, selection.get("sort"))
 
 

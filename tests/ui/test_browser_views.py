@@ -1,0 +1,172 @@
+"""The web app as a researcher reads it (issue 14), in Chromium: the landing page, Ranking's
+numbers, names, true zero, search and sort direction, the status bar that never covers a row,
+the references (optimal, naive) kept out of the Pareto front, and colours that stay put.
+
+Each test fails on any browser console error (see the ``page`` fixture).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.ui.browser import GD, open_job, pick, screenshot, settle, view, wait_chart
+
+pytestmark = pytest.mark.slow
+
+
+def traces(page: Any, name: str) -> list[dict[str, Any]]:
+    """The chart's traces as the browser has them (type, x, y, customdata, text, colours)."""
+    return page.evaluate(f"""(key) => {{
+      const gd = ({GD})(key);
+      return (gd.data || []).map(t => ({{type: t.type, x: t.x || [], y: t.y || [],
+        customdata: t.customdata || [], text: t.text || [], meta: t.meta || null,
+        colour: (t.marker || {{}}).color || null}}));
+    }}""", name)
+
+
+def ok_rows(store: Any, job: str) -> list[dict[str, Any]]:
+    return [r for r in store.result_rows(job) if r["status"] == "ok"]
+
+
+def test_the_first_visit_opens_menu_with_the_newest_job(page, ui_store):
+    page.wait_for_selector("section.mm-view[data-view=menu]", state="visible")
+    newest = next(j for j in sorted(ui_store.jobs(), key=lambda j: -(j["updated_at"] or 0))
+                  if j["n_results"])
+    page.wait_for_function("(t) => document.getElementById('mm-status-job').textContent"
+                           ".startsWith(t + ' ·')", arg=newest["title"])
+    page.wait_for_selector(".mm-job-card.mm-job-active")
+    settle(page)
+    assert page.inner_text("#mm-colour").strip() == "method"  # the Colour box is filled
+    assert page.inner_text("#mm-sort").strip()
+    screenshot(page, "landing")
+
+
+def test_ranking_shows_values_from_a_true_zero_with_names_in_every_column(page, ui_store):
+    open_job(page, "Iris")
+    view(page, "ranking")
+    wait_chart(page, "ranking")
+    settle(page)
+    shown = traces(page, "ranking")
+    bars = [t for t in shown if t["type"] == "bar"]
+    texts = [t for t in shown if (t["meta"] or {}).get("mm") == "values"]
+    assert len(texts) == len(bars) >= 2
+    score = {r["id"]: r["scores"]["test"]["accuracy"] for r in ok_rows(ui_store, "Iris")}
+    first = bars[0]
+    lengths = {i: x for i, x in zip(first["customdata"], first["x"])}
+    # a bar's length is proportional to the value itself (zero is zero), not to its distance
+    # from the lowest value in view
+    top = max(score.values())
+    assert all(abs(lengths[i] / lengths[max(score, key=score.get)] - score[i] / top) < 1e-9
+               for i in score)
+    assert all(abs(float(text.split()[0]) - score[i]) < 1e-3
+               for i, text in zip(first["customdata"], texts[0]["text"]))
+    titles = {r["id"]: r["title"] for r in ok_rows(ui_store, "Iris")}
+    second = bars[1]
+    by_row = {y: i for i, y in zip(second["customdata"], second["y"])}
+    for y, text in zip(texts[1]["y"], texts[1]["text"]):
+        assert titles[by_row[y]][:20] in text  # the 2nd column names its rows
+    screenshot(page, "ranking-values")
+
+
+def test_ranking_find_scrolls_to_a_classifier_and_highlights_it(page, ui_store):
+    open_job(page, "Iris")
+    view(page, "ranking")
+    wait_chart(page, "ranking")
+    target = next(r for r in ok_rows(ui_store, "Iris") if r["method"] == "optimal")
+    page.fill("#mm-rank-find", "optimal")
+    page.press("#mm-rank-find", "Enter")
+    page.wait_for_function("(t) => document.getElementById('mm-status-highlight')"
+                           ".textContent === 'Highlighted: ' + t", arg=target["title"])
+    assert target["title"] in page.inner_text("#mm-rank-found")
+    page.fill("#mm-rank-find", "no such classifier")
+    page.press("#mm-rank-find", "Enter")
+    page.wait_for_function("() => document.getElementById('mm-rank-found').textContent"
+                           ".startsWith('no title contains')")
+
+
+def test_best_first_puts_the_fastest_first_and_the_button_says_so(page, ui_store):
+    open_job(page, "Iris")
+    view(page, "ranking")
+    pick(page, "mm-sort", "fit time")
+    settle(page)
+    page.wait_for_function("""() => {
+      const el = document.getElementById('{"name":"ranking","type":"mm-linked"}');
+      const gd = el && el.querySelector('.js-plotly-plot');
+      return gd && (gd.layout.annotations || []).some(a => a.text.includes('fit time'))
+        && gd.layout.annotations[0].text.includes('fit time');
+    }""")
+    assert page.inner_text("#mm-sort-desc") == "best first"
+    bars = [t for t in traces(page, "ranking") if t["type"] == "bar"][0]
+    top = bars["customdata"][bars["y"].index(0)]
+    fastest = min(ok_rows(ui_store, "Iris"), key=lambda r: (r["times"]["fit"], r["title"]))
+    assert top == fastest["id"]
+    page.click("#mm-sort-desc")
+    page.wait_for_function("() => document.getElementById('mm-sort-desc').textContent"
+                           " === 'worst first'")
+
+
+def test_the_status_bar_never_covers_the_last_rows(page):
+    open_job(page, "Iris")
+    view(page, "ranking")
+    wait_chart(page, "ranking")
+    settle(page)
+    page.evaluate("() => { const v = document.querySelector("
+                  "'section.mm-view[data-view=ranking]'); v.scrollTop = v.scrollHeight; }")
+    page.wait_for_timeout(200)
+    hit = page.evaluate("""() => {
+      const el = document.getElementById('{"name":"ranking","type":"mm-linked"}');
+      const bars = [...el.querySelectorAll('.barlayer .trace:first-child .point')];
+      const last = bars.reduce((a, b) => a.getBoundingClientRect().bottom
+                                          > b.getBoundingClientRect().bottom ? a : b);
+      const box = last.getBoundingClientRect();
+      const x = box.left + 3, y = box.top + box.height / 2;
+      const under = document.elementFromPoint(x, y);
+      return {inChart: !!(under && el.contains(under)), y,
+              bar: document.querySelector('.mm-statusbar').getBoundingClientRect().top};
+    }""")
+    assert hit["inChart"] and hit["y"] < hit["bar"], hit
+    screenshot(page, "ranking-bottom")
+
+
+def test_references_are_lines_not_points_on_the_pareto_front(page, ui_store):
+    open_job(page, "Iris")
+    view(page, "time")
+    wait_chart(page, "time")
+    settle(page)
+    refs = {r["id"] for r in ok_rows(ui_store, "Iris") if r["method"] in ("optimal", "naive")}
+    assert len(refs) == 2
+    shown = traces(page, "time")
+    front, points = shown[0], shown[1]
+    assert not refs & set(front["customdata"]) and not refs & set(points["customdata"])
+    shapes = page.evaluate(f"() => (({GD})('time').layout.shapes || []).length")
+    assert shapes == 2
+    assert "References" in page.inner_text("#mm-time-note")
+    screenshot(page, "time-references")
+
+
+def test_method_colours_are_distinct_and_stay_when_filtering(page, ui_store):
+    open_job(page, "Iris")
+    view(page, "ranking")
+    wait_chart(page, "ranking")
+    settle(page)
+    chips = page.evaluate("() => [...document.querySelectorAll('#mm-legend .mm-chip')]"
+                          ".map(c => c.style.background)")
+    methods = {r["method"] for r in ui_store.result_rows("Iris")}
+    assert len(chips) == len(methods) == len(set(chips)) >= 14
+    before = dict(zip(*(lambda b: (b["customdata"], b["colour"]))(
+        [t for t in traces(page, "ranking") if t["type"] == "bar"][0])))
+    view(page, "filter")
+    page.fill("#mm-filters", "method=svm")
+    page.click("#mm-filter-apply")
+    page.wait_for_function("() => !document.getElementById('mm-selection-count')"
+                           ".textContent.startsWith('44 of')")
+    view(page, "ranking")
+    page.wait_for_function("""() => {
+      const el = document.getElementById('{"name":"ranking","type":"mm-linked"}');
+      const gd = el && el.querySelector('.js-plotly-plot');
+      return gd && gd.data[1] && gd.data[1].customdata.length < 44;
+    }""")
+    after = [t for t in traces(page, "ranking") if t["type"] == "bar"][0]
+    assert all(before[i] == c for i, c in zip(after["customdata"], after["colour"]))
