@@ -170,3 +170,77 @@ def test_method_colours_are_distinct_and_stay_when_filtering(page, ui_store):
     }""")
     after = [t for t in traces(page, "ranking") if t["type"] == "bar"][0]
     assert all(before[i] == c for i, c in zip(after["customdata"], after["colour"]))
+
+
+def test_map_draws_stacked_classifiers_once_with_their_count_across_the_width(page, ui_store):
+    open_job(page, "Iris")
+    view(page, "map")
+    wait_chart(page, "map")
+    settle(page)
+    points, badges = traces(page, "map")[:2]
+    assert (badges["meta"] or {}).get("mm") == "counts" and badges["text"]
+    stacked = sum(int(t.lstrip("×")) for t in badges["text"])
+    places = {(round(x, 9), round(y, 9)) for x, y in zip(points["x"], points["y"])}
+    assert stacked - len(badges["text"]) + len(places) == len(ok_rows(ui_store, "Iris"))
+    size = page.evaluate(f"""() => {{ const gd = ({GD})('map');
+      return {{plot: gd._fullLayout._size.w, width: gd.getBoundingClientRect().width,
+              zoom: gd._context.scrollZoom}}; }}""")
+    assert size["plot"] > 0.9 * size["width"] and size["zoom"]  # fills the width; scroll zooms
+    page.click("#mm-map-projection")
+    offered = page.get_by_role("option").all_inner_texts()
+    import importlib.util
+    assert ("UMAP" in offered) == (importlib.util.find_spec("umap") is not None)
+    page.keyboard.press("Escape")
+    screenshot(page, "map-stacks")
+
+
+def test_plot_axes_follow_the_data(page, ui_store):
+    open_job(page, "Iris")
+    view(page, "plot")
+    wait_chart(page, "plot")
+    settle(page)
+    assert page.inner_text("#mm-plot-x").strip() == "method"  # every classifier has one
+    assert len(traces(page, "plot")[0]["x"]) == len(ui_store.result_rows("Iris"))
+    pick(page, "mm-plot-x", "max_depth")
+    settle(page)
+    page.wait_for_function(f"() => ({GD})('plot').layout.xaxis.title.text === 'max_depth'")
+    xs = traces(page, "plot")[0]["x"]
+    depths = [r["args"].get("max_depth") for r in ui_store.result_rows("Iris")
+              if r["args"].get("max_depth") is not None]
+    assert all(float(x).is_integer() for x in xs)  # no jitter on numbers
+    assert max(xs) > max(depths)  # max_depth 0 (no limit) is drawn after the deepest
+    ticks = page.evaluate(f"() => ({GD})('plot').layout.xaxis.ticktext")
+    assert ticks[-1].startswith("∞")
+    low, high = page.evaluate(f"() => ({GD})('plot')._fullLayout.xaxis.range")
+    assert low <= min(xs) and high >= max(xs)
+    greyed = page.evaluate(f"() => ({GD})('association').data.length")
+    assert greyed == 2  # the cells from fewer than 5 classifiers are a grey layer
+    names = page.evaluate(f"() => ({GD})('importance').data[0].y")
+    assert "random_state" not in names
+    screenshot(page, "plot-axes")
+
+
+def test_confusion_matrix_labels_every_class(page):
+    open_job(page, "Digits CV")
+    view(page, "summary")
+    wait_chart(page, "confusion")
+    settle(page)
+    ticks = page.evaluate(f"() => [...({GD})('confusion').querySelectorAll('.xtick text')]"
+                          ".map(t => t.textContent)")
+    assert ticks == [str(k) for k in range(10)]
+
+
+def test_dark_theme_darkens_the_job_picker(page):
+    view(page, "settings")
+    page.click("#mm-set-theme input[value=dark]")
+    page.wait_for_function("() => document.documentElement.getAttribute('data-bs-theme')"
+                           " === 'dark'")
+    page.wait_for_timeout(200)
+    rgb = page.evaluate("""() => {
+      const el = document.querySelector('#mm-job-select');
+      let node = el.querySelector('button') || el, c = getComputedStyle(node).backgroundColor;
+      return c.match(/\\d+/g).slice(0, 3).map(Number);
+    }""")
+    assert sum(rgb) / 3 < 100, rgb
+    screenshot(page, "menu-dark")
+    page.click("#mm-set-theme input[value=bright]")
