@@ -189,3 +189,25 @@ def test_csv_of_the_table_keeps_order_and_defuses_formulas(data):
     assert [int(r["id"]) for r in parsed] == chosen["ids"]
     tricky = [{**rows[0], "title": "=HYPERLINK(1)"}]
     assert "'=HYPERLINK(1)" in table_csv(tricky, table.fields)
+
+
+def test_help_is_a_handful_of_components_however_many_plugins(data):
+    from dash.development.base_component import Component
+
+    from modelmap.ui.views import _help
+
+    def count(node) -> int:
+        if isinstance(node, (list, tuple)):
+            return sum(count(n) for n in node)
+        if isinstance(node, Component):
+            return 1 + count(getattr(node, "children", None))
+        return 0
+
+    info = data.info()
+    body = _help.body(info)
+    # the Dash renderer pays for every component on each update: a component per table
+    # cell made Help take 5-20 s to appear in the browser
+    assert count(body) < 3 * len(_help.USAGE) + 20
+    text = str(body)
+    assert "kneighbors" in text and "n_neighbors" in text
+    assert "<script" not in text.replace("&lt;script", "")

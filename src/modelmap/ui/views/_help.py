@@ -4,6 +4,7 @@ configuration to copy into a job file."""
 from __future__ import annotations
 
 import json
+from html import escape
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -60,37 +61,40 @@ def layout() -> html.Div:
     return container(NAME, "Help", [], html.Div(id="mm-help-body"))
 
 
-def _params(entry: dict[str, Any]) -> Any:
+def _params(entry: dict[str, Any]) -> str:
     params = entry.get("parameters") or []
     if not params:
-        return html.P("No parameters.", className="small text-body-secondary")
-    rows = [html.Tr([html.Td(html.Code(p["name"])), html.Td(p.get("type") or ""),
-                     html.Td(json.dumps(p.get("range")) if p.get("range") is not None else ""),
-                     html.Td(json.dumps(p.get("default_value"))),
-                     html.Td(p.get("description") or "")]) for p in params]
-    head = html.Thead(html.Tr([html.Th(h) for h in ("name", "type", "range", "default",
-                                                    "description")]))
-    return dbc.Table([head, html.Tbody(rows)], size="sm", className="mm-table")
+        return '<p class="small text-body-secondary">No parameters.</p>'
+    head = "".join(f"<th>{h}</th>" for h in ("name", "type", "range", "default", "description"))
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{cell}</td>" for cell in (
+            f"<code>{escape(str(p['name']))}</code>", escape(str(p.get("type") or "")),
+            escape(json.dumps(p.get("range"))) if p.get("range") is not None else "",
+            escape(json.dumps(p.get("default_value"))), escape(p.get("description") or "")))
+        + "</tr>" for p in params)
+    return (f'<table class="table table-sm mm-table"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{rows}</tbody></table>")
 
 
-def _config(kind: str, entry: dict[str, Any]) -> Any:
+def _config(entry: dict[str, Any]) -> str:
     config = entry.get("default_config")
     if config is None:
-        return None
-    text = json.dumps(config, indent=2, ensure_ascii=False)
-    box = f"mm-help-{kind}-{entry['name']}"
-    return html.Div([html.Pre(text, id=box, className="mm-pre"),
-                     dcc.Clipboard(target_id=box, className="mm-copy",
-                                   title="Copy the default configuration")],
-                    className="mm-code")
+        return ""
+    text = escape(json.dumps(config, indent=2, ensure_ascii=False))
+    return f'<pre class="mm-pre" title="Select to copy">{text}</pre>'
 
 
-def _plugins(kind: str, entries: list[dict[str, Any]]) -> dbc.Accordion:
-    items = [dbc.AccordionItem([html.P(e.get("description") or ""), _params(e),
-                                _config(kind, e)],
-                               title=f"{e['name']} — {e.get('description') or e.get('short')}")
-             for e in entries]
-    return dbc.Accordion(items, start_collapsed=True, always_open=True, flush=True)
+def _plugins(kind: str, entries: list[dict[str, Any]]) -> dcc.Markdown:
+    """Every plugin as a collapsed native ``<details>``, all in ONE component: the Dash
+    renderer's cost grows with the number of components on the page (one per table cell
+    made Help take 5-20 s to appear); the text is escaped, so a plugin cannot inject HTML."""
+    items = "".join(
+        '<details class="mm-help-item"><summary class="mm-help-summary">'
+        f"{escape(str(e['name']))} — {escape(str(e.get('description') or e.get('short')))}"
+        f'</summary><div class="mm-help-detail"><p>{escape(e.get("description") or "")}</p>'
+        f"{_params(e)}{_config(e)}</div></details>" for e in entries)
+    return dcc.Markdown(f'<div class="accordion mm-help-list" data-kind="{kind}">{items}</div>',
+                        dangerously_allow_html=True, className="mm-help-plugins")
 
 
 def body(info: dict[str, Any]) -> list[Any]:
