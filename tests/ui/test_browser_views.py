@@ -22,7 +22,7 @@ def traces(page: Any, name: str) -> list[dict[str, Any]]:
       const gd = ({GD})(key);
       return (gd.data || []).map(t => ({{type: t.type, x: t.x || [], y: t.y || [],
         customdata: t.customdata || [], text: t.text || [], meta: t.meta || null,
-        colour: (t.marker || {{}}).color || null}}));
+        colour: (t.marker || {{}}).color || (t.line || {{}}).color || null}}));
     }}""", name)
 
 
@@ -255,3 +255,29 @@ def test_help_appears_quickly(page):
     page.wait_for_selector("#mm-help-body .accordion details")
     assert time.monotonic() - started < 8  # it took 16-27 s on this machine before
     assert "kneighbors" in page.inner_text("#mm-help-body")
+
+
+def test_history_has_a_legend_shades_per_method_a_mean_band_smoothing_and_log(page):
+    open_job(page, "Iris")
+    view(page, "history")
+    wait_chart(page, "history")
+    settle(page)
+    shown = traces(page, "history")
+    curves = [t for t in shown if t["customdata"]]
+    assert len(curves) >= 2 and len({str(t["colour"]) for t in curves}) == len(curves)
+    legend = page.evaluate(f"() => ({GD})('history')._fullLayout.showlegend")
+    names = page.evaluate(f"() => ({GD})('history').data.map(t => t.name)")
+    assert legend and any(n.endswith(" mean") for n in names)
+    assert any(n.endswith("90 % band") for n in names)
+    raw = curves[0]["y"]
+    page.click("#mm-history-show input[value=log]")
+    page.wait_for_function(f"() => ({GD})('history').layout.yaxis.type === 'log'")
+    page.evaluate("() => 0")
+    slider = page.locator("#mm-history-smooth")
+    box = slider.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.9, box["y"] + box["height"] / 2)
+    page.wait_for_function(f"""(first) => {{
+      const t = ({GD})('history').data.find(t => t.customdata && t.customdata.length);
+      return t && t.y[5] !== first;
+    }}""", arg=raw[5])
+    screenshot(page, "history")

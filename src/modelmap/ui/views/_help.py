@@ -4,7 +4,6 @@ configuration to copy into a job file."""
 from __future__ import annotations
 
 import json
-from html import escape
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -61,40 +60,40 @@ def layout() -> html.Div:
     return container(NAME, "Help", [], html.Div(id="mm-help-body"))
 
 
+def _cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
 def _params(entry: dict[str, Any]) -> str:
+    """The parameters as a Markdown table (one component, not one per cell)."""
     params = entry.get("parameters") or []
     if not params:
-        return '<p class="small text-body-secondary">No parameters.</p>'
-    head = "".join(f"<th>{h}</th>" for h in ("name", "type", "range", "default", "description"))
-    rows = "".join(
-        "<tr>" + "".join(f"<td>{cell}</td>" for cell in (
-            f"<code>{escape(str(p['name']))}</code>", escape(str(p.get("type") or "")),
-            escape(json.dumps(p.get("range"))) if p.get("range") is not None else "",
-            escape(json.dumps(p.get("default_value"))), escape(p.get("description") or "")))
-        + "</tr>" for p in params)
-    return (f'<table class="table table-sm mm-table"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{rows}</tbody></table>")
+        return "*No parameters.*"
+    lines = ["| name | type | range | default | description |", "|---|---|---|---|---|"]
+    for p in params:
+        cells = [f"`{p['name']}`", str(p.get("type") or ""),
+                 f"`{json.dumps(p.get('range'))}`" if p.get("range") is not None else "",
+                 f"`{json.dumps(p.get('default_value'))}`", p.get("description") or ""]
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return "\n".join(lines)
 
 
-def _config(entry: dict[str, Any]) -> str:
-    config = entry.get("default_config")
-    if config is None:
-        return ""
-    text = escape(json.dumps(config, indent=2, ensure_ascii=False))
-    return f'<pre class="mm-pre" title="Select to copy">{text}</pre>'
-
-
-def _plugins(kind: str, entries: list[dict[str, Any]]) -> dcc.Markdown:
-    """Every plugin as a collapsed native ``<details>``, all in ONE component: the Dash
-    renderer's cost grows with the number of components on the page (one per table cell
-    made Help take 5-20 s to appear); the text is escaped, so a plugin cannot inject HTML."""
-    items = "".join(
-        '<details class="mm-help-item"><summary class="mm-help-summary">'
-        f"{escape(str(e['name']))} — {escape(str(e.get('description') or e.get('short')))}"
-        f'</summary><div class="mm-help-detail"><p>{escape(e.get("description") or "")}</p>'
-        f"{_params(e)}{_config(e)}</div></details>" for e in entries)
-    return dcc.Markdown(f'<div class="accordion mm-help-list" data-kind="{kind}">{items}</div>',
-                        dangerously_allow_html=True, className="mm-help-plugins")
+def _plugins(kind: str, entries: list[dict[str, Any]]) -> html.Div:
+    """Every plugin as a collapsed native ``<details>`` with a handful of components: the
+    Dash renderer pays for every component on each update, and a component per table cell
+    made Help take 16-27 s to appear."""
+    items = []
+    for e in entries:
+        config = e.get("default_config")
+        items.append(html.Details([
+            html.Summary(f"{e['name']} — {e.get('description') or e.get('short')}",
+                         className="mm-help-summary"),
+            html.Div([dcc.Markdown(_params(e), className="mm-table mm-help-params"),
+                      html.Pre(json.dumps(config, indent=2, ensure_ascii=False),
+                               className="mm-pre", title="Default configuration: select to "
+                                                         "copy") if config is not None else None],
+                     className="mm-help-detail")], className="mm-help-item"))
+    return html.Div(items, className="accordion mm-help-list", **{"data-kind": kind})
 
 
 def body(info: dict[str, Any]) -> list[Any]:
