@@ -96,22 +96,34 @@ def test_identical_configurations_are_merged_with_a_notice() -> None:
     )
 
 
-def test_same_title_for_different_configurations_is_an_error() -> None:
-    assert error_of(job(
+def test_same_title_for_different_configurations_is_renamed_with_one_notice() -> None:
+    loaded = load_job(job(
         entry("K", k=meta(values=[1, 2, 3])),
         entry("K 3", k=3.0),
         entry("K 3", k=3, weights="distance"),
         {"title": "K 3", "method": "svm"},
-    )) == (
-        "<job>: classifiers[0]: title 'K' is given to different configurations of this entry "
-        "(k: 2 vs 1); titles must be unique\n"
-        "  hint: add a placeholder such as {k} to the title, or rename one of them\n"
-        "<job>: classifiers[2]: title 'K 3' is already used by classifiers[1] for a different "
-        'configuration (k: 3 vs 3.0, weights: "distance" vs not set); titles must be unique\n'
-        "  hint: add a placeholder such as {k} to the title, or rename one of them\n"
-        "<job>: classifiers[3]: title 'K 3' is already used by classifiers[1] for a different "
-        'configuration (method: "svm" vs "m", k: not set vs 3.0); titles must be unique\n'
-        "  hint: rename one of them"
+        entry("K (k=1)"),  # the title the first rename would take: it gets '#1'
+    ))
+    assert [c.title for c in loaded.classifiers] == [
+        "K (k=1) #1", "K (k=2)", "K (k=3)",
+        "K 3 (method=m, k=3.0, weights not set)", "K 3 (method=m, k=3, weights=distance)",
+        "K 3 (method=svm, k not set, weights not set)", "K (k=1)",
+    ]
+    assert loaded.notices == (
+        "classifiers: 6 title(s) were shared by different configurations and were made unique "
+        "by appending the parameters that differ: 'K' → 'K (k=1) #1', 'K' → 'K (k=2)', … "
+        "(4 more); --strict refuses such a job",
+    )
+    assert loaded.title_clashes == (
+        "classifiers[0]: title 'K' is given to 3 different configurations (k: 2 vs 1); titles "
+        "must be unique (add a placeholder such as {k} to the title, or rename them; without "
+        "--strict they are renamed 'K (k=1) #1', 'K (k=2)', 'K (k=3)')",
+        "classifiers[1], classifiers[2], classifiers[3]: title 'K 3' is given to 3 different "
+        'configurations (k: 3 vs 3.0, weights: "distance" vs not set); titles must be unique '
+        "(add a placeholder such as {k} "
+        "to the title, or rename them; without --strict they are renamed "
+        "'K 3 (method=m, k=3.0, weights not set)', 'K 3 (method=m, k=3, weights=distance)', "
+        "'K 3 (method=svm, k not set, weights not set)')",
     )
 
 

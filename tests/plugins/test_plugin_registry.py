@@ -19,6 +19,8 @@ from modelmap.plugins import tools
 
 from ._seed_plugins import SEED_IRIS, SEED_KNN, SEED_RANDOM_FOREST
 
+PIP_HINT = (f" — the module 'keras_is_not_installed' is not installed in this Python "
+            f"({sys.executable}); install it with `pip install keras_is_not_installed`")
 SPECS = {"job_title": "Test", "dataset_name": "sklearn_iris", "num_classes": 3}
 
 
@@ -37,7 +39,8 @@ def workspace(tmp_path: Path) -> Path:
     write(clf / "broken" / "__init__.py", "import os\nimport keras_is_not_installed\n")
     write(clf / "typo" / "__init__.py", "def get_info(:\n    pass\n")
     write(clf / "no_init" / "model.py", "X = 1\n")
-    write(clf / "_private" / "__init__.py", "raise RuntimeError('never imported')\n")
+    write(clf / "_private" / "__init__.py", "raise RuntimeError('imported like the seed')\n")
+    write(clf / ".hidden" / "__init__.py", "raise RuntimeError('never imported')\n")
     (clf / "data_only").mkdir()
     write(clf / "bad_info" / "__init__.py", """\
         def get_info():
@@ -103,12 +106,15 @@ def test_broken_plugins_become_problems_and_the_others_still_load(workspace: Pat
     registry = Registry.discover(workspace, entry_points=False)
     folder = workspace.resolve() / "plugins" / "classifiers"
     assert registry.problems == (
+        LoadProblem("classifier", str(folder / "_private"),
+                    "RuntimeError: imported like the seed "
+                    f"({folder / '_private' / '__init__.py'}:1)", "_private"),
         LoadProblem("classifier", str(folder / "bad_info"),
                     "PluginError: invalid get_info(): the name 'bad info' may only contain "
                     "A-Z, a-z, 0-9 and _.", "bad_info"),
         LoadProblem("classifier", str(folder / "broken"),
                     "ModuleNotFoundError: No module named 'keras_is_not_installed' "
-                    f"({folder / 'broken' / '__init__.py'}:2)", "broken"),
+                    f"({folder / 'broken' / '__init__.py'}:2){PIP_HINT}", "broken"),
         LoadProblem("classifier", str(folder / "info_fails"),
                     "get_info() failed: RuntimeError: no info today "
                     f"({folder / 'info_fails' / '__init__.py'}:2)", "info_fails"),
@@ -121,13 +127,13 @@ def test_broken_plugins_become_problems_and_the_others_still_load(workspace: Pat
     )
     assert "naive" in registry.classifier_names()
     assert "with_helper" in registry.classifier_names()
-    assert "_private" not in registry.classifier_names()
+    assert ".hidden" not in str(registry.problems)
     with pytest.raises(PluginError) as info:
         registry.classifier("broken")
     assert str(info.value) == (
         f"{folder / 'broken'}: The classifier plugin 'broken' failed to load: "
         "ModuleNotFoundError: No module named 'keras_is_not_installed' "
-        f"({folder / 'broken' / '__init__.py'}:2)\n"
+        f"({folder / 'broken' / '__init__.py'}:2){PIP_HINT}\n"
         "  hint: fix the plugin and run again; `modelmap plugins` lists every problem."
     )
 
@@ -138,11 +144,14 @@ def test_workspace_plugins_override_builtins_with_a_notice(workspace: Path) -> N
     ws = workspace.resolve() / "plugins"
     assert registry.notices == (
         f"workspace dataset 'sklearn_iris' ({ws / 'datasets/iris_copy'}) overrides the "
-        f"builtin one ({builtin / 'datasets/sklearn_iris'}).",
+        f"builtin one ({builtin / 'datasets/sklearn_iris'}); jobs naming 'sklearn_iris' use "
+        "the workspace one.",
         f"workspace classifier 'kneighbors' ({ws / 'classifiers/kneighbors'}) overrides the "
-        f"builtin one ({builtin / 'classifiers/kneighbors'}).",
+        f"builtin one ({builtin / 'classifiers/kneighbors'}); jobs naming 'kneighbors' use "
+        "the workspace one.",
         f"workspace classifier 'randomforest' ({ws / 'classifiers/random_forest'}) overrides "
-        f"the builtin one ({builtin / 'classifiers/randomforest'}).",
+        f"the builtin one ({builtin / 'classifiers/randomforest'}); jobs naming "
+        "'randomforest' use the workspace one.",
     )
     assert registry.classifier("naive").origin == "builtin"
 
@@ -274,7 +283,8 @@ def test_entry_point_plugins_are_discovered(
     builtin = Path(tools.__file__).parent / "classifiers" / "naive"
     assert registry.notices == (
         f"entrypoint:fake-mm classifier 'naive' ({site / 'fake_mm_plugins/naive_override'}) "
-        f"overrides the builtin one ({builtin}).",
+        f"overrides the builtin one ({builtin}); jobs naming 'naive' use the "
+        "entrypoint:fake-mm one.",
     )
     assert registry.problems == (LoadProblem(
         "classifier", "entry point 'missing = fake_mm_plugins.does_not_exist' of fake-mm",

@@ -80,8 +80,6 @@ def test_missing_parameter_gives_the_default_without_warning() -> None:
     [
         ("n_neighbors", "abc", "The 'n_neighbors' parameter of kneighbors must be an integer in "
          "[1, 1000]; got 'abc'. Using the default 5."),
-        ("n_neighbors", True, "The 'n_neighbors' parameter of kneighbors must be an integer in "
-         "[1, 1000]; got True. Using the default 5."),
         ("n_neighbors", 3.0, "The 'n_neighbors' parameter of kneighbors must be an integer in "
          "[1, 1000]; got 3.0. Using the default 5."),
         ("n_neighbors", 0, "The 'n_neighbors' parameter of kneighbors must be an integer in "
@@ -152,7 +150,7 @@ def test_validate_info_lists_every_problem() -> None:
         "name": "bad-name",
         "parameters": [
             {"name": "title", "type": "string", "default_value": "x"},
-            {"name": "k", "type": "int", "default_value": 1},
+            {"name": "k", "type": "number", "default_value": 1},
             {"name": "n", "type": "integer", "range": [1, 10], "default_value": 0},
             {"name": "m", "type": "integer"},
             {"name": "s", "type": "string", "range": ["a", "b"], "default_value": "c"},
@@ -167,7 +165,7 @@ def test_validate_info_lists_every_problem() -> None:
         "parameters[0] ('title'): the names method, title, fold are reserved; "
         "rename the parameter.",
         "parameters[1] ('k'): type must be one of integer, float, string, boolean, array, "
-        "other; got 'int'.",
+        "other (or int, bool, str); got 'number'.",
         "parameters[2] ('n'): the default 0 is not an integer in [1, 10]; "
         "fix the default or the range.",
         "parameters[3] ('m'): no 'default_value'; add the value used when a job omits it.",
@@ -180,3 +178,32 @@ def test_validate_info_lists_every_problem() -> None:
     assert validate_info([1]) == ["get_info() must return a dict; got list."]
     assert validate_info({"description": "x"}) == [
         "the info has no 'name'; add 'name': 'my_plugin'."]
+
+
+def test_true_and_false_for_an_integer_are_1_and_0_with_a_warning_as_in_the_seed() -> None:
+    message = ("The 'n_neighbors' parameter of kneighbors must be an integer in [1, 1000]; got "
+               "True, used as 1 as the seed does (--strict refuses it).")
+    result, messages = checked("n_neighbors", True)
+    assert (result, type(result), messages) == (1, int, [message])
+    assert validate_args({"n_neighbors": True}, INFO) == [message]
+    # False is 0, outside [1, 1000]: the default, as for any value out of range
+    assert checked("n_neighbors", False) == (5, [
+        "The 'n_neighbors' parameter of kneighbors must be an integer in [1, 1000]; got False. "
+        "Using the default 5."])
+    assert checked("dropout", True)[0] == 0.5  # a boolean is no float
+
+
+def test_the_seeds_type_abbreviations_work() -> None:
+    info = {"name": "p", "description": "d", "parameters": [
+        {"name": "k", "description": "k", "type": "int", "range": [1, 9], "default_value": 3},
+        {"name": "f", "description": "f", "type": "float", "range": [0, 1], "default_value": 0.5},
+        {"name": "b", "description": "b", "type": "bool", "default_value": False},
+        {"name": "s", "description": "s", "type": "str", "range": ["x", "y"],
+         "default_value": "x"},
+    ]}
+    assert validate_info(info) == []
+    args = {"k": 4, "f": 1, "b": True, "s": "y"}
+    assert [check_argument(n, args, info) for n in "kfbs"] == [4, 1.0, True, "y"]
+    assert validate_args({"k": 2.5, "s": "z"}, info) == [
+        "The 'k' parameter of p must be an integer in [1, 9]; got 2.5. Using the default 3.",
+        "The 's' parameter of p must be one of 'x', 'y'; got 'z'. Using the default 'x'."]

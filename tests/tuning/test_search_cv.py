@@ -111,8 +111,6 @@ def test_all_failing_candidates_raise_the_estimators_own_error() -> None:
     [StepSearchCV(DecisionTreeClassifier(random_state=0), {"max_depth": 3}, steps=2,
                   cv_folds=2),
      StepSearchCV(Ridge(), {"alpha": 1.0}, steps=2, cv_folds=2)],
-    expected_failed_checks=lambda estimator: {
-        "check_supervised_y_2d": "as for GridSearchCV: DataConversionWarning not caught"},
 )
 def test_scikit_learn_estimator_checks(estimator, check) -> None:
     with warnings.catch_warnings():

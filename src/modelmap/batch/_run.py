@@ -13,7 +13,8 @@ import numpy as np
 
 from modelmap import _gc
 from modelmap.batch._report import BatchBreak, Events, JobReport, SilentEvents
-from modelmap.data import Bundle, call_get_data, prepare
+from modelmap.batch._unavailable import split_unavailable
+from modelmap.data import Bundle, call_get_data, class_names_as_strings, prepare
 from modelmap.errors import ArgumentError, DataError, ModelmapError, StoreError
 from modelmap.execution import Context, LocalExecutor, WorkItem
 from modelmap.execution._interrupt import graceful_interrupts
@@ -49,14 +50,18 @@ class Batch:
         """Parameter problems of every classifier config (errors under ``--strict``)."""
         problems = []
         for config in job.classifiers:
+            if self.registry.problem("classifier", config.method) is not None:
+                continue  # recorded as failed with its import error (see _unavailable)
             plugin = self.registry.classifier(config.method)
             for message in validate_args(config.as_args(), plugin.info):
                 problems.append(f"{config.source} ({config.title}): {message}")
         if self.strict:
             problems.extend(job.unknown_parameters)
+            problems.extend(job.title_clashes)
             if problems:
                 where = str(job.path) if job.path else job.title
-                raise ArgumentError("--strict: invalid parameters, nothing was trained:\n  "
+                raise ArgumentError("--strict: invalid parameters or duplicate titles, nothing was "
+                                    "trained:\n  "
                                     + "\n  ".join(problems), where=where,
                                     hint="fix the values, or run without --strict to use "
                                     "the plugins' defaults")
@@ -77,11 +82,21 @@ class Batch:
             raise DataError(f"get_data() failed: {type(exc).__name__}: {exc}",
                             where=f"dataset plugin '{name}' ({plugin.path})",
                             hint="run with --debug for the full traceback") from exc
+        self._class_name_notice(name, raw)
         bundle = prepare(raw, job.data, dataset=name,
-                         info_class_names=plugin.info.get("class_names") or None)
+                         info_class_names=class_names_as_strings(plugin.info.get("class_names"))
+                         or None)
         _gc.settle()  # the heavy modules are loaded (a no-op outside the command line)
         data_args = {k: v for k, v in job.data.items() if k not in NOT_IN_KEY}
         return bundle, content_hash(data_args, plugin.source_hash, bundle.fingerprint)
+
+    def _class_name_notice(self, name: str, raw: Any) -> None:
+        names = raw.get("class_names") if isinstance(raw, dict) else None
+        if isinstance(names, (list, tuple, np.ndarray)) and len(names) and any(
+                not isinstance(n, str) for n in names):
+            shown = class_names_as_strings(names)
+            self.events.notice(f"dataset plugin '{name}' gives class_names as numbers; they "
+                               f"are used as the strings {shown}")
 
     def _data_args_for_plugin(self, job: Job) -> dict:
         """The data section, with a relative ``path`` resolved against the workspace (or
@@ -121,6 +136,9 @@ class Batch:
         todo = [i for i in items if i.key not in done]
         report.skipped = len(items) - len(todo)
         self.events.job_started(job.title, len(items), report.skipped)
+        todo, unavailable = split_unavailable(self.registry, todo)
+        if unavailable:
+            self._store(job_id, [[result] for result in unavailable], report)
         if todo and hasattr(self.executor, "warm_up"):
             self.executor.warm_up(len(todo))  # workers start while projections are computed
         self._projections(job, bundle, data_key, job_id, report)
@@ -182,9 +200,9 @@ class Batch:
         timeout = job.data.get("timeout")
         items = []
         for config in job.classifiers:
-            plugin = self.registry.classifier(config.method)
             args = config.as_args()
-            key = content_hash(data_key, config.method, args, plugin.source_hash)
+            key = content_hash(data_key, config.method, args,
+                               self.registry.source_hash("classifier", config.method))
             items.append(WorkItem(key=key, title=config.title, method=config.method, args=args,
                                   timeout=timeout))
         return items

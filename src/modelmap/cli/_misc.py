@@ -106,6 +106,8 @@ def plugins(
             table.add_row(escape(entry["name"]), escape(str(entry.get("description", ""))),
                           escape(params), escape(str(entry.get("origin", ""))))
         console.print(table)
+    for text in registry.notices:
+        err_console.print(f"[yellow]notice:[/] {escape(text)}", soft_wrap=True)
     for problem in registry.problems:
         err_console.print(f"[red]not loaded:[/] {escape(problem.location)}: "
                           f"{escape(problem.error)}", soft_wrap=True)

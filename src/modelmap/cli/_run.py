@@ -45,7 +45,8 @@ def run(
     force: Annotated[bool, typer.Option("--force", help="Retrain configs already in the store.")
                      ] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Treat invalid or unknown parameters "
-                                         "as errors, before any training starts.")] = False,
+                                         "and titles shared by different configs as errors, "
+                                         "before any training starts.")] = False,
     n_jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes "
                                                "(default: all cores).", show_default=False)
                       ] = None,

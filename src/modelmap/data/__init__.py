@@ -2,7 +2,8 @@
 
 from modelmap.data._bundle import CV_TEST, CV_TRAIN, HOLDOUT, Bundle, Split, load_bundle
 from modelmap.data._prepare import call_get_data, prepare, summarise
+from modelmap.data._validate import class_names_as_strings
 from modelmap.data._validation import validation_bundle
 
 __all__ = ["Bundle", "Split", "load_bundle", "prepare", "call_get_data", "summarise",
-           "HOLDOUT", "CV_TRAIN", "CV_TEST", "validation_bundle"]
+           "HOLDOUT", "CV_TRAIN", "CV_TEST", "validation_bundle", "class_names_as_strings"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping
 from typing import Any
 
@@ -121,6 +122,18 @@ def as_labels(value: Any, name: str, n_classes: int, multilabel: bool, where: st
     return arr
 
 
+def _is_class_number(name: Any) -> bool:
+    return isinstance(name, (str, numbers.Real)) and not isinstance(name, (bool, np.bool_))
+
+
+def class_names_as_strings(names: Any) -> Any:
+    """Class names with numbers (the seed allows ``[0, 1, 2]``) turned into strings; other
+    values are left for the check to refuse."""
+    if not isinstance(names, (list, tuple, np.ndarray)):
+        return names
+    return [str(n) if _is_class_number(n) and not isinstance(n, str) else n for n in names]
+
+
 def check_plugin_output(raw: Any, where: str) -> Mapping[str, Any]:
     if not isinstance(raw, Mapping):
         raise DataError(
@@ -136,11 +149,16 @@ def check_plugin_output(raw: Any, where: str) -> Mapping[str, Any]:
             hint="return empty arrays (np.array([])) for a missing test set",
         )
     names = raw["class_names"]
+    if isinstance(names, np.ndarray):
+        names = names.tolist()
+    if isinstance(names, (list, tuple)) and names and all(_is_class_number(n) for n in names):
+        names = class_names_as_strings(names)  # the seed accepts [0, 1, 2]: names "0", "1", "2"
+        raw = {**raw, "class_names": names}
     if not isinstance(names, (list, tuple)) or not names or not all(
         isinstance(n, str) for n in names
     ):
         raise DataError(
-            "class_names must be a non-empty list of strings",
+            "class_names must be a non-empty list of strings (or numbers)",
             where=where,
             hint="use [str(x) for x in range(num_classes)] if the classes have no names",
         )

@@ -9,6 +9,7 @@ from ._canonical import canonical_json, to_plain
 from ._entries import Entry
 from ._model import Config
 from ._problems import Problems, show
+from ._unique import clash_notice, rename_clashes
 
 _MISSING = object()
 
@@ -34,12 +35,15 @@ def _describe(entry: Entry) -> str:
     return f"{entry.source} ({entry.count:,}{' = ' + factors if factors else ''})"
 
 
-def expand(entries: Iterable[Entry], problems: Problems, notices: list[str]) -> list[Config]:
-    """All configurations of ``entries`` (one kind), duplicates merged."""
+def expand(entries: Iterable[Entry], problems: Problems, notices: list[str],
+           clashes: list[str] | None = None, kind: str = "classifiers") -> list[Config]:
+    """All configurations of ``entries`` (one kind): duplicates merged, configurations that
+    share a title but differ renamed (:mod:`._unique`), each clash described in
+    ``clashes`` (what ``--strict`` refuses) and summed up in one notice."""
     configs: list[Config] = []
     for entry in entries:
         configs.extend(_expand_entry(entry, problems))
-    return _merge(configs, problems, notices)
+    return _merge(configs, notices, clashes if clashes is not None else [], kind)
 
 
 def _expand_entry(entry: Entry, problems: Problems) -> list[Config]:
@@ -58,23 +62,31 @@ def _expand_entry(entry: Entry, problems: Problems) -> list[Config]:
     return configs
 
 
-def _merge(configs: list[Config], problems: Problems, notices: list[str]) -> list[Config]:
-    first: dict[str, tuple[Config, str]] = {}
-    merged: list[Config] = []
-    conflicts: set[tuple[str, str]] = set()  # one report per pair of entries
+def _merge(configs: list[Config], notices: list[str], clashes: list[str],
+           kind: str) -> list[Config]:
+    groups: dict[str, list[tuple[Config, str]]] = {}
+    kept: list[Config] = []
     for config in configs:
         key = canonical_json([config.method, config.args])
-        if config.title not in first:
-            first[config.title] = (config, key)
-            merged.append(config)
-        elif key == first[config.title][1]:
-            notice = _merge_notice(first[config.title][0], config)
+        group = groups.setdefault(config.title, [])
+        same = next((c for c, k in group if k == key), None)
+        if same is not None:
+            notice = _merge_notice(same, config)
             if notice not in notices:
                 notices.append(notice)
-        elif (first[config.title][0].source, config.source) not in conflicts:
-            conflicts.add((first[config.title][0].source, config.source))
-            _add_conflict(first[config.title][0], config, problems)
-    return merged
+            continue
+        group.append((config, key))
+        kept.append(config)
+    clashing = {t: [c for c, _ in g] for t, g in groups.items() if len(g) > 1}
+    if not clashing:
+        return kept
+    renamed = rename_clashes(clashing, set(groups))
+    for group in clashing.values():
+        clashes.append(_clash(group, renamed))
+    changes = [(c.title, renamed[id(c)]) for c in kept if id(c) in renamed]
+    notices.append(clash_notice(changes, kind))
+    return [Config(renamed[id(c)], c.method, c.args, c.source) if id(c) in renamed else c
+            for c in kept]
 
 
 def _merge_notice(earlier: Config, later: Config) -> str:
@@ -89,21 +101,17 @@ def _merge_notice(earlier: Config, later: Config) -> str:
     )
 
 
-def _add_conflict(earlier: Config, later: Config, problems: Problems) -> None:
+def _clash(group: list[Config], renamed: dict[int, str]) -> str:
+    """What ``--strict`` says about one title given to different configurations."""
+    earlier, later = group[0], group[1]
     differences, parameter = _differences(earlier, later)
-    if earlier.source == later.source:
-        what = "is given to different configurations of this entry"
-    else:
-        what = f"is already used by {earlier.source} for a different configuration"
-    if parameter is not None:
-        hint = f"add a placeholder such as {{{parameter}}} to the title, or rename one of them"
-    else:
-        hint = "rename one of them"
-    problems.add(
-        later.source,
-        f"title '{later.title}' {what} ({differences}); titles must be unique",
-        hint,
-    )
+    sources = ", ".join(dict.fromkeys(c.source for c in group))
+    fix = (f"add a placeholder such as {{{parameter}}} to the title, or rename them"
+           if parameter is not None else "rename them")
+    new = ", ".join(f"'{renamed[id(c)]}'" for c in group)
+    return (f"{sources}: title '{earlier.title}' is given to {len(group)} different "
+            f"configurations ({differences}); titles must be unique ({fix}; without --strict "
+            f"they are renamed {new})")
 
 
 def _differences(earlier: Config, later: Config) -> tuple[str, str | None]:

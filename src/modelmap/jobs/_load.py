@@ -42,8 +42,10 @@ def load_job(
 
     ``source`` is a job file path, a mapping (reported as ``<job>``), or JSON5 text
     starting with ``{``.  With ``registry`` the dataset and plugin names are checked and
-    parameters a plugin does not declare become notices.  ``allow_tuning`` keeps
-    ``{"tune": true, ...}`` parameters unexpanded (for ``modelmap tune``).
+    parameters a plugin does not declare become notices; a classifier plugin that failed
+    to load is accepted (its configs are recorded as failed when the job runs).
+    ``allow_tuning`` keeps ``{"tune": true, ...}`` parameters unexpanded (for ``modelmap
+    tune``, which refuses a classifier plugin that failed to load, with its error).
     """
     raw, origin, path = _read(source)
     problems = Problems(origin)
@@ -51,13 +53,15 @@ def load_job(
     data = validate_data(raw["data"], problems) if "data" in raw else None
     entries = {kind: _parse_entries(raw, kind, problems, allow_tuning) for kind in _KINDS}
     if registry is not None:
-        _check_plugin_names(registry, raw, entries, problems)
+        _check_plugin_names(registry, raw, entries, problems, tuning=allow_tuning)
     problems.check()
     check_limit([*entries["projections"], *entries["classifiers"]], max_configs, problems)
     problems.check()
     unknown = _unknown_parameters(registry, entries) if registry is not None else []
     notices = list(unknown)
-    configs = {kind: tuple(expand(entries[kind], problems, notices)) for kind in _KINDS}
+    clashes: list[str] = []
+    configs = {kind: tuple(expand(entries[kind], problems, notices, clashes, kind))
+               for kind in _KINDS}
     problems.check()
     assert data is not None
     return Job(
@@ -69,6 +73,7 @@ def load_job(
         path=path,
         raw=raw,
         unknown_parameters=tuple(unknown),
+        title_clashes=tuple(clashes),
     )
 
 
@@ -119,22 +124,50 @@ def _parse_entries(raw: dict, kind: str, problems: Problems, allow_tuning: bool)
 
 
 def _check_plugin_names(
-    registry: Registry, raw: dict, entries: dict[str, list[Entry]], problems: Problems
+    registry: Registry, raw: dict, entries: dict[str, list[Entry]], problems: Problems,
+    tuning: bool = False,
 ) -> None:
     data = raw.get("data")
     dataset = data.get("dataset") if isinstance(data, Mapping) else None
-    if isinstance(dataset, str) and dataset.strip():
+    if (not _refuse_failed(registry, "dataset", dataset, "data.dataset", problems)
+            and isinstance(dataset, str) and dataset.strip()):
         _check_name(dataset, registry.dataset_names(), "data.dataset", "dataset", problems)
     for kind, singular in _KINDS.items():
         names = _names(registry, singular)
+        failed = _failed(registry, singular) if not tuning else set()
         for entry in entries[kind]:
-            _check_name(entry.method, names, f"{entry.source}.method", singular, problems)
+            path = f"{entry.source}.method"
+            if entry.method in failed:
+                continue  # its configs are recorded as failed, the job's others train
+            if not _refuse_failed(registry, singular, entry.method, path, problems):
+                _check_name(entry.method, names, path, singular, problems)
+
+
+def _refuse_failed(registry: Registry, kind: str, name: Any, path: str,
+                   problems: Problems) -> bool:
+    """Add the load error of plugin ``name`` when it failed to load; True if it did."""
+    problem = getattr(registry, "problem", None)
+    if not (problem and isinstance(name, str) and kind in ("dataset", "classifier")):
+        return False
+    failed = problem(kind, name)
+    if failed is None:
+        return False
+    problems.add(path, f"the {kind} plugin '{name}' failed to load: {failed.error}",
+                 f"fix the plugin at {failed.location} and run again")
+    return True
 
 
 def _names(registry: Registry, singular: str) -> list[str]:
     if singular == "classifier":
         return list(registry.classifier_names())
     return list(registry.projection_names())
+
+
+def _failed(registry: Registry, singular: str) -> set[str]:
+    """Classifier plugins that have a folder but failed to load (an optional registry
+    method: a registry without it has none)."""
+    failed_names = getattr(registry, "failed_names", None)
+    return set(failed_names(singular)) if singular == "classifier" and failed_names else set()
 
 
 def _check_name(name: str, names: list[str], path: str, what: str, problems: Problems) -> None:
@@ -148,7 +181,10 @@ def _check_name(name: str, names: list[str], path: str, what: str, problems: Pro
 def _unknown_parameters(registry: Registry, entries: dict[str, list[Entry]]) -> list[str]:
     notices = []
     for kind, singular in _KINDS.items():
+        failed = _failed(registry, singular)
         for entry in entries[kind]:
+            if entry.method in failed:
+                continue
             specs = registry.parameters(singular, entry.method)
             if specs is None:
                 continue

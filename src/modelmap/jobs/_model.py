@@ -59,8 +59,8 @@ class Job:
     Equality and hash compare the canonical JSON of :meth:`to_dict` (data, projections
     and classifiers): a job equals ``load_job(job.to_dict())``.  ``notices`` lists what
     was noticed but is no error (merged duplicates, parameters a plugin does not
-    declare); the latter are also in ``unknown_parameters`` so that a strict mode can
-    refuse them.
+    declare, titles made unique); the latter two are also in ``unknown_parameters`` and
+    ``title_clashes`` so that a strict mode can refuse them.
     """
 
     title: str
@@ -71,6 +71,7 @@ class Job:
     path: Path | None = None
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
     unknown_parameters: tuple[str, ...] = ()
+    title_clashes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         """The expanded job as a plain batch job that :func:`load_job` accepts again."""

@@ -15,7 +15,9 @@ import importlib
 import importlib.abc
 import importlib.machinery
 import importlib.metadata
+import importlib.util
 import os
+import re
 import sys
 import traceback
 import types
@@ -100,8 +102,14 @@ def _is_plugin_frame(filename: str) -> bool:
                 or f"{os.sep}importlib_metadata{os.sep}" in filename)
 
 
+#: Import names whose PyPI distribution is named differently.
+_PYPI_NAMES = {"sklearn": "scikit-learn", "cv2": "opencv-python", "PIL": "pillow",
+               "yaml": "pyyaml", "skimage": "scikit-image", "umap": "umap-learn"}
+
+
 def describe_exception(exc: BaseException) -> str:
-    """``Type: message (file:line)`` with the innermost frame in the plugin's own code."""
+    """``Type: message (file:line)`` with the innermost frame in the plugin's own code;
+    a missing module adds a ``pip install`` hint naming it."""
     text = f"{type(exc).__name__}: {exc}"
     if isinstance(exc, SyntaxError) and exc.filename:
         text = f"{type(exc).__name__}: {exc.msg}"
@@ -109,12 +117,45 @@ def describe_exception(exc: BaseException) -> str:
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if _is_plugin_frame(f.filename)]
     if frames:
         text += f" ({frames[-1].filename}:{frames[-1].lineno})"
-    return text
+    return text + missing_module_hint(exc)
+
+
+def missing_module_hint(exc: BaseException) -> str:
+    """`` — the module 'x' is not installed; ...`` for a :class:`ModuleNotFoundError` of a
+    third-party module, else ``""``."""
+    name = getattr(exc, "name", None)
+    if not isinstance(exc, ModuleNotFoundError) or not name or name.startswith(WS_PREFIX):
+        return ""
+    top = name.split(".")[0]
+    try:
+        if importlib.util.find_spec(top) is not None:
+            return ""  # the package is there; a module inside it is missing
+    except (ImportError, ValueError):
+        pass
+    return (f" — the module '{top}' is not installed in this Python ({sys.executable}); "
+            f"install it with `pip install {_PYPI_NAMES.get(top, top)}`")
+
+
+_NAME_IN_SOURCE = re.compile(r"""['"]name['"]\s*:\s*['"]([A-Za-z0-9_]+)['"]""")
+
+
+def guess_name(folder: Path) -> str:
+    """The plugin name a folder most likely declares (the first ``'name': '...'`` in its
+    ``__init__.py``), for a plugin that cannot be imported; else the folder's name."""
+    try:
+        source = (folder / "__init__.py").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return folder.name
+    match = _NAME_IN_SOURCE.search(source)
+    return match.group(1) if match else folder.name
 
 
 def folder_status(folder: Path) -> str:
-    """``plugin``, ``skip`` or ``no-init`` (Python files but no ``__init__.py``)."""
-    if folder.name.startswith(("_", ".")) or not folder.is_dir():
+    """``plugin``, ``skip`` or ``no-init`` (Python files but no ``__init__.py``).
+
+    Like the seed, every folder with an ``__init__.py`` is a plugin, also ``_naive``;
+    only ``__pycache__`` and dot-folders are skipped."""
+    if folder.name == "__pycache__" or folder.name.startswith(".") or not folder.is_dir():
         return "skip"
     if (folder / "__init__.py").is_file():
         return "plugin"

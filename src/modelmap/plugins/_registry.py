@@ -18,6 +18,7 @@ becomes a :class:`LoadProblem`; every other plugin still loads.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import importlib
 import pkgutil
 import types
@@ -75,7 +76,8 @@ class _Collector:
         if old is not None:
             self.notices.append(
                 f"{plugin.origin} {plugin.kind} '{plugin.name}' ({plugin.path}) overrides "
-                f"the {old.origin} one ({old.path})."
+                f"the {old.origin} one ({old.path}); jobs naming '{plugin.name}' use the "
+                f"{plugin.origin} one."
             )
         self.found[plugin.kind][plugin.name] = plugin
 
@@ -84,8 +86,8 @@ class _Collector:
         old = self.found[problem.kind].get(problem.name)
         if old is not None:
             self.notices.append(
-                f"{problem.kind} '{problem.name}' at {problem.location} failed to load; "
-                f"the {old.origin} one ({old.path}) is used instead."
+                f"{problem.kind} '{problem.name}' at {problem.location} failed to load "
+                f"({problem.error}); the {old.origin} one ({old.path}) is used instead."
             )
 
     def load(self, kind: str, import_name: str, origin: str, location: str, guess: str) -> None:
@@ -168,7 +170,7 @@ def _discover_workspace(collector: _Collector, workspace: Path) -> None:
                 ))
             elif status == "plugin":
                 name = f"{package}.{sub}.{folder.name}"
-                collector.load(kind, name, "workspace", str(folder), folder.name)
+                collector.load(kind, name, "workspace", str(folder), _loading.guess_name(folder))
 
 
 _CACHE: dict[tuple, tuple[tuple, Registry]] = {}
@@ -237,6 +239,30 @@ class Registry:
                     hint="fix the plugin and run again; `modelmap plugins` lists every problem.",
                 )
         raise _unknown(kind, name, list(found))
+
+    def problem(self, kind: str, name: str) -> LoadProblem | None:
+        """Why the ``kind`` plugin ``name`` failed to load, when it did and no other plugin
+        of that name loaded (``None`` otherwise)."""
+        if name in self._mapping(kind):
+            return None
+        return next((p for p in self.problems if p.kind == kind and p.name == name), None)
+
+    def failed_names(self, kind: str) -> list[str]:
+        """Names of ``kind`` plugins that failed to load (their jobs' configs fail alone)."""
+        found = self._mapping(kind)
+        return sorted({p.name for p in self.problems if p.kind == kind and p.name
+                       and p.name not in found})
+
+    def source_hash(self, kind: str, name: str) -> str:
+        """The source hash of a plugin, also of one that failed to load (from its folder,
+        so that editing it changes the keys of its configs)."""
+        problem = self.problem(kind, name)
+        if problem is None:
+            return self.get(kind, name).source_hash
+        folder = Path(problem.location)
+        if folder.exists():
+            return _loading.source_hash(folder)
+        return hashlib.sha256(problem.error.encode()).hexdigest()
 
     def dataset(self, name: str) -> Plugin:
         return self.get("dataset", name)

@@ -57,7 +57,10 @@ def plugin_entry(plugin: Any) -> dict[str, Any]:
         "source_hash": plugin.source_hash,
     }
     if plugin.kind == "dataset":
-        entry["class_names"] = jsonable(list(info.get("class_names") or []))
+        entry["class_names"] = [  # numbers (the seed allows [0, 1, 2]) as the strings used
+            n if isinstance(n, str) or isinstance(n, bool) else str(n)
+            for n in jsonable(list(info.get("class_names") or []))
+        ]
     else:
         entry["default_config"] = default_config(info)
     return entry

@@ -2,7 +2,8 @@
 
 A classifier plugin declares its parameters in ``CLF_INFO['parameters']``; each entry has a
 ``name``, ``description``, ``type`` (``integer``, ``float``, ``string``, ``boolean``,
-``array`` or ``other``), an optional ``range`` and a ``default_value``::
+``array`` or ``other``; the seed's ``int``, ``bool`` and ``str`` are read as integer, boolean
+and string), an optional ``range`` and a ``default_value``::
 
     from ...tools import check_argument as check
     n = check('n_neighbors', args, CLF_INFO)
@@ -31,8 +32,10 @@ from modelmap.errors import ArgumentWarning, PluginError
 __all__ = [
     "RESERVED",
     "TYPES",
+    "TYPE_ALIASES",
     "check_argument",
     "describe_expected",
+    "type_of",
     "predict_via_proba",
     "proba_of",
     "recall",
@@ -47,8 +50,24 @@ RESERVED = ("method", "title", "fold")
 #: The parameter types of the plugin contract.
 TYPES = ("integer", "float", "string", "boolean", "array", "other")
 
+#: Abbreviations of :data:`TYPES` that the seed's plugins use.
+TYPE_ALIASES = {"int": "integer", "bool": "boolean", "str": "string"}
+
 _NAME_RE = re.compile(r"[A-Za-z0-9_]+")
 _INVALID = object()
+
+
+def type_of(spec: Mapping[str, Any]) -> Any:
+    """The parameter's type with abbreviations spelled out (``'int'`` → ``'integer'``)."""
+    kind = spec.get("type")
+    return TYPE_ALIASES.get(kind, kind) if isinstance(kind, str) else kind
+
+
+def _bool_as_int(spec: Mapping[str, Any], value: Any) -> bool:
+    """True/False for an integer parameter: the seed takes them as 1/0 (with a warning
+    here, refused under ``--strict``)."""
+    return type_of(spec) == "integer" and _is_bool(value) and _in_range(int(value),
+                                                                          spec.get("range"))
 
 
 def _is_int(value: Any) -> bool:
@@ -84,7 +103,7 @@ def _in_range(value: Any, rng: Sequence[Any] | None) -> bool:
 
 def describe_expected(spec: Mapping[str, Any]) -> str:
     """What a valid value of a parameter looks like, e.g. ``an integer in [1, 1000]``."""
-    kind, rng = spec.get("type"), spec.get("range")
+    kind, rng = type_of(spec), spec.get("range")
     if kind == "integer":
         return "an integer" + (f" in {_fmt_range(rng)}" if rng else "")
     if kind == "float":
@@ -100,7 +119,7 @@ def describe_expected(spec: Mapping[str, Any]) -> str:
 
 def _convert(spec: Mapping[str, Any], value: Any) -> Any:
     """The checked (and normalised) value, or ``_INVALID``."""
-    kind, rng = spec.get("type"), spec.get("range")
+    kind, rng = type_of(spec), spec.get("range")
     if kind == "integer":
         return int(value) if _is_int(value) and _in_range(value, rng) else _INVALID
     if kind == "float":
@@ -140,17 +159,30 @@ def _message(spec: Mapping[str, Any], info: Mapping[str, Any], value: Any) -> st
     )
 
 
+def _bool_message(spec: Mapping[str, Any], info: Mapping[str, Any], value: Any) -> str:
+    return (
+        f"The '{spec['name']}' parameter of {info.get('name', '?')} must be "
+        f"{describe_expected(spec)}; got {value!r}, used as {int(value)} as the seed does "
+        "(--strict refuses it)."
+    )
+
+
 def check_argument(name: str, args: Mapping[str, Any], info: Mapping[str, Any]) -> Any:
     """The value of parameter ``name`` in ``args``, checked against ``info``.
 
     Missing → the declared ``default_value``; invalid → an :class:`ArgumentWarning`
     and the default.  Integers are returned as ``int``, floats as ``float`` (integers
-    are accepted for floats, booleans are never numbers), arrays as ``list``.
+    are accepted for floats and converted, where the seed passed them unchanged), arrays
+    as ``list``.  ``True``/``False`` for an integer are taken as 1/0 with a warning, as
+    the seed takes them; for any other number type they are invalid.
     """
     spec = _find_spec(name, info)
     default = spec.get("default_value")
     if name not in args:
         return default
+    if _bool_as_int(spec, args[name]):
+        warnings.warn(_bool_message(spec, info, args[name]), ArgumentWarning, stacklevel=2)
+        return int(args[name])
     value = _convert(spec, args[name])
     if value is _INVALID:
         warnings.warn(_message(spec, info, args[name]), ArgumentWarning, stacklevel=2)
@@ -163,7 +195,9 @@ def validate_args(args: Mapping[str, Any], info: Mapping[str, Any]) -> list[str]
     problems = []
     for spec in info.get("parameters") or ():
         name = spec.get("name")
-        if name in args and _convert(spec, args[name]) is _INVALID:
+        if name in args and _bool_as_int(spec, args[name]):
+            problems.append(_bool_message(spec, info, args[name]))
+        elif name in args and _convert(spec, args[name]) is _INVALID:
             problems.append(_message(spec, info, args[name]))
     return problems
 
@@ -178,9 +212,10 @@ def _parameter_problems(index: int, spec: Any) -> list[str]:
     where = f"{where} ('{name}')"
     if name in RESERVED:
         return [f"{where}: the names {', '.join(RESERVED)} are reserved; rename the parameter."]
-    kind = spec.get("type")
+    kind = type_of(spec)
     if kind not in TYPES:
-        return [f"{where}: type must be one of {', '.join(TYPES)}; got {kind!r}."]
+        return [f"{where}: type must be one of {', '.join(TYPES)} (or int, bool, str); "
+                f"got {spec.get('type')!r}."]
     rng = spec.get("range")
     if rng is not None and kind in ("integer", "float", "array"):
         if not isinstance(rng, (list, tuple)) or len(rng) != 2:
@@ -209,9 +244,12 @@ def validate_info(info: Any) -> list[str]:
         problems.append(f"the name {name!r} may only contain A-Z, a-z, 0-9 and _.")
     if not isinstance(info.get("description"), str) or not info.get("description"):
         problems.append("the info has no 'description'; add a short text for menus and help.")
-    parameters = info.get("parameters", [])
+    parameters = info.get("parameters")
+    if parameters is None:  # the seed's plugins without parameters say 'parameters': None
+        parameters = []
     if not isinstance(parameters, (list, tuple)):
-        return problems + ["'parameters' must be a list of parameter dicts."]
+        return problems + ["'parameters' must be a list of parameter dicts (or None when "
+                           f"the plugin has none); got {type(parameters).__name__}."]
     seen: set[str] = set()
     for index, spec in enumerate(parameters):
         problems.extend(_parameter_problems(index, spec))

@@ -24,6 +24,18 @@ _SEED = {"name": "random_state", "description": "Random seed", "type": "integer"
          "range": [0, 4294967295], "default_value": 42}
 
 
+#: scikit-learn's LocallyLinearEmbedding methods (the seed's four).
+LLE_METHODS = ("standard", "modified", "hessian", "ltsa")
+
+#: umap-learn's named input metrics that the seed's projections accept (umap-learn spells
+#: the seed's 'russelrao' as 'russellrao').  Those needing ``metric_kwds`` (mahalanobis,
+#: seuclidean, wminkowski) fail with umap-learn's own error.
+UMAP_METRICS = ("euclidean", "manhattan", "chebyshev", "minkowski", "canberra", "braycurtis",
+                "mahalanobis", "wminkowski", "seuclidean", "cosine", "correlation", "haversine",
+                "hamming", "jaccard", "dice", "russellrao", "kulsinski", "rogerstanimoto",
+                "sokalmichener", "sokalsneath", "yule")
+
+
 def _neighbors(default: int) -> dict[str, Any]:
     return {"name": "n_neighbors", "description": "Number of neighbours (at most n_samples - 1)",
             "type": "integer", "range": [2, 10000], "default_value": default}
@@ -49,15 +61,21 @@ PROJECTIONS: dict[str, dict[str, Any]] = {
     "isomap": _info("isomap", "Isomap", "Isomap embedding (geodesic distances)",
                     _neighbors(5)),
     "lle": _info("lle", "LLE", "Locally Linear Embedding", _neighbors(10),
-                 {"name": "lle_method", "description": "LLE variant ('method' is reserved)",
-                  "type": "string",
-                  "range": ["standard", "modified", "ltsa"], "default_value": "standard"}),
+                 {"name": "lle_method", "description": "LLE variant ('method' is reserved); "
+                  "hessian needs n_neighbors > 5 (n_components * (n_components + 3) / 2)",
+                  "type": "string", "range": list(LLE_METHODS), "default_value": "standard"}),
     "spectral_embedding": _info("spectral_embedding", "Spectral",
                                 "Spectral embedding (Laplacian eigenmaps)", _neighbors(10)),
     "umap": _info("umap", "UMAP", "Uniform Manifold Approximation and Projection "
                   "(needs pip install modelmap[umap])", _neighbors(15),
-                  {"name": "min_dist", "description": "Minimum distance of embedded points",
-                   "type": "float", "range": [0, 1], "default_value": 0.1}),
+                  {"name": "min_dist", "description": "Minimum distance of embedded points "
+                   "(at most spread)", "type": "float", "range": [0, 1000],
+                   "default_value": 0.1},
+                  {"name": "spread", "description": "Scale of the embedded points",
+                   "type": "float", "range": [0, 1000], "default_value": 1.0},
+                  {"name": "metric", "description": "Distance in the input space (umap-learn's "
+                   "names)", "type": "string", "range": list(UMAP_METRICS),
+                   "default_value": "euclidean"}),
 }
 
 
@@ -125,8 +143,9 @@ def _lle(X: np.ndarray, args: Mapping[str, Any], seed: int) -> np.ndarray:
     info = PROJECTIONS["lle"]
     n_neighbors = _clamp_neighbors(args, info, len(X))
     variant = check("lle_method", args, info)
-    if variant != "standard":  # modified and ltsa need n_neighbors > n_components
+    if variant in ("modified", "ltsa"):  # they need n_neighbors > n_components
         n_neighbors = max(n_neighbors, min(3, len(X) - 1))
+    # hessian's rule (n_neighbors > 5) is scikit-learn's to check: its message is shown
     model = LocallyLinearEmbedding(n_components=2, n_neighbors=n_neighbors, method=variant,
                                    eigen_solver="auto", random_state=seed)
     return model.fit_transform(X)
@@ -152,7 +171,9 @@ def _umap(X: np.ndarray, args: Mapping[str, Any], seed: int) -> np.ndarray:
         ) from exc
     info = PROJECTIONS["umap"]
     model = umap.UMAP(n_components=2, n_neighbors=_clamp_neighbors(args, info, len(X)),
-                      min_dist=check("min_dist", args, info), random_state=seed)
+                      min_dist=check("min_dist", args, info),
+                      spread=check("spread", args, info),
+                      metric=check("metric", args, info), random_state=seed)
     return model.fit_transform(X)
 
 

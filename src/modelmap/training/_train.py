@@ -121,7 +121,7 @@ def _run_split(bundle: Bundle, module: Any, args: dict, split: Split) -> _Outcom
         X_train, X_test = _PREPARED.get(bundle, split)
     else:
         X_train, X_test = _split_X(bundle, split)
-    clf = module.get_clf(dict(args), bundle.data_specs())
+    clf = module.get_clf(fold_args(args, split.fold), bundle.data_specs())
     out = _Outcome()
     t0 = time.perf_counter()
     clf.fit(X_train, y_train)
@@ -134,6 +134,16 @@ def _run_split(bundle: Bundle, module: Any, args: dict, split: Split) -> _Outcom
     out.history = _history(clf, out)
     for note in out.notes:
         print(f"modelmap: {note}")
+    return out
+
+
+def fold_args(args: Mapping[str, Any], fold: int | None) -> dict:
+    """What the plugin gets for one split: under cross-validation the title is
+    ``"<title> fold<n>"``, as in the seed (plugins that save their model by title rely on
+    it); the stored result keeps the bare title and the fold number."""
+    out = dict(args)
+    if fold is not None:
+        out["title"] = f"{args.get('title', '')} fold{fold}"
     return out
 
 

@@ -192,13 +192,15 @@ class Anticipation:
         if self.vectorizer.width == 0:
             return
         X = self.vectorizer.transform(points)
-        targets = {"score": np.asarray(scores, float),
-                   "time": np.log(np.maximum(np.asarray(fit_times, float), 1e-6))}
+        times = np.asarray(fit_times, float)
+        known = np.isfinite(times)  # a failed config (nan time) teaches the score model only
+        targets = {"score": (X, np.asarray(scores, float)),
+                   "time": (X[known], np.log(np.maximum(times[known], 1e-6)))}
         rng = np.random.default_rng(self.random_state + len(points))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            for name, y in targets.items():
-                self.models[name] = self._fit_target(X, y, rng)
+            for name, (features, y) in targets.items():
+                self.models[name] = self._fit_target(features, y, rng)
 
     def _fit_target(self, X: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> list[Any]:
         if self.uncertainty == "bayesian":

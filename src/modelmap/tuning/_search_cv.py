@@ -16,31 +16,41 @@ the ``param_bounds`` ranges (and the listed options) are tried after the start (
 the seed starts from ``parameters_start`` only).  Parameters that are neither
 numbers, booleans, listed strings nor lists of numbers are kept as given.
 
-After ``fit``: ``best_params_``, ``best_score_``, ``best_index_``, ``best_estimator_``
-(when ``refit``), ``cv_results_`` (a pandas DataFrame, one row per step with the seed's
-fields), ``n_splits_``, ``refit_time_`` and ``scorer_``.
+A step whose folds all fail (e.g. ``max_features`` > 1) is scored ``error_score`` (nan:
+failed), recorded in ``cv_results_`` with its error, taught to the score meta-learner
+as a bad config, and the search goes on.  Calling ``fit`` again on the same data
+continues the search (AutoTune's behaviour; ``warm_start=False`` starts over), and
+Ctrl-C keeps the results so far.  AutoTune's other arguments are accepted: see
+docs/tuning.md ("AutoTune users").
+
+After ``fit``: ``best_params_``, ``best_score_``, ``best_index_``, ``best_mean_fit_time_``,
+``best_estimator_`` (when ``refit``), ``cv_results_`` (a pandas DataFrame, one row per
+step with the seed's and GridSearchCV's fields; ``results`` is AutoTune's name),
+``meta_learner_score_`` and ``meta_learner_time_`` (the fitted meta-learners),
+``trials_``, ``step_``, ``n_splits_``, ``refit_time_`` and ``scorer_``.
 """
 
 from __future__ import annotations
 
 import math
-import numbers
 import time
+import warnings
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
 from sklearn.metrics import check_scoring
-from sklearn.model_selection import check_cv, cross_validate
+from sklearn.model_selection import check_cv
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, indexable
 
-from modelmap.tuning._history import history_frame
-from modelmap.tuning._settings import Settings, StepwiseSettings
-from modelmap.tuning._space import Family, Param, Space
-from modelmap.tuning._stepwise import Stepwise
-from modelmap.tuning._strategy import Candidate, Trial
+from modelmap.tuning._search_args import call_steps, check_autotune_arguments, check_steps, seed
+from modelmap.tuning._search_prior import StepSearchError, read_prior
+from modelmap.tuning._search_run import Search, fingerprint
+from modelmap.tuning._search_table import results_table, save_locations, save_table
+from modelmap.tuning._strategy import Trial
 
 
 def _has(name: str):
@@ -57,24 +67,30 @@ class StepSearchCV(MetaEstimatorMixin, BaseEstimator):
 
     def __init__(self, estimator: Any, parameters_start: dict | None = None, *,
                  param_options_str: dict | None = None, prior_results: Any = None,
-                 step_number_vars: int = 1, step_rules: dict | None = None, steps: int = 50,
+                 prior_best_score: float | None = None, step_number_vars: int = 1,
+                 step_rules: dict | None = None,
+                 step_veto_rule: Callable[[Any, Any], bool] | None = None, steps: float = 50,
                  step_threshold: float = 0.0001, scoring: Any = None, cv_folds: Any = 3,
                  max_fit_time: float | None = None, meta_learner: Any = None,
                  explore_rt_init: float = 1.0, explore_rt_decay: float = 0.25,
                  explore_rt_min: float = 0.5, anticipation_draws: int = 25,
-                 tradeoff_scr_per_sec: float = 0.0, random_state: int = 7,
-                 save_location: str | None = None, refit: bool = True,
-                 n_jobs: int | None = None, time_budget: float | None = None,
-                 uncertainty: str = "bootstrap", extending_lists: bool = True,
-                 param_bounds: dict | None = None, error_score: Any = np.nan,
-                 stall_steps: int = 8, stall_growth: float = 1.5, adapt_steps: bool = True,
-                 score_floor_quantile: float = 0.75, random_starts: int = 0) -> None:
+                 anticipate_changes: bool = False, tradeoff_scr_per_sec: float = 0.0,
+                 random_state: Any = 7, save_location: Any = None, refit: bool = True,
+                 warm_start: bool = True, reset_session: bool = False,
+                 delete_prior: bool = False, n_jobs: int | None = None,
+                 time_budget: float | None = None, uncertainty: str = "bootstrap",
+                 extending_lists: bool = True, param_bounds: dict | None = None,
+                 error_score: Any = np.nan, stall_steps: int = 8, stall_growth: float = 1.5,
+                 adapt_steps: bool = True, score_floor_quantile: float = 0.75,
+                 random_starts: int = 0) -> None:
         self.estimator = estimator
         self.parameters_start = parameters_start
         self.param_options_str = param_options_str
         self.prior_results = prior_results
+        self.prior_best_score = prior_best_score
         self.step_number_vars = step_number_vars
         self.step_rules = step_rules
+        self.step_veto_rule = step_veto_rule
         self.steps = steps
         self.step_threshold = step_threshold
         self.scoring = scoring
@@ -85,10 +101,14 @@ class StepSearchCV(MetaEstimatorMixin, BaseEstimator):
         self.explore_rt_decay = explore_rt_decay
         self.explore_rt_min = explore_rt_min
         self.anticipation_draws = anticipation_draws
+        self.anticipate_changes = anticipate_changes
         self.tradeoff_scr_per_sec = tradeoff_scr_per_sec
         self.random_state = random_state
         self.save_location = save_location
         self.refit = refit
+        self.warm_start = warm_start
+        self.reset_session = reset_session
+        self.delete_prior = delete_prior
         self.n_jobs = n_jobs
         self.time_budget = time_budget
         self.uncertainty = uncertainty
@@ -102,155 +122,157 @@ class StepSearchCV(MetaEstimatorMixin, BaseEstimator):
         self.random_starts = random_starts
 
     # -- the search -----------------------------------------------------------------------
-    def fit(self, X: Any, y: Any = None, groups: Any = None, **fit_params: Any) -> StepSearchCV:
-        """Run ``steps`` steps from ``parameters_start`` (plus the start itself)."""
+    def fit(self, X: Any, y: Any = None, groups: Any = None, *, steps: float | None = None,
+            export_improvements_only: bool = False, test_starting_parameters: bool = True,
+            more_steps: int | None = None, steps_completed: int | None = None,
+            **fit_params: Any) -> StepSearchCV:
+        """Run the search: ``parameters_start`` first, then ``steps`` steps.
+
+        Called again on the same data (and ``warm_start=True``), ``fit`` continues the same
+        search: ``fit(X, y, steps=N)`` makes N more steps; without ``steps`` it makes the
+        steps still missing of those last asked for (none once they are done, so a plain
+        refit changes nothing).
+        ``export_improvements_only`` writes ``save_location`` only after adopted steps (and
+        at the end); ``test_starting_parameters=False`` does not train ``parameters_start``
+        but continues from ``prior_results``.  ``more_steps`` is AutoTune's older name of
+        ``steps``; ``steps_completed`` is ignored (the search counts its own steps).  Other
+        keyword arguments go to the estimator's ``fit``.
+        """
+        wanted = call_steps(steps, more_steps, steps_completed)
         X, y, groups = indexable(X, y, groups)
         self.scorer_ = check_scoring(self.estimator, scoring=self.scoring)
         cv = check_cv(self.cv_folds, y, classifier=is_classifier(self.estimator))
         self.n_splits_ = cv.get_n_splits(X, y, groups)
-        space = self._space()
-        strategy = self._strategy(space)
-        trials = self._prior(strategy)
-        started = time.time()
-        total = len(trials) + self.steps + (0 if trials else 1)  # the start, then the steps
-        while len(trials) < total:
-            left = None if self.time_budget is None else self.time_budget - (time.time() - started)
-            if left is not None and left <= 0:
-                break
-            strategy.time_left = left
-            asked = strategy.ask(1)
-            if not asked:
-                break
-            trial = self._evaluate(asked[0], len(trials) + 1, space, X, y, groups, cv, fit_params)
-            trials.append(trial)
-            strategy.tell([trial])
-            self._save(trials, strategy)
-        self._finish(trials, strategy, space, X, y, fit_params)
+        paths = save_locations(self.save_location)
+        data = fingerprint(X, y, groups)
+        search = self._continued(data)
+        if search is None:
+            search = self._new_search(data, self.n_splits_)
+            search.target = check_steps(self.steps, "steps")
+        if wanted is not None:  # AutoTune: steps requested = steps done + steps
+            search.target = search.steps_done + wanted
+        todo = max(0, search.target - search.steps_done)
+        if test_starting_parameters:
+            search.queue_start()
+        else:
+            search.skip_start()
+        self._search_ = search
+
+        def saved(trial: Trial, improved: bool) -> None:
+            if paths and (improved or not export_improvements_only):
+                save_table(self._table(search), paths)
+
+        try:
+            search.run(todo, X, y, groups, cv, fit_params, saved)
+        except KeyboardInterrupt:  # AutoTune's way to stop: keep what was found so far
+            if search.best() is not None:
+                self._record(search)
+                self.__dict__.pop("best_estimator_", None)  # not refitted: fit again
+                if paths:
+                    save_table(self.cv_results_, paths)
+            raise
+        self._finish(search, X, y, fit_params)
+        if paths:
+            save_table(self.cv_results_, paths)
         return self
 
-    def _space(self) -> Space:
-        start = dict(self.parameters_start or {})
-        params = tuple(p for p in (self._param(name, value) for name, value in start.items())
-                       if p is not None)
-        family = Family(0, "", type(self.estimator).__name__, "", start, params)
-        return Space((family,))
+    def _continued(self, data: str) -> Search | None:
+        search = getattr(self, "_search_", None)
+        if search is None or not self.warm_start:
+            return None
+        if search.fingerprint != data:
+            warnings.warn("StepSearchCV.fit got other data than the search so far; it starts "
+                          "a new search (results on different data do not compare)",
+                          stacklevel=3)
+            return None
+        return search
 
-    def _param(self, name: str, value: Any) -> Param | None:
-        low, high = (self.param_bounds or {}).get(name, (None, None))
-        options = (self.param_options_str or {}).get(name)
-        if isinstance(value, (bool, np.bool_)):
-            return Param(name, "categorical", bool(value), values=(True, False))
-        if isinstance(value, (str, np.str_)):
-            if options is None:
-                return None
-            values = tuple(sorted(str(o) for o in options))
-            return Param(name, "categorical", str(value), values=values)
-        if isinstance(value, numbers.Integral):
-            return Param(name, "int", int(value), low=low, high=high)
-        if isinstance(value, numbers.Real):
-            return Param(name, "float", float(value), low=low, high=high)
-        if isinstance(value, (list, tuple)) and value and all(
-                isinstance(v, numbers.Real) and not isinstance(v, bool) for v in value):
-            element = "int" if all(isinstance(v, numbers.Integral) for v in value) else "float"
-            return Param(name, "list", list(value), low=low, high=high, element=element,
-                         min_length=1, max_length=max(len(value) + 8, 4))
-        return None
+    def _new_search(self, data: str, n_splits: int) -> Search:
+        check_autotune_arguments(self)
+        sign = math.copysign(1.0, self.step_threshold)
+        prior = read_prior(self.prior_results, sign)
+        if self.parameters_start is not None and not isinstance(self.parameters_start, dict):
+            raise StepSearchError(f"expected a dict of parameter values; got "
+                                  f"{self.parameters_start!r}", where="parameters_start",
+                                  hint="e.g. parameters_start={'alpha': 0.0001}")
+        start = dict(self.parameters_start) if self.parameters_start else prior.params
+        if not start:
+            raise StepSearchError(
+                "parameters_start is missing: the search steps from a starting value of "
+                "each parameter to tune", where="parameters_start",
+                hint="e.g. StepSearchCV(MLPRegressor(), parameters_start={'alpha': 0.0001, "
+                "'hidden_layer_sizes': (4, 1)}); or pass prior_results to continue a search")
+        return Search(self, start, prior, seed(self.random_state), data, n_splits)
 
-    def _settings(self) -> Settings:
-        rules = {"multiply_scale": 1.0, "add_scale": 0.0, **(self.step_rules or {})}
-        stepwise = StepwiseSettings(
-            step_number_vars=self.step_number_vars, step_rules=rules,
-            step_threshold=self.step_threshold, max_fit_time=self.max_fit_time,
-            explore_rt_init=self.explore_rt_init, explore_rt_decay=self.explore_rt_decay,
-            explore_rt_min=self.explore_rt_min, anticipation_draws=self.anticipation_draws,
-            tradeoff_scr_per_sec=self.tradeoff_scr_per_sec, uncertainty=self.uncertainty,
-            extending_lists=self.extending_lists, stall_steps=self.stall_steps,
-            stall_growth=self.stall_growth, adapt_steps=self.adapt_steps,
-            score_floor_quantile=self.score_floor_quantile, random_starts=self.random_starts)
-        seed = self.random_state if isinstance(self.random_state, numbers.Integral) else 7
-        folds = self.cv_folds if isinstance(self.cv_folds, numbers.Integral) else 3
-        return Settings(strategy="stepwise", budget=self.steps + 1, cv=max(2, int(folds)),
-                        random_state=int(seed), stepwise=stepwise)
+    def _table(self, search: Search) -> pd.DataFrame:
+        return results_table(search.trials, search.strategy.decisions, search.strategy.sign,
+                             search.n_splits, search.full)
 
-    def _strategy(self, space: Space) -> Stepwise:
-        strategy = Stepwise(space, self._settings(), self._settings().random_state,
-                            meta_learner=self.meta_learner)
-        strategy.sign = math.copysign(1.0, self.step_threshold)  # the seed's convention
-        return strategy
-
-    def _prior(self, strategy: Stepwise) -> list[Trial]:
-        """Trials of ``prior_results`` (a fitted StepSearchCV or its ``cv_results_``)."""
-        prior = self.prior_results
-        trials: list[Trial] = []
-        if prior is not None and hasattr(prior, "trials_"):
-            trials = list(prior.trials_)
-        elif isinstance(prior, pd.DataFrame):
-            trials = [_trial_from_row(i + 1, row) for i, (_, row) in enumerate(prior.iterrows())]
-        self._prior_trials = trials
-        if trials:
-            strategy.starts = []
-            strategy.tell(trials)
-        return list(trials)
-
-    def _evaluate(self, candidate: Candidate, number: int, space: Space, X: Any, y: Any,
-                  groups: Any, cv: Any, fit_params: dict) -> Trial:
-        params = self._restore(space.families[0].config_args(candidate.values))
-        estimator = clone(self.estimator).set_params(**params)
-        title = ", ".join(f"{k}={v}" for k, v in candidate.values.items())
-        started = time.time()
-        out = cross_validate(estimator, X, y, groups=groups, cv=cv, scoring=self.scorer_,
-                             n_jobs=self.n_jobs, params=fit_params or None,
-                             error_score=self.error_score)
-        scores = np.asarray(out["test_score"], dtype=float)
-        ok = bool(np.all(np.isfinite(scores)))
-        return Trial(number, candidate, title, str(number), "ok" if ok else "failed",
-                     float(scores.mean()) if ok else None, float(scores.std()) if ok else None,
-                     float(np.mean(out["fit_time"])), time.time() - started,
-                     None if ok else "a fold failed (see the warnings)",
-                     scores={f"split{i}_test_score": float(s) for i, s in enumerate(scores)})
-
-    def _restore(self, params: dict) -> dict:
-        """Tuples in ``parameters_start`` stay tuples (the steps work on lists)."""
-        start = self.parameters_start or {}
-        return {k: tuple(v) if isinstance(start.get(k), tuple) and isinstance(v, list) else v
-                for k, v in params.items()}
-
-    def _save(self, trials: list[Trial], strategy: Stepwise) -> None:
-        if self.save_location:
-            self._table(trials, strategy).to_csv(self.save_location, index=False)
-
-    def _table(self, trials: list[Trial], strategy: Stepwise) -> pd.DataFrame:
-        frame = history_frame(trials, strategy.decisions, "stepwise", 5, strategy.sign)
-        params = [self._restore(dict(self.parameters_start or {}, **t.candidate.values))
-                  for t in trials]
-        frame["params"] = params
-        for i in range(self.n_splits_):
-            frame[f"split{i}_test_score"] = [t.scores.get(f"split{i}_test_score") for t in trials]
-        ranks = pd.Series([strategy.sign * t.score if t.ok else -np.inf for t in trials])
-        frame["rank_test_score"] = ranks.rank(ascending=False, method="min").astype(int).values
-        return frame
-
-    def _finish(self, trials: list[Trial], strategy: Stepwise, space: Space, X: Any, y: Any,
-                fit_params: dict) -> None:
-        if not any(t.ok for t in trials):
-            start = self._restore(space.families[0].config_args(space.families[0].initial()))
-            clone(self.estimator).set_params(**start).fit(X, y, **fit_params)  # its own error
-            raise ValueError(f"All the {len(trials)} candidates failed to fit; the first "
-                             f"parameters tried were {dict(self.parameters_start or {})}. "
-                             "Set error_score='raise' to see the error.")
-        self.trials_ = trials
-        self.cv_results_ = self._table(trials, strategy)
-        best = strategy.current or strategy.best()
-        assert best is not None
-        self.best_index_ = trials.index(best)
-        self.best_params_ = self._restore(space.families[0].config_args(best.candidate.values))
-        self.best_score_ = best.score
-        self.step_ = len(trials) - 1
+    def _finish(self, search: Search, X: Any, y: Any, fit_params: dict) -> None:
+        best = search.best()
+        if best is None:
+            first = search.full(search.space.families[0].initial())
+            clone(self.estimator).set_params(**first).fit(X, y, **fit_params)  # its own error
+            errors = {t.error for t in search.trials if t.error}
+            raise StepSearchError(
+                f"all the {len(search.trials)} configs tried failed; the first was {first}"
+                + (f" ({'; '.join(sorted(errors))[:500]})" if errors else ""),
+                where="fit", hint="set error_score='raise' to see the estimator's traceback")
+        self._record(search)
         if self.refit:
             started = time.time()
             self.best_estimator_ = clone(self.estimator).set_params(**self.best_params_)
             self.best_estimator_.fit(X, y, **fit_params)
             self.refit_time_ = time.time() - started
+
+    def _record(self, search: Search) -> None:
+        """The fitted attributes of the search so far (all but ``best_estimator_``)."""
+        best = search.best()
+        assert best is not None
+        self.trials_ = list(search.trials)
+        self.cv_results_ = self._table(search)
+        self.best_index_ = self.trials_.index(best)
+        self.best_params_ = search.full(dict(best.candidate.values))
+        self.best_score_ = best.score
+        self.best_mean_fit_time_ = best.fit_time
+        self.step_ = len(self.trials_) - 1
+        self.meta_learner_score_, self.meta_learner_time_ = search.meta_learners()
+
+    # -- AutoTune's names ---------------------------------------------------------------------
+    @property
+    def results(self) -> pd.DataFrame | None:
+        """AutoTune's name of ``cv_results_`` (None before ``fit``)."""
+        return getattr(self, "cv_results_", None)
+
+    @property
+    def results_df(self) -> pd.DataFrame | None:
+        """AutoTune's DataFrame of its results: here the same ``cv_results_``."""
+        return getattr(self, "cv_results_", None)
+
+    @property
+    def parameters_best(self) -> dict | None:
+        """AutoTune's name of ``best_params_`` (None before ``fit``)."""
+        return getattr(self, "best_params_", None)
+
+    @property
+    def best_score(self) -> float | None:
+        """AutoTune's name of ``best_score_`` (None before ``fit``)."""
+        return getattr(self, "best_score_", None)
+
+    @property
+    def best_model_mean_fit_time(self) -> float | None:
+        """AutoTune's name of ``best_mean_fit_time_`` (None before ``fit``)."""
+        return getattr(self, "best_mean_fit_time_", None)
+
+    @property
+    def meta_learner_score(self) -> Any:
+        """AutoTune's name of ``meta_learner_score_`` (None before ``fit``)."""
+        return getattr(self, "meta_learner_score_", None)
+
+    @property
+    def meta_learner_time(self) -> Any:
+        """AutoTune's name of ``meta_learner_time_`` (None before ``fit``)."""
+        return getattr(self, "meta_learner_time_", None)
 
     # -- delegation to the best estimator ---------------------------------------------------
     def _check_refit(self, method: str) -> None:
@@ -309,24 +331,7 @@ class StepSearchCV(MetaEstimatorMixin, BaseEstimator):
         tags.input_tags.sparse = sub.input_tags.sparse
         tags.input_tags.pairwise = sub.input_tags.pairwise
         tags.input_tags.allow_nan = sub.input_tags.allow_nan
+        tags.target_tags = sub.target_tags  # multi-output as the estimator (check_supervised_y_2d)
         return tags
 
 
-def _trial_from_row(number: int, row: pd.Series) -> Trial:
-    values = {c[len("param_"):]: _plain(row[c]) for c in row.index if c.startswith("param_")
-              and not (isinstance(row[c], float) and math.isnan(row[c]))}
-    ok = row.get("status", "ok") == "ok" and pd.notna(row.get("mean_test_score"))
-    candidate = Candidate(0, values, number, "prior", str(row.get("changes", "")))
-    return Trial(number, candidate, str(row.get("title", number)), str(number),
-                 "ok" if ok else "failed", float(row["mean_test_score"]) if ok else None,
-                 row.get("std_test_score"), float(row.get("mean_fit_time", 0.0)),
-                 float(row.get("seconds", 0.0)))
-
-
-def _plain(value: Any) -> Any:
-    """A cell of ``cv_results_`` back as a parameter value (lists are stored as JSON)."""
-    if isinstance(value, str) and value.startswith("["):
-        import json
-
-        return json.loads(value)
-    return value.item() if isinstance(value, np.generic) else value

@@ -138,8 +138,7 @@ class Stepwise(Strategy):
             scale = min(SCALES[1], scale * _exp(level * math.log(self.s.stall_growth)))
         if scale == 1.0:
             return self.rules
-        r = self.rules
-        return StepRules(r.multiply_scale * scale, r.add_scale * scale, r.veto, r.extending_lists)
+        return self.rules.scaled(scale)
 
     def _adapt(self, trial: Trial, reference: Trial | None, adopted: bool) -> None:
         """Bigger steps after a success or on a flat score, smaller after a worse one."""
@@ -251,16 +250,22 @@ class Stepwise(Strategy):
         """Fit the anticipation models on every successful trial (only when needed)."""
         if self._dirty:
             self._dirty = False
-            ok = [t for t in self.trials if t.ok and t.fit_time is not None]
-            self._fit_model(ok)
+            self._fit_model(self.trials)
         return self.model.ready
 
-    def _fit_model(self, ok: list[Trial]) -> None:
+    def _fit_model(self, trials: list[Trial]) -> None:
+        """Successes teach both models; a failed config teaches the score model that it is
+        as bad as the worst success (so its neighbours are not anticipated to be good)."""
+        ok = [t for t in trials if t.ok and t.fit_time is not None]
         scores = np.array([self.objective(t) for t in ok])
         if self.s.score_floor_quantile and len(scores) >= MIN_FLOOR:
             scores = np.maximum(scores, np.quantile(scores, self.s.score_floor_quantile))
-        self.model.fit([(t.candidate.family, t.candidate.values) for t in ok], list(scores),
-                       [t.fit_time for t in ok], len(self.space.families))
+        failed = [t for t in trials if not t.ok] if len(ok) else []
+        worst = [float(scores.min())] * len(failed) if failed else []
+        self.model.fit([(t.candidate.family, t.candidate.values) for t in ok + failed],
+                       list(scores) + worst,
+                       [t.fit_time for t in ok] + [math.nan] * len(failed),
+                       len(self.space.families))
 
 
 def _exp(log_change: float) -> float:
