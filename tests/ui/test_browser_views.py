@@ -7,6 +7,8 @@ Each test fails on any browser console error (see the ``page`` fixture).
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 import pytest
@@ -281,3 +283,66 @@ def test_history_has_a_legend_shades_per_method_a_mean_band_smoothing_and_log(pa
       return t && t.y[5] !== first;
     }}""", arg=raw[5])
     screenshot(page, "history")
+
+
+def grid_rows(page: Any) -> int:
+    return page.evaluate("() => dash_ag_grid.getApi('mm-grid').getDisplayedRowCount()")
+
+
+def test_table_sorts_filters_searches_and_exports_what_it_shows(page, ui_store):
+    open_job(page, "Iris")
+    view(page, "table")
+    n = len(ui_store.result_rows("Iris"))
+    page.wait_for_function("(n) => window.dash_ag_grid && dash_ag_grid.getApi('mm-grid')"
+                           " && dash_ag_grid.getApi('mm-grid').getDisplayedRowCount() === n",
+                           arg=n)
+    page.click("#mm-grid .ag-header-cell[col-id=fit_time] .ag-header-cell-label")
+    first = page.evaluate("() => dash_ag_grid.getApi('mm-grid').getDisplayedRowAtIndex(0)"
+                          ".data.title")
+    fastest = min(ui_store.result_rows("Iris"), key=lambda r: r["times"]["fit"])
+    assert first == fastest["title"]
+    page.fill("#mm-table-search", "svm")
+    svm = [r for r in ui_store.result_rows("Iris") if "svm" in (r["title"] + r["method"]).lower()]
+    page.wait_for_function("(n) => dash_ag_grid.getApi('mm-grid').getDisplayedRowCount() === n",
+                           arg=len(svm))
+    screenshot(page, "table")
+    with page.expect_download() as download:
+        page.click("#mm-table-export")
+    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8"))))
+    assert len(rows) == len(svm) and "test_accuracy" in rows[0]
+    times = [float(r["fit_time"]) for r in rows]
+    assert times == sorted(times)  # in the table's order
+
+
+def test_table_export_defuses_formulas(page, ui_store):
+    row = ui_store.result_rows("Growing")[0]
+    record = ui_store.train_result(row["id"])
+    ui_store.add_result("Growing", record.replace(key="formula", title="=HYPERLINK(1)"))
+    open_job(page, "Growing")
+    view(page, "table")
+    page.wait_for_function("() => window.dash_ag_grid && dash_ag_grid.getApi('mm-grid')"
+                           " && dash_ag_grid.getApi('mm-grid').getDisplayedRowCount() >= 2")
+    with page.expect_download() as download:
+        page.click("#mm-table-export")
+    text = download.value.path().read_text(encoding="utf-8")
+    assert "'=HYPERLINK(1)" in text and "\n=HYPERLINK" not in text
+
+
+def test_table_handles_ten_thousand_rows(page, ui_store):
+    from tests.ui.synthetic import fill
+
+    if ui_store.job("Synthetic 10000") is None:
+        fill(ui_store, 10_000, "Synthetic 10000")
+    open_job(page, "Synthetic 10000")
+    view(page, "table")
+    page.wait_for_function("() => window.dash_ag_grid && dash_ag_grid.getApi('mm-grid')"
+                           " && dash_ag_grid.getApi('mm-grid').getDisplayedRowCount() === 10000",
+                           timeout=60_000)
+    spent = page.evaluate("""() => {
+      const api = dash_ag_grid.getApi('mm-grid'), t0 = performance.now();
+      api.applyColumnState({state: [{colId: 'test_accuracy', sort: 'asc'}]});
+      api.setGridOption('quickFilterText', 'svm');
+      return performance.now() - t0;
+    }""")
+    assert grid_rows(page) < 10_000 and spent < 1000
+    screenshot(page, "table-10000")

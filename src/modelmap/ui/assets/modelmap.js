@@ -208,6 +208,7 @@
     var s = value || {};
     var theme = s.theme === "dark" ? "dark" : "light";
     document.documentElement.setAttribute("data-bs-theme", theme);
+    document.documentElement.setAttribute("data-ag-theme-mode", theme);
     var outs = dc().callback_context.outputs_list;
     var format = s.image === "svg" ? "svg" : "png";
     function config(o) {
@@ -245,6 +246,45 @@
       (hits.length > 1 ? " (" + hits.length + " matches)" : "");
   }
 
+  /* Table: the search box is AG Grid's quick filter (in the browser, no round trip). */
+  function gridSearch(text, options) {
+    return Object.assign({}, options || {}, {quickFilterText: text || ""});
+  }
+
+  /* A CSV cell: text that a spreadsheet would run as a formula (= + - @, tab, CR first)
+   * gets a leading quote; cells with a comma, quote or line break are quoted. */
+  function csvCell(value) {
+    if (value === null || value === undefined) { return ""; }
+    var text = String(value);
+    if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) { text = "'" + text; }
+    return /[",\n\r]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+  }
+
+  /* Table: export the rows and columns shown, in the table's order. */
+  function gridCsv(api) {
+    var columns = api.getAllDisplayedColumns();
+    var lines = [columns.map(function (c) { return csvCell(c.getColId()); }).join(",")];
+    var n = 0;
+    api.forEachNodeAfterFilterAndSort(function (node) {
+      if (!node.data) { return; }
+      n += 1;
+      lines.push(columns.map(function (c) { return csvCell(node.data[c.getColId()]); }).join(","));
+    });
+    return {text: lines.join("\r\n") + "\r\n", rows: n};
+  }
+
+  function gridExport(clicks) {
+    if (!clicks || !window.dash_ag_grid) { return ""; }
+    var api = window.dash_ag_grid.getApi("mm-grid");
+    if (!api) { return "the table is not ready yet"; }
+    var csv = gridCsv(api);
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(new Blob([csv.text], {type: "text/csv;charset=utf-8"}));
+    link.download = "modelmap-table.csv";
+    document.body.appendChild(link); link.click(); link.remove();
+    return "exported " + csv.rows + " rows";
+  }
+
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     modelmap: {
       highlight: function (id, titles) {
@@ -257,6 +297,8 @@
       route: route,
       panes: panes,
       find: find,
+      gridSearch: gridSearch,
+      gridExport: gridExport,
       settings: settings
     }
   });
