@@ -16,8 +16,9 @@ from modelmap.ui.views._common import (COLOUR, SELECTION, SETTINGS, ViewInput, c
                                        control, fmt, graph, guarded, state, view_input, vis_id)
 
 NAME = "ranking"
-GROUPS = {"none": "no grouping", "method": "method", "fold": "fold",
-          "classifier": "classifier (over folds)"}
+GROUPS = {"auto": "auto (method above 1,000)", "none": "no grouping", "method": "method",
+          "fold": "fold", "classifier": "classifier (over folds)"}
+AUTO_GROUP = 1000  # more rows than this are grouped by method unless asked otherwise
 _GAP = 0.35
 LABELLED = 150  # up to this many rows, each row is labelled with its title
 
@@ -26,9 +27,9 @@ def layout() -> html.Div:
     controls = [
         control("Columns", dcc.Dropdown(id="mm-rank-columns", multi=True, clearable=False,
                                         placeholder="scores to rank by"), "260px"),
-        control("Group by", dcc.Dropdown(id="mm-rank-group", value="none", clearable=False,
+        control("Group by", dcc.Dropdown(id="mm-rank-group", value="auto", clearable=False,
                                          options=[{"label": v, "value": k}
-                                                  for k, v in GROUPS.items()]), "150px"),
+                                                  for k, v in GROUPS.items()]), "190px"),
         control("Representative", dcc.Dropdown(
             id="mm-rank-how", value="mean", clearable=False,
             options=[{"label": x, "value": x} for x in ("mean", "median", "best")]), "110px"),
@@ -259,12 +260,18 @@ def _render(given: ViewInput, columns: list[str], group: str, how: str) -> tuple
         columns = [sort, *columns]
     elif sort:
         columns = [sort] + [c for c in columns if c != sort]
+    grouped = group == "auto" and len(rows) > AUTO_GROUP
+    if group == "auto":
+        group = "method" if grouped else "none"
     entities = _entities(rows, columns, group, how)
     fig = figure(entities, columns, given.colours, given.settings,
                  keep_first_order=group == "none" and sort is not None)
     failed = len(given.rows) - len(rows)
     note = (f"{len(entities)} {'groups' if group != 'none' else 'classifiers'}, best first "
             "in each column; the first column follows the toolbar's sort.")
+    if grouped:
+        note += (f" {len(rows)} classifiers are grouped by method ({how} of each; Group by "
+                 "'no grouping' shows every one).")
     if len(entities) > LABELLED:
         note += " Rows are numbered by rank; hover a bar for its title."
     if failed:
