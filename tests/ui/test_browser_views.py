@@ -42,6 +42,10 @@ def test_the_first_visit_opens_menu_with_the_newest_job(page, ui_store):
     settle(page)
     assert page.inner_text("#mm-colour").strip() == "method"  # the Colour box is filled
     assert page.inner_text("#mm-sort").strip()
+    from modelmap.ui.views import VIEWS
+
+    for name, _ in VIEWS:  # every view says what it is for in one line
+        assert page.locator(f"section.mm-view[data-view={name}] .mm-lead").count() == 1
     screenshot(page, "landing")
 
 

@@ -84,7 +84,8 @@ def figure(given: ViewInput, answer: dict[str, Any], labels: bool) -> dict[str, 
              for r in rows]
     size = 11 if len(rows) <= 100 else 8 if len(rows) <= 500 else 6
     top = {members[-1] for members in stacked.values()}  # drawn last, so on top
-    trace = {"type": "scatter", "mode": "markers+text" if labels else "markers",
+    trace = {"type": "scattergl" if len(rows) > 2000 and not labels else "scatter",
+             "mode": "markers+text" if labels else "markers",
              "x": [where[r["id"]][0] for r in rows], "y": [where[r["id"]][1] for r in rows],
              "customdata": [r["id"] for r in rows], "hovertext": hover,
              "hovertemplate": "%{hovertext}<extra></extra>",

@@ -21,6 +21,7 @@ UNLIMITED = frozenset({"param_max_depth", "param_max_leaf_nodes"})
 #: Parameters that seed or steer a run rather than shape the model; left out of importance.
 SEED_LIKE = ("random_state", "seed", "random_seed", "verbose", "n_jobs", "warm_start")
 MIN_N = 5  # association cells from fewer classifiers are greyed
+GL_POINTS = 2000
 
 
 def _value(row: dict[str, Any], name: str) -> Any:
@@ -113,7 +114,9 @@ def scatter(given: ViewInput, x: str, y: str, size: str | None, jitter: float) -
     hover = [f"<b>{r['title']}</b><br>{label(x)}: {fmt(r.get(x), 4)}<br>{label(y)}: "
              f"{fmt(r.get(y), 4)}" + (f"<br>{label(size)}: {fmt(r.get(size), 4)}" if size else "")
              for r in rows]
-    trace = {"type": "scatter", "mode": "markers", "x": xs, "y": ys,
+    # WebGL above 2,000 points: SVG markers make hovering 10,000 of them take seconds
+    trace = {"type": "scattergl" if len(rows) > GL_POINTS else "scatter", "mode": "markers",
+             "x": xs, "y": ys,
              "customdata": [r["id"] for r in rows], "hovertext": hover,
              "hovertemplate": "%{hovertext}<extra></extra>",
              "marker": {"size": _sizes([r.get(size) for r in rows]) if size else 10,
