@@ -27,7 +27,8 @@ demo: install
 	@echo
 	@echo "Results are in demo/modelmap.db (the workspace is demo/)."
 	@echo "See them in the web app:  cd demo && ../$(MODELMAP) serve   then open http://127.0.0.1:8050/"
-	@echo "Next:  cd demo && ../$(MODELMAP) plugins          # what you can use"
+	@echo "Next:  cd demo && ../$(MODELMAP) compare Iris     # which classifiers are tied with the best"
+	@echo "       cd demo && ../$(MODELMAP) plugins          # what you can use"
 	@echo "       cd demo && ../$(MODELMAP) expand jobs/iris.json --titles"
 	@echo "       $(PY) -c \"import modelmap; print(modelmap.Store('demo/modelmap.db').results(job='Iris'))\""
 

@@ -66,7 +66,8 @@ def test_expand_prints_a_runnable_job(tmp_path):
     assert "classifier  KNN 15" in short.stdout
 
 
-@pytest.mark.parametrize("command", ["init", "run", "expand", "plugins", "tune", "serve"])
+@pytest.mark.parametrize("command", ["init", "run", "expand", "plugins", "tune", "serve",
+                                     "compare"])
 def test_every_command_has_help_with_an_example(tmp_path, command):
     proc = modelmap(command, "--help", cwd=tmp_path, check=0)
     assert "Example" in proc.stdout and f"modelmap {command}" in proc.stdout

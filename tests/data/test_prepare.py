@@ -132,7 +132,8 @@ def test_length_mismatch_and_wrong_shapes():
         prepare(raw(X=iris.data[:, 0]), DATA, dataset="d")
     with pytest.raises(DataError, match=r"y_train of a multi-label dataset must be an indicator "
                                         r"matrix of shape \(num_samples, 3\); got \(150, 2\)"):
-        prepare(raw(y=np.eye(3)[iris.target][:, :2].astype(int)), DATA, dataset="d")
+        prepare(raw(y=np.eye(3)[iris.target][:, :2].astype(int), specs={"multi_label": True}),
+                DATA, dataset="d")
 
 
 def test_fold_array_of_wrong_length():

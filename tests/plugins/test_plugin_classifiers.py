@@ -158,10 +158,15 @@ def test_sklearn_plugin_builds_any_estimator(iris: tuple[np.ndarray, ...]) -> No
         ({"estimator": "sklearn.linear_model.Nope"},
          "estimator: The module 'sklearn.linear_model' has no 'Nope'.\n  hint: give the dotted "
          "path of an estimator class, e.g. \"sklearn.linear_model.RidgeClassifier\"."),
-        ({"estimator": "numpy.ndarray"},
-         "estimator: 'numpy.ndarray' is not a scikit-learn estimator class with fit and "
+        ({"estimator": "sklearn.utils.Bunch"},
+         "estimator: 'sklearn.utils.Bunch' is not a scikit-learn estimator class with fit and "
          "predict.\n  hint: give the dotted path of an estimator class, e.g. "
          "\"sklearn.linear_model.RidgeClassifier\"."),
+        ({"estimator": "os.abort"},
+         "estimator: The estimator 'os.abort' is not in scikit-learn: only modules of "
+         "scikit-learn (sklearn.…) are imported for a name in a job file.\n  hint: give the "
+         "dotted path of an estimator class, e.g. \"sklearn.linear_model.RidgeClassifier\". "
+         "Wrap an estimator of another library in a classifier plugin."),
         ({"estimator": "GaussianNB"},
          "estimator: The estimator 'GaussianNB' is not a dotted import path.\n  hint: give the "
          "dotted path of an estimator class, e.g. \"sklearn.linear_model.RidgeClassifier\"."),

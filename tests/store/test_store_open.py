@@ -11,7 +11,7 @@ from modelmap.errors import StoreError
 from modelmap.store import SCHEMA_VERSION, Store, _schema
 from modelmap.store._url import resolve
 
-TABLES = ["arrays", "datasets", "jobs", "maps", "meta", "projections", "results"]
+TABLES = ["arrays", "claims", "datasets", "jobs", "maps", "meta", "projections", "results"]
 
 
 def test_path_creates_sqlite_file_and_folder(tmp_path):

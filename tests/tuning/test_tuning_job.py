@@ -84,9 +84,10 @@ BAD = [
     (with_c(sigma=-1.5), "<job>: classifiers[0].C.sigma: must be a number > 0 (the spread of "
      "the normal step around the current value); got -1.5"),
     ({**BASE, "tuning": {"strategy": "genetic"}}, '<job>: tuning.strategy: must be one of '
-     'evolutionary, stepwise, tpe, random; got "genetic"'),
+     'evolutionary, stepwise, tpe, random, halving, hyperband; got "genetic"'),
     ({**BASE, "tuning": {"strategy": "stepwize"}}, '<job>: tuning.strategy: must be one of '
-     'evolutionary, stepwise, tpe, random; got "stepwize" (did you mean \'stepwise\'?)'),
+     'evolutionary, stepwise, tpe, random, halving, hyperband; got "stepwize" '
+     '(did you mean \'stepwise\'?)'),
     ({**BASE, "tuning": {"budget": 0}}, "<job>: tuning.budget: must be an integer >= 1 or "
      "null; got 0"),
     (with_c(type="number"), '<job>: classifiers[0].C.type: must be one of categorical, int, '
@@ -99,7 +100,7 @@ BAD = [
      "sigma, log, min_length, max_length"),
     ({**BASE, "tuning": {"budgte": 3}}, "<job>: tuning.budgte: unknown key (did you mean "
      "'budget'?)\n  hint: valid keys are: strategy, budget, time_budget, cv, metric, keep, "
-     "batch_size, random_state, stepwise, tpe"),
+     "batch_size, random_state, stepwise, tpe, eta, fidelity, halving"),
     ({**BASE, "tuning": {"stepwise": {"explore_rt_min": 2}}},
      "<job>: tuning.stepwise.explore_rt_min: must be a number in [0, 1]; got 2"),
     ({**BASE, "tuning": {"stepwise": {"stall_steps": -1}}},
@@ -150,7 +151,8 @@ def test_every_problem_is_reported_at_once_with_batch_job_problems() -> None:
 
 
 @pytest.mark.parametrize(("option", "value", "message"), [
-    ("strategy", "genetic", '--strategy: must be one of evolutionary, stepwise, tpe, random; '
+    ("strategy", "genetic", '--strategy: must be one of evolutionary, stepwise, tpe, random, '
+     'halving, hyperband; '
      'got "genetic"'),
     ("budget", 0, "--budget: must be an integer >= 1; got 0"),
     ("time_budget", -1, "--time-budget: must be a number > 0; got -1"),

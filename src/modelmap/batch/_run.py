@@ -12,16 +12,18 @@ from typing import Any
 import numpy as np
 
 from modelmap import _gc
+from modelmap.batch._claiming import claiming
 from modelmap.batch._report import BatchBreak, Events, JobReport, SilentEvents
 from modelmap.batch._unavailable import split_unavailable
 from modelmap.data import Bundle, call_get_data, class_names_as_strings, prepare
 from modelmap.errors import ArgumentError, DataError, ModelmapError, StoreError
 from modelmap.execution import Context, LocalExecutor, WorkItem
-from modelmap.execution._interrupt import graceful_interrupts
+from modelmap.execution._interrupt import graceful_interrupts, watch_sigint
 from modelmap.jobs import Job, content_hash
 from modelmap.plugins import Registry
 from modelmap.plugins.tools import validate_args
 from modelmap.store import Store
+from modelmap.training import PLUGIN_EXITS, describe_exit
 
 #: Data keys that do not change what is trained (left out of the data key).
 NOT_IN_KEY = ("timeout", "tuning_rounds", "tuning_population", "tuning_offspring")
@@ -75,9 +77,17 @@ class Batch:
         plugin = self.registry.dataset(name)
         datasets_path = plugin.path.parent
         try:
-            raw = call_get_data(plugin.module, datasets_path, self._data_args_for_plugin(job))
+            with watch_sigint() as sigint:
+                raw = call_get_data(plugin.module, datasets_path,
+                                    self._data_args_for_plugin(job))
         except ModelmapError:
             raise
+        except PLUGIN_EXITS as exc:  # sys.exit() in get_data is a failure, not success
+            if isinstance(exc, KeyboardInterrupt) and sigint.pressed:
+                raise  # the user pressed Ctrl-C
+            raise DataError(f"get_data() failed: {describe_exit(exc)}",
+                            where=f"dataset plugin '{name}' ({plugin.path})",
+                            hint="run with --debug for the full traceback") from exc
         except Exception as exc:  # noqa: BLE001 - show the plugin's own error
             raise DataError(f"get_data() failed: {type(exc).__name__}: {exc}",
                             where=f"dataset plugin '{name}' ({plugin.path})",
@@ -148,10 +158,15 @@ class Batch:
                               run_id=uuid.uuid4().hex)
             notice = partial(self.events.notice, "Ctrl-C: finishing the running configs, "
                              "submitting no more (press Ctrl-C again to cancel them)")
-            with graceful_interrupts(self.executor, notice) as interrupts:
-                for group in _groups(self.executor, context, todo):
+            with graceful_interrupts(self.executor, notice) as interrupts, \
+                    claiming(self.store, self.executor, job_id, todo) as claimed:
+                for group in _groups(self.executor, context, claimed.items):
                     self._store(job_id, [results for _item, results in group], report)
             self.interrupts = interrupts.count
+        if claimed.elsewhere:  # another run of this job trains them now
+            report.skipped += len(claimed.elsewhere)
+            self.events.notice(f"{len(claimed.elsewhere)} config(s) left to another run of "
+                               "this job that is training them")
         report.interrupted = self.interrupts > 0
         if not report.interrupted:
             self._prune(job_id, {i.key for i in items})

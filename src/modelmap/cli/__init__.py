@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 
 from modelmap.cli._cache import app as cache_app
+from modelmap.cli._compare import EPILOG as COMPARE_EPILOG
+from modelmap.cli._compare import compare
 from modelmap.cli._misc import expand, init, plugins
 from modelmap.cli._run import EPILOG as RUN_EPILOG
 from modelmap.cli._run import run
@@ -28,6 +30,7 @@ app.command()(plugins)
 app.add_typer(cache_app, name="cache")
 app.command(epilog=SERVE_EPILOG)(serve)
 app.command(epilog=TUNE_EPILOG)(tune)
+app.command(epilog=COMPARE_EPILOG)(compare)
 
 
 def main() -> None:

@@ -51,7 +51,9 @@ def run(
                                                "(default: all cores).", show_default=False)
                       ] = None,
     timeout: Annotated[float | None, typer.Option("--timeout", help="Seconds a config may take "
-                                                  "before it is stopped and recorded 'timeout'.",
+                                                  "before it is stopped and recorded 'timeout' "
+                                                  "(with the job's data 'timeout' too: the "
+                                                  "smaller).",
                                                   show_default=False)] = None,
     retries: Annotated[int, typer.Option("--retries", help="Extra attempts for a config whose "
                                          "worker process died.")] = 1,
@@ -124,6 +126,10 @@ def run(
             if batch.interrupts:
                 break
     console.print(summary_table(reports))
+    if not batch.interrupts:
+        from modelmap.cli._compare import print_best_lines
+
+        print_best_lines(store, reports)
     _closing(reports, store, batch.interrupts > 0)
 
 

@@ -24,6 +24,8 @@ EPILOG = """Examples:
 
   modelmap tune jobs/tuning_digits.json -s stepwise --resume   # after Ctrl-C or a crash
 
+  modelmap tune jobs/tuning_digits.json -s halving --batch-size 2 -j 2 --time-budget 120
+
 Writes <job>.result.json (a batch job for `modelmap run`), <job>.report.md with PNG plots,
 and <job>.history.csv / .xlsx next to the job file.
 """
@@ -121,7 +123,8 @@ def tune(
     job: Annotated[str, typer.Argument(help="Tuning job file, or the name of a job in the "
                                        "workspace's jobs/ folder.", show_default=False)],
     strategy: Annotated[str | None, typer.Option("--strategy", "-s", help="evolutionary, "
-                        "stepwise, tpe or random (default: the job's, else evolutionary).",
+                        "stepwise, tpe, random, halving or hyperband (default: the job's, else "
+                        "evolutionary).",
                         show_default=False)] = None,
     budget: Annotated[int | None, typer.Option("--budget", "-n", help="Candidates to train "
                       "(default: the job's, else 50; evolutionary: its rounds).",
@@ -137,7 +140,8 @@ def tune(
                           "and trained at once (default: the job's, else 1; evolutionary: a "
                           "round).", show_default=False)] = None,
     timeout: Annotated[float | None, typer.Option("--timeout", help="Seconds one candidate may "
-                       "take before it is stopped and scored as failed.",
+                       "take before it is stopped and scored as failed (with the job's data "
+                       "'timeout' or the time left of the budget too: the smallest).",
                        show_default=False)] = None,
     cluster: Annotated[str | None, typer.Option("--cluster", help="Train on a Dask cluster: "
                        "tcp://HOST:8786 or local[:N].", show_default=False)] = None,
@@ -191,5 +195,8 @@ def _closing(result: Any, metric: str) -> None:
                       "with the same command and [bold]--resume[/].")
         raise typer.Exit(130)
     if not result.top:
-        err_console.print("[bold red]error:[/] every candidate failed; see the report")
+        reason = "no candidate reached the full fidelity (a larger --time-budget or --budget " \
+            "lets the best climb)" if any(t.ok for t in result.trials) else \
+            "every candidate failed"
+        err_console.print(f"[bold red]error:[/] {reason}; see the report")
         raise typer.Exit(1)

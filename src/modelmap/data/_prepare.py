@@ -46,7 +46,8 @@ def prepare(raw: Mapping[str, Any], data: Mapping[str, Any], *, dataset: str,
             hint="both must list the same class names in the same order",
         )
     specs = dict(raw.get("specs") or {})
-    multilabel = bool(specs.get("multi_label")) or np.asarray(raw["y_train"]).ndim == 2
+    multilabel = bool(specs.get("multi_label")) or _is_indicator(raw["y_train"], len(class_names))
+    _check_class_count(len(class_names), where)
     k = len(class_names)
     X_train = v.as_features(raw["X_train"], "X_train", where)
     X_test = v.as_features(raw["X_test"], "X_test", where)
@@ -103,6 +104,10 @@ def _cv_mode(specs: dict, data: Mapping, y_train: np.ndarray, n_test: int, multi
                 f"'{specs.get('name', where)}' returns {n_test} test samples",
                 where=where, hint="remove 'cv' to use the plugin's test set",
             )
+        if int(k) > len(y_train):
+            raise DataError(f"data.cv = {k} folds need at least {k} training samples; "
+                            f"the dataset has {len(y_train)}", where=where,
+                            hint=f"use at most {len(y_train)} folds (5 or 10 are usual)")
         return CV_TRAIN, _kfold(y_train, int(k), multilabel, seed)
     if "cv_folds" not in specs or specs["cv_folds"] is None:
         return HOLDOUT, None
@@ -119,6 +124,33 @@ def _cv_mode(specs: dict, data: Mapping, y_train: np.ndarray, n_test: int, multi
             "if the folds are meant for the test set",
         )
     return CV_TRAIN, v.normalise_folds(specs["cv_folds"], len(y_train), "X_train", where)
+
+
+def _is_indicator(y: Any, k: int) -> bool:
+    """A 0/1 matrix with one column per class that is not one-hot: the seed's own multi-label
+    datasets (``multi_label_test``) return such a y without ``specs['multi_label']``. A one-hot
+    matrix (one 1 in every row) is almost surely single-label data passed the wrong way, and any
+    other 2-D y is no indicator matrix: both are left to ``as_labels``, which refuses them at
+    load time with the shape it expected (``specs['multi_label']`` still takes them)."""
+    arr = np.asarray(y)
+    if not (arr.ndim == 2 and arr.shape[1] == k and arr.size > 0 and arr.dtype.kind in "biuf"):
+        return False
+    return bool(np.isin(arr, (0, 1)).all()) and not bool((arr.sum(axis=1) == 1).all())
+
+
+#: The most classes a dataset may have: every config stores confusion matrices of
+#: classes² counts (at 10,000 classes 800 MB each; 100,000 would need 74.5 GiB).
+MAX_CLASSES = 10_000
+
+
+def _check_class_count(n: int, where: str) -> None:
+    if n > MAX_CLASSES:
+        gib = n * n * 8 / 2**30
+        raise DataError(f"class_names lists {n:,} classes; modelmap handles at most "
+                        f"{MAX_CLASSES:,} (each config's confusion matrix alone would need "
+                        f"{gib:,.1f} GiB)", where=where,
+                        hint="group rare classes, or check that y holds class indices and "
+                        "not values such as ids or targets of a regression")
 
 
 def _kfold(y: np.ndarray, k: int, multilabel: bool, seed: int) -> np.ndarray:

@@ -1,7 +1,7 @@
 """Running many configurations: supervised local worker processes, or a Dask cluster."""
 
 from modelmap.execution._local import LocalExecutor
-from modelmap.execution._work import Context, WorkItem, run_item, run_items
+from modelmap.execution._work import Context, WorkItem, run_item, run_items, time_limit
 
 
 def executor_for(cluster: str | None, n_jobs: int | None, **options):
@@ -11,4 +11,5 @@ def executor_for(cluster: str | None, n_jobs: int | None, **options):
     return _for(cluster, n_jobs, **options)
 
 
-__all__ = ["LocalExecutor", "Context", "WorkItem", "run_item", "run_items", "executor_for"]
+__all__ = ["LocalExecutor", "Context", "WorkItem", "run_item", "run_items", "executor_for",
+           "time_limit"]

@@ -22,7 +22,7 @@ from typing import Any
 
 from modelmap.errors import ModelmapError
 from modelmap.execution._ship import digest, unpack, zip_folder
-from modelmap.execution._work import Context, WorkItem, run_item
+from modelmap.execution._work import Context, WorkItem, run_item, time_limit
 from modelmap.training import TrainResult
 
 Outcome = tuple[WorkItem, list[TrainResult]]
@@ -159,8 +159,8 @@ class DaskExecutor:
         def submit() -> None:
             while pending and not self.stopping and len(inflight) < 2 * self.n_jobs + 2:
                 item = pending.popleft()
-                fut = self._client.submit(run_on_worker, bundle_f, plugins_f, item, _limit(
-                    item, self.timeout), self.max_memory, self.retries, context.run_id,
+                fut = self._client.submit(run_on_worker, bundle_f, plugins_f, item, time_limit(
+                    item.timeout, self.timeout), self.max_memory, self.retries, context.run_id,
                     key=f"mm-{item.key}-{item.attempts}", pure=False)
                 inflight[fut] = item
                 window.add(fut)
@@ -188,10 +188,6 @@ class DaskExecutor:
             name = type(exc).__name__
             cause = "worker died" if name == "KilledWorker" else name
             return [item.failed(f"{cause}: {exc}".strip())]
-
-
-def _limit(item: WorkItem, default: float | None) -> float | None:
-    return item.timeout if item.timeout is not None else default
 
 
 def _zip_bundle(path: Path) -> tuple[str, bytes]:

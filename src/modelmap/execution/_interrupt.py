@@ -41,3 +41,31 @@ def graceful_interrupts(executor: Any, notice: Callable[[], None]) -> Iterator[I
         raise
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+class SigintWatch:
+    """Whether a real SIGINT arrived inside :func:`watch_sigint`."""
+
+    pressed = False
+
+
+@contextmanager
+def watch_sigint() -> Iterator[SigintWatch]:
+    """Note real SIGINTs (then raise ``KeyboardInterrupt`` as Python's default handler
+    does), so that a caller can tell a Ctrl-C from a plugin's own ``KeyboardInterrupt``.
+    Outside the main thread, or when SIGINT is ignored, it only yields."""
+    state = SigintWatch()
+    if threading.current_thread() is not threading.main_thread() \
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield state
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        state.pressed = True
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield state
+    finally:
+        signal.signal(signal.SIGINT, previous)

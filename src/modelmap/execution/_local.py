@@ -26,7 +26,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import wait
 
-from modelmap.execution._work import Context, WorkItem
+from modelmap.errors import ModelmapError
+from modelmap.execution._work import Context, WorkItem, time_limit
 from modelmap.execution._worker import worker_main
 from modelmap.training import STATUS_TIMEOUT, TrainResult
 
@@ -34,13 +35,15 @@ Outcome = tuple[WorkItem, list[TrainResult]]
 
 TARGET_CHUNK_SECONDS = 0.3  # work one message to a worker should hold (tiny configs batch)
 MAX_CHUNK = 64
+MAX_FORKSERVER_RESTARTS = 3  # per executor; then a dead server's workers count as deaths
 # What the fork server imports once, so that every worker starts with it: the built-in
 # plugins import their scikit-learn modules lazily, so the common ones are listed here.
 _PRELOAD = ["modelmap.execution._worker", "modelmap.execution._work", "modelmap.training._train",
             "modelmap.plugins", "modelmap.store._results", "sklearn.ensemble", "sklearn.svm",
             "sklearn.neighbors",
             "sklearn.tree", "sklearn.linear_model", "sklearn.naive_bayes",
-            "sklearn.neural_network", "sklearn.calibration", "modelmap.execution._frozen"]
+            "sklearn.neural_network", "sklearn.calibration", "modelmap.execution._frozen",
+            "modelmap.execution._state"]
 
 
 @dataclass(eq=False)
@@ -65,11 +68,15 @@ class LocalExecutor:
         self.max_memory = max_memory
         self.stopping = False
         self.on_start = None  # optional callable(WorkItem) told when an item starts
+        # optional callable(items) -> the items this run may start (the others are another
+        # run's: concurrent runs of one job claim configs in the store, see batch/_claiming)
+        self.claim = None
         self._workers: list[_Worker] = []
         self._warming: threading.Thread | None = None
         self._closing = False
         self._mean_seconds: dict[tuple, float] = {}  # per kind of item, see _expected
         self._prestarted = False
+        self._restarts = 0  # of a fork server that died
         self._ctx = mp.get_context("forkserver" if os.name == "posix" else "spawn")
         if os.name == "posix":
             self._ctx.set_forkserver_preload(_PRELOAD)
@@ -120,7 +127,10 @@ class LocalExecutor:
 
         def spawn() -> None:
             while len(self._workers) < min(self.n_jobs, n_items) and not self._closing:
-                self._workers.append(self._spawn())
+                try:
+                    self._workers.append(self._spawn())
+                except ModelmapError:
+                    return  # the run loop starts the workers, or says why it cannot
 
         self._warming = threading.Thread(target=spawn, name="modelmap-warm-up", daemon=True)
         self._warming.start()
@@ -189,14 +199,45 @@ class LocalExecutor:
         return sum(not w.idle for w in self._workers)
 
     def _spawn(self) -> _Worker:
-        parent, child = self._ctx.Pipe()
-        proc = self._ctx.Process(target=worker_main, args=(child, self.max_memory), daemon=True,
-                                 name="modelmap-worker")
-        proc.start()
-        child.close()
-        return _Worker(proc, parent)
+        for attempt in range(2):
+            parent, child = self._ctx.Pipe()
+            proc = self._ctx.Process(target=worker_main, args=(child, self.max_memory),
+                                     daemon=True, name="modelmap-worker")
+            try:
+                proc.start()
+            except (OSError, EOFError) as exc:  # the fork server died (killed, out of memory)
+                parent.close()
+                child.close()
+                if attempt or self._ctx.get_start_method() != "forkserver":
+                    raise ModelmapError(f"cannot start a worker process: "
+                                        f"{type(exc).__name__}: {exc}",
+                                        hint="check free memory and the process limit "
+                                        "(ulimit -u)") from exc
+                self._stop_forkserver()  # the next start launches a new one
+                continue
+            child.close()
+            return _Worker(proc, parent)
+        raise AssertionError("unreachable")
 
     def _send(self, w: _Worker, context: Context, pending: deque) -> None:
+        chunk: list[WorkItem] = []
+        while pending and not chunk:  # items another run has claimed are dropped
+            chunk = self._chunk(pending)
+            if self.claim is not None:
+                chunk = self.claim(chunk)
+        if not chunk:
+            return
+        try:
+            w.conn.send((context, chunk))
+        except OSError:  # the worker died while idle: start another, keep the chunk
+            pending.extendleft(reversed(chunk))
+            self._replace(w, pending)
+            return
+        w.assigned.extend(chunk)
+        w.idle = False
+        w.used = True
+
+    def _chunk(self, pending: deque) -> list[WorkItem]:
         chunk = [pending.popleft()]
         expected = self._expected(chunk[0])
         # at most a share of what is left, so that the last chunks stay small and both
@@ -209,15 +250,7 @@ class LocalExecutor:
                 break  # an item of a kind not seen yet goes alone: it may be slow
             expected += more
             chunk.append(pending.popleft())
-        try:
-            w.conn.send((context, chunk))
-        except OSError:  # the worker died while idle: start another, keep the chunk
-            pending.extendleft(reversed(chunk))
-            self._replace(w, pending)
-            return
-        w.assigned.extend(chunk)
-        w.idle = False
-        w.used = True
+        return chunk
 
     def _expected(self, item: WorkItem) -> float | None:
         """Seconds an item is expected to take: the running mean of finished items of its
@@ -225,7 +258,7 @@ class LocalExecutor:
         return self._mean_seconds.get(_kind(item))
 
     def _limit(self, item: WorkItem) -> float | None:
-        return item.timeout if item.timeout is not None else self.timeout
+        return time_limit(item.timeout, self.timeout)
 
     def _poll(self, pending: deque) -> Iterator[Outcome]:
         busy = [w for w in self._workers if not w.idle]
@@ -276,6 +309,10 @@ class LocalExecutor:
     def _died(self, w: _Worker, pending: deque) -> Iterator[Outcome]:
         item = w.current
         code = w.process.exitcode
+        if code == 255 and self._restarts < MAX_FORKSERVER_RESTARTS and self._forkserver_lost():
+            self._restarts += 1  # not the items' fault: no attempt counted (up to a limit,
+            pending.extendleft(reversed(self._restart_after_forkserver()))  # for a plugin
+            return  # that kills the fork server itself)
         self._replace(w, pending)
         if item is None:
             return
@@ -285,6 +322,38 @@ class LocalExecutor:
         tries = item.attempts + 1
         yield item, [item.failed(f"worker died: {_describe(code)}"
                                  + (f" (after {tries} attempts)" if tries > 1 else ""))]
+
+    def _forkserver_lost(self) -> bool:
+        """Whether the fork server has died (its workers then all look dead, exit code 255,
+        though they run on, orphaned).  Peeks without reaping it (``WNOWAIT``); a worker
+        that really exited with 255 costs this check up to 2 s."""
+        if self._ctx.get_start_method() != "forkserver" or not hasattr(os, "waitid"):
+            return False
+        pid = _forkserver_pid()
+        if not pid:
+            return False
+        deadline = time.monotonic() + 2.0  # its sockets close a moment before it is a zombie
+        while True:
+            try:
+                if os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
+                    return True
+            except ChildProcessError:
+                return True
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+
+    def _restart_after_forkserver(self) -> list[WorkItem]:
+        """Drop every worker of a dead fork server (ending the orphans that still run, so
+        none trains on unseen) and forget the server; return the items they held.  The run
+        loop then starts new workers through a new server and hands them the items."""
+        items = [i for w in self._workers for i in w.assigned]
+        for w in self._workers:
+            _kill_orphan(w.process.pid)
+            w.conn.close()
+        self._workers = []
+        self._stop_forkserver()
+        return items
 
     def _enforce_timeouts(self, pending: deque) -> Iterator[Outcome]:
         now = time.time()
@@ -298,6 +367,24 @@ class LocalExecutor:
             self._replace(w, pending)
             yield item, [item.failed(f"timeout: stopped after {used:.1f} s (limit {limit:g} s)",
                                      status=STATUS_TIMEOUT, times={"total": used})]
+
+
+def _forkserver_pid() -> int | None:
+    from multiprocessing import forkserver
+
+    return getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)
+
+
+def _kill_orphan(pid: int | None) -> None:
+    """SIGKILL a worker left running by its dead fork server, if ``pid`` still is one (on
+    Linux its command line is the fork server's; elsewhere it is left to finish alone: it
+    ends when it finds its pipe closed)."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            if b"multiprocessing.forkserver" in f.read():
+                os.kill(pid, signal.SIGKILL)
+    except (OSError, TypeError):
+        pass
 
 
 def _kind(item: WorkItem) -> tuple:

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass
 from typing import Any
 
-from modelmap.training import STATUS_FAILED, TrainResult
+from modelmap.training import PLUGIN_EXITS, STATUS_FAILED, TrainResult, describe_exit
+
+
+def time_limit(*limits: float | None) -> float | None:
+    """The one rule for a config's time limit: the smallest of the limits that are set
+    (the job's data ``timeout``, ``--timeout`` of ``run`` and ``tune``, and for ``tune``
+    the time left of its budget); ``None`` when none is.  Neither overrides the other."""
+    given = [limit for limit in limits if limit is not None]
+    return min(given) if given else None
 
 
 @dataclass(frozen=True)
@@ -58,7 +67,9 @@ def run_item(context: Context, item: WorkItem) -> list[TrainResult]:
             if len(_PLUGINS) > 256:
                 _PLUGINS.clear()
             _PLUGINS[cache_key] = plugin
-    except Exception as exc:  # noqa: BLE001 - report, don't crash the worker
-        return [item.failed(f"{type(exc).__name__}: {exc}")]
+    except (Exception, *PLUGIN_EXITS) as exc:  # noqa: BLE001 - report, don't crash the worker
+        error = describe_exit(exc) if isinstance(exc, PLUGIN_EXITS) else \
+            f"{type(exc).__name__}: {exc}"
+        return [item.failed(error, traceback=traceback.format_exc())]
     return train_config(bundle, plugin.module, item.args, key=item.key,
                         plugin_hash=plugin.source_hash)

@@ -24,11 +24,13 @@ def worker_main(conn: Connection, max_memory: int | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the driver decides what Ctrl-C means
     from threadpoolctl import threadpool_limits
 
+    from modelmap.execution._state import CleanState
     from modelmap.execution._work import run_item
     from modelmap.store._results import preencode
 
     threadpool_limits(1)  # n workers × 1 BLAS thread, not n × cores
     limit_memory(max_memory)
+    clean = CleanState()  # what every config starts from
     while True:
         try:
             message = conn.recv()
@@ -37,10 +39,16 @@ def worker_main(conn: Connection, max_memory: int | None) -> None:
         if message is None:
             return
         context, items = message
-        for item in items:
-            conn.send(("start", item.key, time.time()))
-            results = run_item(context, item)
-            for result in results:  # the driver only has to write them
-                preencode(result)
-            conn.send(("done", item.key, results))
-        conn.send(("idle", None, None))
+        try:
+            for item in items:
+                conn.send(("start", item.key, time.time()))
+                try:
+                    results = run_item(context, item)
+                finally:
+                    clean.restore()  # cwd, environment, sys.path, logging, warning filters
+                for result in results:  # the driver only has to write them
+                    preencode(result)
+                conn.send(("done", item.key, results))
+            conn.send(("idle", None, None))
+        except OSError:  # the driver dropped this worker (its fork server died): end quietly
+            return

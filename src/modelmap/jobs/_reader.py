@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,12 @@ SKELETON_HINT = (
 _VALUE_START = set("\"'{[-+.") | set("0123456789")
 _VALUE_END = set("\"'}]")
 _EXCERPT_WIDTH = 100
+#: How deep objects and arrays may nest in a job file (real jobs nest a handful of levels;
+#: Python's parsers and checks recurse per level and fail with RecursionError near 1000).
+MAX_DEPTH = 64
+# brackets, and what can hold a bracket that does not nest: strings and comments (JSON5)
+_TOKENS = re.compile(r'[\[\]{}]|"[^"\\\n]*(?:\\.[^"\\\n]*)*"|\'[^\'\\\n]*(?:\\.[^\'\\\n]*)*\''
+                     r"|//[^\n]*|/\*.*?\*/", re.DOTALL)
 
 
 class _Object(dict):
@@ -81,6 +88,7 @@ def parse_job_text(text: str, origin: str = "<job>") -> dict:
     stripped = text.lstrip()
     if not stripped or stripped[0] == "/" and not _significant_positions(text, len(text)):
         raise JobError("the job file is empty", where=origin, hint=SKELETON_HINT)
+    _check_depth(text, origin)
     value = _parse(text, origin)
     if not isinstance(value, dict):
         raise JobError(
@@ -92,6 +100,27 @@ def parse_job_text(text: str, origin: str = "<job>") -> dict:
     check_tree(value, "", problems)
     problems.check()
     return _plain(value)
+
+
+def _check_depth(text: str, origin: str) -> None:
+    """Refuse objects and arrays nested deeper than :data:`MAX_DEPTH`, naming where."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    depth = 0
+    for match in _TOKENS.finditer(text):
+        token = match.group()
+        if token in ("[", "{"):
+            depth += 1
+            if depth > MAX_DEPTH:
+                position = match.start()
+                line = text.count("\n", 0, position) + 1
+                column = position - (text.rfind("\n", 0, position) + 1) + 1
+                raise JobError(f"objects and arrays are nested more than {MAX_DEPTH} levels "
+                               "deep", where=f"{origin}:{line}:{column}",
+                               hint=f"a job file may nest at most {MAX_DEPTH} levels; "
+                               "check for brackets opened by mistake")
+        elif token in ("]", "}"):
+            depth -= 1
 
 
 def _parse(text: str, origin: str) -> Any:

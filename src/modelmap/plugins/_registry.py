@@ -124,13 +124,18 @@ def _make_plugin(kind: str, module: Any, origin: str) -> Plugin | str:
     if problems:
         return "PluginError: invalid get_info(): " + " ".join(problems)
     path = _loading.module_path(module)
-    return Plugin(kind, info["name"], module, info, origin, path, _loading.source_hash(path))
+    code = _loading.source_hash(path)
+    if origin == "builtin" and hasattr(module, "__modelmap_source_hash__"):
+        # built-ins made from a table (plugins/classifiers/_table.py) name their own
+        path, code = getattr(module, "__modelmap_path__", path), module.__modelmap_source_hash__
+    return Plugin(kind, info["name"], module, info, origin, path, code)
 
 
 def _discover_builtins(collector: _Collector) -> None:
     for kind, sub in _loading.SUBPACKAGES.items():
         package = importlib.import_module(f"modelmap.plugins.{sub}")
-        names = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if m.ispkg)
+        names = sorted({m.name for m in pkgutil.iter_modules(package.__path__) if m.ispkg}
+                       | set(getattr(package, "GENERATED", ())))
         for name in names:
             if name.startswith(("_", ".")):
                 continue

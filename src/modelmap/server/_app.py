@@ -14,7 +14,7 @@ from starlette.routing import Mount, Router
 from fastapi.responses import RedirectResponse
 
 import modelmap
-from modelmap.server import _errors, _routes, _routes_admin
+from modelmap.server import _errors, _routes, _routes_admin, _routes_compare
 from modelmap.server._cache import ResponseCache
 from modelmap.server._responses import StrictJSONResponse
 from modelmap.server._security import Guard, allowed_hosts, is_loopback
@@ -65,6 +65,7 @@ def create_app(
     _errors.install(app)
     app.include_router(_routes.router)
     app.include_router(_routes_admin.router)
+    app.include_router(_routes_compare.router)
 
     if ui:
         from modelmap.ui import mount

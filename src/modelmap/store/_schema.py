@@ -139,6 +139,22 @@ maps = Table(
 )
 
 
+# Which run is training which config of a job now, so that two `modelmap run` of one job
+# share the work (as Optuna's RDB workers do with RUNNING trials).  A row lives while its
+# run does: the run refreshes ``heartbeat`` and deletes its rows when it ends; rows of a run
+# that was killed are taken over once stale (see store/_claims.py).  Added after version 1
+# without a version change: an older store gets the table when it is opened.
+claims = Table(
+    "claims",
+    metadata,
+    Column("job_id", Integer, ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True),
+    Column("key", String, primary_key=True),
+    Column("owner", String, nullable=False),
+    Column("heartbeat", Double, nullable=False),
+    Index("ix_claims_owner", "owner"),
+)
+
+
 def owner(kind: str, row_id: int) -> str:
     """The ``arrays.owner`` value of a row: ``owner("result", 12) == "result:12"``."""
     return f"{kind}:{row_id}"

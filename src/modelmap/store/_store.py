@@ -14,6 +14,7 @@ from sqlalchemy.types import Text
 from modelmap.errors import StoreError
 from modelmap.store import _arrays, _delete, _engine, _extras, _jobs, _results, _sizes
 from modelmap.store import _schema as s
+from modelmap.store._claims import Claims
 from modelmap.store._codec import decode_array, from_json, to_json
 from modelmap.store._frames import results_frame
 from modelmap.store._url import resolve
@@ -84,6 +85,11 @@ class Store:
     def _read(self, action: str) -> Iterator[Connection]:
         with _engine.guard(self.url, action), _engine.reading(self._engine) as conn:
             yield conn
+
+    @property
+    def claims(self) -> Claims:
+        """Which run trains which config now, so concurrent runs of a job share the work."""
+        return Claims(self)
 
     # -- datasets and jobs -------------------------------------------------------------
     def put_dataset(self, name: str, fingerprint: str, args: dict, summary: dict) -> int:
@@ -180,6 +186,15 @@ class Store:
                 method=method,
                 include_folds=include_folds,
             )
+
+    def compare(self, job: JobRef, score: str = "test_accuracy", *, alpha: float = 0.05,
+                include_references: bool = False) -> pd.DataFrame:
+        """Every classifier of ``job`` with an interval of ``score``, its rank, p-values
+        against the best (raw and Holm-adjusted) and ``tied_with_best`` at ``alpha``; the
+        interval method and the test are named in ``frame.attrs`` (see ``modelmap compare``)."""
+        from modelmap.store._compare import compare_frame
+
+        return compare_frame(self, job, score, alpha, include_references)
 
     def result(self, key_or_id: ResultRef, job: JobRef | None = None) -> dict[str, Any] | None:
         """The full row of a result (args, scores, history, log, arrays ...) or ``None``."""

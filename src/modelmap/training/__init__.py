@@ -6,11 +6,12 @@ scikit-learn and is imported on first use, so commands that only read the store 
 
 from typing import Any
 
+from modelmap.training._exits import PLUGIN_EXITS, describe_exit
 from modelmap.training._result import (STATUS_FAILED, STATUS_OK, STATUS_TIMEOUT, STATUSES,
                                        TrainResult)
 
 __all__ = ["TrainResult", "train_config", "STATUS_OK", "STATUS_FAILED", "STATUS_TIMEOUT",
-           "STATUSES"]
+           "STATUSES", "PLUGIN_EXITS", "describe_exit"]
 
 
 def __getattr__(name: str) -> Any:

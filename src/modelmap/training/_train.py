@@ -16,6 +16,7 @@ from modelmap.data import CV_TEST, CV_TRAIN, Bundle, Split
 from modelmap.errors import PluginError
 from modelmap.training import _scores
 from modelmap.training._capture import capture
+from modelmap.training._exits import PLUGIN_EXITS, describe_exit
 from modelmap.training._machine import machine_info
 from modelmap.training._result import STATUS_FAILED, TrainResult
 
@@ -51,8 +52,10 @@ def train_config(bundle: Bundle, module: Any, args: Mapping[str, Any], *, key: s
     with capture() as log:
         try:
             results = _train(bundle, module, dict(args), base)
-        except Exception as exc:  # noqa: BLE001 - a plugin may raise anything; record it
-            return [base.replace(status=STATUS_FAILED, error=f"{type(exc).__name__}: {exc}",
+        except (Exception, *PLUGIN_EXITS) as exc:  # noqa: BLE001 - a plugin may raise anything
+            error = describe_exit(exc) if isinstance(exc, PLUGIN_EXITS) else \
+                f"{type(exc).__name__}: {exc}"
+            return [base.replace(status=STATUS_FAILED, error=error,
                                  traceback=tb.format_exc(), log=log.getvalue(),
                                  times={"total": time.time() - started},
                                  finished_at=time.time())]
@@ -176,24 +179,64 @@ def _check_pred(pred: np.ndarray, y: np.ndarray, bundle: Bundle) -> np.ndarray:
 def _probabilities(clf: Any, X: np.ndarray, y: np.ndarray, bundle: Bundle,
                    out: _Outcome) -> np.ndarray | None:
     """``predict_proba``, else ``decision_function`` scaled to [0, 1], else None."""
-    proba = None
+    proba, source = None, "predict_proba()"
     if hasattr(clf, "predict_proba"):
         try:
             proba = clf.predict_proba(X, y)
         except (AttributeError, NotImplementedError) as exc:
             out.notes.append(f"predict_proba unavailable: {exc}")
     if proba is None and hasattr(clf, "decision_function"):
-        proba = _normalise_decision(np.asarray(clf.decision_function(X, y), dtype=np.float64))
+        source = "decision_function()"
+        proba = np.asarray(clf.decision_function(X, y), dtype=np.float64)
+        _check_finite(proba, source)
+        proba = _normalise_decision(proba)
     if proba is None:
         return None
     proba = np.asarray(proba, dtype=np.float64)
     if proba.ndim == 1 and bundle.num_classes == 2 and not bundle.multilabel:
         proba = np.column_stack([1.0 - proba, proba])
     expected = (len(y), bundle.num_classes)
-    if proba.shape != expected or not np.all(np.isfinite(proba)):
-        out.notes.append(f"probabilities ignored: shape {proba.shape}, expected {expected}")
+    if proba.shape != expected:
+        out.notes.append(f"probabilities ignored: {source} returned shape {proba.shape}, "
+                         f"expected {expected}")
         return None
+    if source == "predict_proba()":
+        check_probabilities(proba, source, rows_sum_to_one=not bundle.multilabel)
     return proba
+
+
+#: How far a probability may stray from [0, 1], and a row's sum from 1 (float32 output of
+#: a neural network sums to 1 within about 1e-6 per class).
+PROBA_TOLERANCE = 1e-4
+
+
+def _check_finite(values: np.ndarray, source: str) -> None:
+    bad = ~np.isfinite(values)
+    if bad.any():
+        rows = np.flatnonzero(bad.reshape(len(values), -1).any(axis=1)) if values.ndim else [0]
+        raise PluginError(f"{source} returned {int(bad.sum())} value(s) that are NaN or "
+                          f"infinite, in {len(rows)} row(s) (first: row {int(rows[0])}); every "
+                          "value must be a finite number")
+
+
+def check_probabilities(proba: np.ndarray, source: str, *, rows_sum_to_one: bool) -> None:
+    """Raise :class:`PluginError` saying what is wrong with probabilities a plugin returned:
+    NaN or infinite values, values outside [0, 1], or (single-label) rows not summing to 1,
+    each within :data:`PROBA_TOLERANCE`."""
+    _check_finite(proba, source)
+    lo, hi = float(proba.min(initial=0.0)), float(proba.max(initial=0.0))
+    if lo < -PROBA_TOLERANCE or hi > 1 + PROBA_TOLERANCE:
+        row = int(np.flatnonzero(((proba < -PROBA_TOLERANCE)
+                                  | (proba > 1 + PROBA_TOLERANCE)).any(axis=1))[0])
+        raise PluginError(f"{source} returned probabilities outside [0, 1] (from {lo:.6g} to "
+                          f"{hi:.6g}; first in row {row}); each must be in [0, 1]")
+    if rows_sum_to_one and len(proba):
+        sums = proba.sum(axis=1)
+        off = np.flatnonzero(np.abs(sums - 1.0) > PROBA_TOLERANCE)
+        if len(off):
+            raise PluginError(f"{source} returned {len(off)} row(s) that do not sum to 1 "
+                              f"(first: row {int(off[0])} sums to {float(sums[off[0]]):.6g}); "
+                              f"each row must sum to 1 (tolerance {PROBA_TOLERANCE:g})")
 
 
 def _normalise_decision(values: np.ndarray) -> np.ndarray:

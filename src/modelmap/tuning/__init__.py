@@ -2,9 +2,11 @@
 
 * :func:`tune` runs a tuning job (``"tune": true`` parameters) with the ``evolutionary``
   (the seed's), ``stepwise`` (AutoTune's step-by-step search with anticipation models),
-  ``tpe`` (Optuna) or ``random`` strategy, selecting on validation folds inside the
-  training data only, and writes ``<job>.result.json`` and ``<job>.report.md``.
+  ``tpe`` (Optuna), ``random``, ``halving`` or ``hyperband`` (multi-fidelity) strategy,
+  selecting on validation folds inside the training data only, and writes
+  ``<job>.result.json`` and ``<job>.report.md``.
 * :class:`StepSearchCV` is the step-by-step search as a scikit-learn meta-estimator.
+* :class:`HalvingSearchCV` is successive halving as one (HalvingRandomSearchCV's arguments).
 * :class:`Strategy` is the seam: ``ask(n)`` candidates, ``tell(trials)`` results.
 """
 
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     from modelmap.tuning._api import tune
     from modelmap.tuning._events import SilentTuneEvents, TuneEvents
+    from modelmap.tuning._halving_cv import HalvingSearchCV
     from modelmap.tuning._job import TuningJob, load_tuning_job
     from modelmap.tuning._run import TuningResult
     from modelmap.tuning._search_cv import StepSearchCV
@@ -28,9 +31,11 @@ _LAZY = {
     "STRATEGIES": "_settings", "Space": "_space", "Family": "_space", "Param": "_space",
     "Strategy": "_strategy", "Candidate": "_strategy", "Trial": "_strategy",
     "make_strategy": "_strategy", "TuneEvents": "_events", "SilentTuneEvents": "_events",
+    "HalvingSearchCV": "_halving_cv",
 }
 __all__ = [
-    "STRATEGIES", "Candidate", "Family", "Param", "Settings", "SilentTuneEvents", "Space",
+    "STRATEGIES", "Candidate", "Family", "HalvingSearchCV", "Param", "Settings",
+    "SilentTuneEvents", "Space",
     "StepSearchCV", "StepwiseSettings", "Strategy", "Trial", "TuneEvents", "TuningJob",
     "TuningResult", "load_tuning_job", "make_strategy", "tune",
 ]

@@ -16,7 +16,6 @@ ensemble of the meta-learner (default) or a Bayesian ridge regression, so a step
 
 from __future__ import annotations
 
-import importlib
 import math
 import warnings
 from collections.abc import Mapping, Sequence
@@ -78,15 +77,18 @@ def resolve_meta_learner(spec: Any) -> Any:
         return default_meta_learner()
     if not isinstance(spec, str):
         return clone(spec)
-    module_name, _, class_name = spec.rpartition(".")
-    try:
-        cls = getattr(importlib.import_module(module_name), class_name)
-        return make_pipeline(StandardScaler(), cls())
-    except (ImportError, AttributeError, ValueError, TypeError) as exc:
-        raise JobError(f"cannot use meta_learner {spec!r}: {type(exc).__name__}: {exc}",
+    from sklearn.base import RegressorMixin
+
+    from modelmap.tuning._classes import ClassRefused, sklearn_class
+
+    try:  # a job file names it: import nothing but scikit-learn, call nothing but the class
+        cls = sklearn_class(spec, mixin=RegressorMixin, what="a scikit-learn regressor class")
+    except ClassRefused as exc:
+        raise JobError(f"cannot use meta_learner {spec!r}: {exc}",
                        where="tuning.stepwise.meta_learner",
                        hint='give the dotted name of a scikit-learn regressor class, e.g. '
                        '"sklearn.linear_model.Ridge"') from None
+    return make_pipeline(StandardScaler(), cls())
 
 
 class Vectorizer:

@@ -14,6 +14,7 @@ from typing import Any
 from modelmap.jobs._titles import escape_title
 from modelmap.tuning._evaluate import Evaluator
 from modelmap.tuning._events import SilentTuneEvents, TuneEvents
+from modelmap.tuning._fidelity import MULTI_FIDELITY, fidelity_args
 from modelmap.tuning._history import history_frame, top_list, write_tables
 from modelmap.tuning._job import TuningJob, load_tuning_job
 from modelmap.tuning._run import Tuner, TuningResult
@@ -52,7 +53,7 @@ def tune(job: str | os.PathLike | Mapping[str, Any] | TuningJob, *, strategy: st
     target = Store(store) if owned_store else store
     owned_executor = executor is None
     executor = executor or LocalExecutor(n_jobs)
-    evaluator = Evaluator(tjob, target, registry, executor, root)
+    evaluator = make_evaluator(tjob, target, registry, executor, root)
     events = events or SilentTuneEvents()
     for text in tjob.notices:
         events.notice(text)
@@ -75,17 +76,29 @@ def tune(job: str | os.PathLike | Mapping[str, Any] | TuningJob, *, strategy: st
             target.close()
 
 
+def make_evaluator(tjob: TuningJob, store: Any, registry: Any, executor: Any,
+                   root: Path | None) -> Evaluator:
+    """The evaluator a strategy needs (multi-fidelity ones train at a fidelity)."""
+    if tjob.settings.strategy in MULTI_FIDELITY:
+        from modelmap.tuning._fidelity_eval import FidelityEvaluator
+
+        return FidelityEvaluator(tjob, store, registry, executor, root)
+    return Evaluator(tjob, store, registry, executor, root)
+
+
 def _result(tuner: Tuner, reason: str, seconds: float) -> TuningResult:
     s = tuner.settings
     sign = 1.0 if s.greater_is_better else -1.0
     trials = tuner.trials
-    snapshots = {section: top_list(trials[: members[-1].number], s.keep, sign)
+    full = [t for t in trials if t.candidate.fidelity is None or t.candidate.fidelity >= 1]
+    snapshots = {section: top_list([t for t in full if t.number <= members[-1].number],
+                                   s.keep, sign)
                  for section, members in sections(trials, tuner.strategy.name).items()}
     assert tuner.evaluator.validation is not None
     return TuningResult(
         title=tuner.tjob.title, run_id=tuner.run_id, strategy=tuner.strategy.name,
         trials=list(trials), decisions=dict(tuner.strategy.decisions),
-        top=top_list(trials, s.keep, sign), snapshots=snapshots,
+        top=top_list(full, s.keep, sign), snapshots=snapshots,
         interrupted=reason == "interrupted", stop_reason=reason, seconds=seconds,
         reused=sum(t.reused for t in trials), tuning_job=tuner.evaluator.validation.job_title)
 
@@ -127,7 +140,8 @@ def result_job(result: TuningResult, tjob: TuningJob) -> dict[str, Any]:
             title, n = f"{trial.title} #{n}", n + 1
         used.add(title)
         classifiers.append({"title": escape_title(title), "method": family.method,
-                            **family.config_args(trial.candidate.values)})
+                            **family.config_args(trial.candidate.values),
+                            **fidelity_args(tjob.settings, trial.candidate.fidelity)})
     return {"data": data, "classifiers": classifiers}
 
 

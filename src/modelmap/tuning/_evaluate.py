@@ -22,7 +22,7 @@ import pandas as pd
 
 from modelmap.batch import Batch
 from modelmap.data import CV_TRAIN, Bundle, validation_bundle
-from modelmap.execution import Context, WorkItem
+from modelmap.execution import Context, WorkItem, time_limit
 from modelmap.jobs import content_hash
 from modelmap.store import Store
 from modelmap.training import TrainResult
@@ -108,9 +108,8 @@ class Evaluator:
         args = {**family.config_args(candidate.values), "title": title, "method": family.method}
         plugin = self.registry.classifier(family.method)
         key = content_hash(stage.data_key, family.method, args, plugin.source_hash, run_id)
-        limits = [t for t in (self.tjob.job.data.get("timeout"), timeout) if t is not None]
         return WorkItem(key=key, title=title, method=family.method, args=args,
-                        timeout=min(limits) if limits else None)
+                        timeout=time_limit(self.tjob.job.data.get("timeout"), timeout))
 
     def run(self, stage: _Stage, items: list[WorkItem], tags: Callable[[WorkItem], dict],
             on_result: Callable[[WorkItem, TrainResult], None] | None = None

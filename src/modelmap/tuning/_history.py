@@ -47,6 +47,9 @@ def history_frame(trials: Sequence[Trial], decisions: Mapping[int, Mapping[str, 
         row.update(best_score=best.score if best else None,
                    top_mean_score=(sum(t.score for t in top) / len(top)) if top else None,
                    cumulative_fit_time=fit_total, cumulative_seconds=wall_total)
+        if trial.candidate.rung is not None:  # halving, hyperband
+            row.update(rung=trial.candidate.rung, fidelity=trial.candidate.fidelity,
+                       bracket=trial.candidate.bracket)
         for name, value in trial.candidate.values.items():
             row[f"param_{name}"] = _cell(value)
         rows.append(row)

@@ -13,7 +13,7 @@ from modelmap.jobs import Job, load_job
 from modelmap.jobs._canonical import to_plain
 from modelmap.jobs._problems import Problems
 from modelmap.jobs._reader import parse_job_text, read_job_file
-from modelmap.tuning._settings import Settings, parse_settings
+from modelmap.tuning._settings import Settings, check_fidelity_param, parse_settings
 from modelmap.tuning._space import Space, build_space, check_tuning_parameters
 
 
@@ -63,6 +63,8 @@ def load_tuning_job(source: str | os.PathLike | Mapping[str, Any], *, registry: 
     settings = parse_settings(raw.get("tuning"), data if isinstance(data, Mapping) else {},
                               problems)
     check_tuning_parameters(raw.get("classifiers"), problems)
+    if job is not None:
+        check_fidelity_param(settings.fidelity, job, registry, problems)
     problems.check()
     assert job is not None
     space = build_space(job.classifiers)

@@ -3,6 +3,7 @@
 ``objective(family, values)`` returns ``(validation score or None, mean fit time)``; the
 loop is the one of a real run (ask → evaluate → tell, the same budget rules), without
 executor or store, so a strategy can be compared over many seeds on precomputed tables.
+A multi-fidelity strategy's candidates are scored with ``objective(family, values, fidelity)``.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ def replay(space: Space, settings: Settings, objective: Objective, *, budget: in
             break
         told = []
         for candidate in asked:
-            score, fit_time = objective(candidate.family, candidate.values)
+            score, fit_time = objective(candidate.family, candidate.values) \
+                if candidate.fidelity is None else \
+                objective(candidate.family, candidate.values, candidate.fidelity)  # type: ignore
             family = space.families[candidate.family]
             number = len(trials) + 1
             trial = Trial(number, candidate, family.render_title(candidate.values), str(number),

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from modelmap.tuning._rung_report import rung_lines
 from modelmap.tuning._strategy import Trial
 
 
@@ -77,6 +78,7 @@ def write_report(path: Path, result: Any, tjob: Any, sections: dict[int, list[Tr
     if plots:
         lines += ["", "## Progress", ""]
         lines += [f"![{name}]({Path(p).name})" for name, p in plots.items()]
+    lines += rung_lines(result, tjob)
     for section, trials in sections.items():
         top = result.snapshots.get(section, [])
         if result.strategy == "evolutionary":

@@ -26,8 +26,10 @@ from typing import Any
 
 from modelmap.errors import JobError
 from modelmap.jobs._problems import Problems, is_number, join_path, listing, show, suggest
+from modelmap.tuning._fidelity import (MULTI_FIDELITY, PARAM, SAMPLERS, SUBSAMPLE, Fidelity,
+                                       HalvingSettings)
 
-STRATEGIES = ("evolutionary", "stepwise", "tpe", "random")
+STRATEGIES = ("evolutionary", "stepwise", "tpe", "random", "halving", "hyperband")
 DEFAULT_BUDGET = 50
 LOWER_IS_BETTER = ("log_loss", "hamming_loss")
 METRICS = ("accuracy", "balanced_accuracy", "f1_macro", "f1_weighted", "f1_micro",
@@ -119,6 +121,9 @@ class Settings:
     stepwise: StepwiseSettings = field(default_factory=StepwiseSettings)
     tpe: Mapping[str, Any] = field(default_factory=lambda: {"n_startup_trials": 10,
                                                             "multivariate": True})
+    eta: float = 3  # halving, hyperband: keep the best 1/eta of a rung
+    fidelity: Fidelity = field(default_factory=Fidelity)
+    halving: HalvingSettings = field(default_factory=HalvingSettings)
 
     @property
     def greater_is_better(self) -> bool:
@@ -141,8 +146,12 @@ class Settings:
                 fields.pop(name)
         if self.strategy != "stepwise":
             fields.pop("stepwise")
-        if self.strategy != "tpe":
+        if self.strategy != "tpe" and not (self.strategy in MULTI_FIDELITY
+                                           and self.halving.sampler == "tpe"):
             fields.pop("tpe")
+        if self.strategy not in MULTI_FIDELITY:
+            for name in ("eta", "fidelity", "halving"):
+                fields.pop(name)
         return fields
 
     def override(self, *, strategy: str | None = None, budget: int | None = None,
@@ -168,7 +177,11 @@ _TUNING: dict[str, Check] = {
     "metric": _one_of(METRICS), "keep": _INT1, "batch_size": _INT1, "random_state": _INT0,
     "stepwise": (lambda v: isinstance(v, Mapping), "an object"),
     "tpe": (lambda v: isinstance(v, Mapping), "an object"),
+    "eta": (lambda v: is_number(v) and v >= 2, "a number >= 2"),
+    "fidelity": (lambda v: isinstance(v, Mapping), "an object"),
+    "halving": (lambda v: isinstance(v, Mapping), "an object"),
 }
+_HALVING: dict[str, Check] = {"sampler": _one_of(SAMPLERS), "asynchronous": _optional(_BOOL)}
 
 
 def parse_settings(section: Any, data: Mapping[str, Any], problems: Problems) -> Settings:
@@ -180,6 +193,9 @@ def parse_settings(section: Any, data: Mapping[str, Any], problems: Problems) ->
                          problems)
         stepwise["step_rules"] = {"multiply_scale": 1.0, "add_scale": 0.0, **rules}
     tpe = _checked(values.pop("tpe", {}), "tuning.tpe", _TPE, problems)
+    halving = _checked(values.pop("halving", {}), "tuning.halving", _HALVING, problems)
+    if "fidelity" in values:
+        values["fidelity"] = parse_fidelity(values["fidelity"], values.get("eta", 3), problems)
     seed_keys = {"rounds": "tuning_rounds", "population": "tuning_population",
                  "offspring": "tuning_offspring"}
     for name, key in seed_keys.items():
@@ -189,7 +205,8 @@ def parse_settings(section: Any, data: Mapping[str, Any], problems: Problems) ->
         values["keep"] = data["tuning_population"]
     values.setdefault("random_state", data.get("random_state", 42))
     return Settings(**values, stepwise=StepwiseSettings(**stepwise),
-                    tpe={"n_startup_trials": 10, "multivariate": True, **tpe})
+                    tpe={"n_startup_trials": 10, "multivariate": True, **tpe},
+                    halving=HalvingSettings(**halving))
 
 
 def _checked(section: Any, path: str, checks: Mapping[str, Check], problems: Problems
@@ -209,3 +226,99 @@ def _checked(section: Any, path: str, checks: Mapping[str, Check], problems: Pro
         else:
             values[key] = value
     return values
+
+
+# -- the fidelity of halving and hyperband (see _fidelity) ------------------------------------
+def parse_fidelity(value: Any, eta: float, problems: Problems) -> Fidelity:
+    """``{"subsample": {"min": 0.05}}`` or ``{"param": "n_estimators", "min": 10, "max": 400}``."""
+    path = "tuning.fidelity"
+    if not isinstance(value, Mapping):
+        problems.add(path, f"must be an object; got {show(value)}",
+                     'e.g. {"subsample": {"min": 0.05}} or '
+                     '{"param": "n_estimators", "min": 10, "max": 400}')
+        return Fidelity()
+    if SUBSAMPLE in value:
+        return _subsample(value, path, eta, problems)
+    if PARAM in value:
+        return _param(value, path, eta, problems)
+    problems.add(path, f"needs \"subsample\" or \"param\"; got {listing(map(str, value))}",
+                 'e.g. {"subsample": {"min": 0.05}} or '
+                 '{"param": "n_estimators", "min": 10, "max": 400}')
+    return Fidelity()
+
+
+def _subsample(value: Mapping[str, Any], path: str, eta: float, problems: Problems
+               ) -> Fidelity:
+    extra = [k for k in value if k != SUBSAMPLE]
+    for key in extra:
+        problems.add(join_path(path, key), "unknown key next to \"subsample\"",
+                     "a fidelity is either a subsample or a parameter")
+    body = value[SUBSAMPLE]
+    where = join_path(path, SUBSAMPLE)
+    if body is None or body is True:
+        body = {}
+    if not isinstance(body, Mapping):
+        problems.add(where, f"must be an object; got {show(body)}", 'e.g. {"min": 0.05}')
+        return Fidelity()
+    for key in body:
+        if key not in ("min", "max"):
+            problems.add(join_path(where, key), f"unknown key{suggest(key, ('min', 'max'))}",
+                         "valid keys are: min, max")
+    low, high = body.get("min"), body.get("max", 1.0)
+    for key, number in (("min", low), ("max", high)):
+        if number is not None and not (is_number(number) and 0 < number <= 1):
+            problems.add(join_path(where, key), f"must be a fraction in (0, 1]; got "
+                         f"{show(number)}", "e.g. 0.05 for 5 % of the training rows")
+            return Fidelity()
+    if low is not None and low >= high:
+        problems.add(join_path(where, "min"), f"min {show(low)} is not smaller than max "
+                     f"{show(high)}", "the lowest rung must train on fewer rows than the top")
+        return Fidelity()
+    if low is not None and low * eta > high * (1 + 1e-9):
+        problems.add(join_path(where, "min"), f"min {show(low)} leaves a single rung with "
+                     f"eta {show(eta)}", f"set min to at most {high / eta:.4g}")
+    return Fidelity(SUBSAMPLE, low, None if high == 1.0 else high)
+
+
+def _param(value: Mapping[str, Any], path: str, eta: float, problems: Problems) -> Fidelity:
+    for key in value:
+        if key not in ("param", "min", "max"):
+            problems.add(join_path(path, key), f"unknown key{suggest(key, ('min', 'max'))}",
+                         "valid keys are: param, min, max")
+    name, low, high = value.get(PARAM), value.get("min"), value.get("max")
+    if not isinstance(name, str) or not name:
+        problems.add(join_path(path, PARAM), f"must be a parameter name; got {show(name)}",
+                     'e.g. "n_estimators"')
+        return Fidelity()
+    for key, number in (("min", low), ("max", high)):
+        if not (is_number(number) and number > 0):
+            problems.add(join_path(path, key), f"must be a number > 0; got {show(number)}",
+                         f"the {key}imum value of {name} the rungs use")
+            return Fidelity()
+    if low >= high:
+        problems.add(join_path(path, "min"), f"min {show(low)} is not smaller than max "
+                     f"{show(high)}", f"the lowest rung must use a smaller {name} than the top")
+        return Fidelity()
+    if low * eta > high * (1 + 1e-9):
+        problems.add(join_path(path, "min"), f"min {show(low)} and max {show(high)} leave a "
+                     f"single rung with eta {show(eta)}", f"set min to at most {high / eta:.4g}")
+    return Fidelity(PARAM, low, high, name)
+
+
+def check_fidelity_param(fidelity: Fidelity, job: Any, registry: Any, problems: Problems
+                         ) -> None:
+    """The fidelity parameter must be a parameter of every family's plugin, and not tuned."""
+    if fidelity.kind != PARAM or registry is None:
+        return
+    for index, config in enumerate(job.classifiers):
+        declared = registry.parameters("classifier", config.method)
+        names = [p.get("name") for p in declared] if declared is not None else None
+        where = join_path("tuning.fidelity", PARAM)
+        if names is not None and fidelity.param not in names:
+            problems.add(where, f"classifier '{config.method}' (classifiers[{index}]) has no "
+                         f"parameter '{fidelity.param}'{suggest(str(fidelity.param), names)}",
+                         f"its parameters are: {listing(names)}")
+        value = config.args.get(fidelity.param)
+        if isinstance(value, Mapping) and value.get("tune"):
+            problems.add(where, f"'{fidelity.param}' is tuned in classifiers[{index}]",
+                         "the fidelity parameter is set by the rungs; remove \"tune\" from it")

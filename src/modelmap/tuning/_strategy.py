@@ -42,9 +42,14 @@ class Candidate:
     changes: str = ""
     parent: Mapping[str, Any] | None = None
     anticipated: Mapping[str, float] | None = None
+    fidelity: float | None = None  # halving, hyperband: fraction of the full fidelity
+    rung: int | None = None
+    bracket: int | None = None
 
     @property
     def signature(self) -> str:
+        if self.fidelity is not None and self.fidelity < 1:  # one config, several rungs
+            return canonical_json([self.family, dict(self.values), self.fidelity])
         return canonical_json([self.family, dict(self.values)])
 
 
@@ -132,10 +137,12 @@ def _short(value: Any) -> str:
 def make_strategy(space: Space, settings: Settings) -> Strategy:
     """The strategy named in ``settings.strategy``."""
     from modelmap.tuning._evolutionary import Evolutionary
+    from modelmap.tuning._halving import Halving, Hyperband
     from modelmap.tuning._random import RandomSearch
     from modelmap.tuning._stepwise import Stepwise
     from modelmap.tuning._tpe import TPE
 
     classes: dict[str, type[Strategy]] = {"evolutionary": Evolutionary, "stepwise": Stepwise,
-                                          "tpe": TPE, "random": RandomSearch}
+                                          "tpe": TPE, "random": RandomSearch,
+                                          "halving": Halving, "hyperband": Hyperband}
     return classes[settings.strategy](space, settings, settings.random_state)

@@ -16,6 +16,8 @@ from modelmap.server.queries._admin import (EXPORT_FORMATS, delete_dataset, dele
                                             export_frame, export_results, sizes, tree)
 from modelmap.server.queries._catalog import (data_projections, dataset_projections, find_job,
                                               get_job, list_datasets, list_jobs, server_info)
+from modelmap.server.queries._compare import best_line, compare_job
+from modelmap.server.queries._compare_many import compare_jobs, compare_pairwise
 from modelmap.server.queries._errors import InvalidQueryError, NotFoundError, QueryError
 from modelmap.server.queries._json import ENCODINGS
 from modelmap.server.queries._maps import (MAX_MAP_RESULTS, cached_map, classifier_map,
@@ -27,7 +29,8 @@ from modelmap.server.queries._results import (MAX_IDS, MAX_LIMIT, RESULT_ARRAYS,
 __all__ = [
     "ENCODINGS", "EXPORT_FORMATS", "MAX_IDS", "MAX_LIMIT", "MAX_MAP_RESULTS", "RESULT_ARRAYS",
     "InvalidQueryError", "NotFoundError", "QueryError",
-    "cached_map", "classifier_map", "data_projections", "dataset_projections", "delete_dataset",
+    "best_line", "cached_map", "classifier_map", "compare_job", "compare_jobs",
+    "compare_pairwise", "data_projections", "dataset_projections", "delete_dataset",
     "delete_failed", "delete_job", "delete_maps", "delete_result", "export_frame",
     "export_results", "find_job", "find_result", "get_job", "get_result", "list_datasets",
     "list_jobs", "list_results", "listing_version", "map_key", "map_options", "result_arrays",

@@ -1,4 +1,4 @@
-"""Any scikit-learn-compatible estimator, named by its import path.
+"""Any scikit-learn estimator, named by its import path (only scikit-learn's modules).
 
     {"title": "Ridge", "method": "sklearn",
      "estimator": "sklearn.linear_model.RidgeClassifier", "alpha": 0.5}
@@ -50,6 +50,12 @@ def load_estimator_class(path):
     if not module_name or not attr:
         raise ArgumentError(f'The estimator {path!r} is not a dotted import path.',
                             where='estimator', hint=_HINT)
+    if module_name != 'sklearn' and not module_name.startswith('sklearn.'):
+        # a job file names it: import nothing but scikit-learn (as tuning.stepwise.meta_learner)
+        raise ArgumentError(f'The estimator {path!r} is not in scikit-learn: only modules of '
+                            'scikit-learn (sklearn.…) are imported for a name in a job file.',
+                            where='estimator', hint=_HINT + ' Wrap an estimator of another '
+                            'library in a classifier plugin.')
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
@@ -114,12 +120,19 @@ def _votes_from_decision(clf):
 
 
 class Classifier():
-    def __init__(self, args, data_specs):
-        self.estimator = check('estimator', args, CLF_INFO)
-        self.clf = make_estimator(self.estimator, args)
+    """The adapter: any estimator in the plugin contract.  The built-ins of ``_table`` give
+    their own ``info`` and ``build(args) -> (import path, estimator)``."""
+
+    def __init__(self, args, data_specs, info=CLF_INFO, build=None):
+        self.info = info
+        if build is None:
+            self.estimator = check('estimator', args, CLF_INFO)
+            self.clf = make_estimator(self.estimator, args)
+        else:
+            self.estimator, self.clf = build(args)
 
     def get_info(self):
-        return CLF_INFO
+        return self.info
 
     def fit(self, X_train, y_train):
         return self.clf.fit(X_train, y_train)

@@ -1,0 +1,307 @@
+"""Multi-fidelity strategies: successive halving (``halving``) and ``hyperband``.
+
+Both evaluate many configs cheaply (on a fraction of the training rows, or with a small
+value of a cost parameter such as ``n_estimators``) and only the best ``1/eta`` of each
+rung again at ``eta`` times the fidelity, up to the full fidelity (see :mod:`._brackets`).
+
+* ``halving`` runs brackets that start every config at the lowest rung, the first one as
+  large as the budget (in evaluations) allows, then more while evaluations are left.
+* ``hyperband`` cycles through brackets that start at every rung in turn (the most
+  aggressive first), hedging against a lowest rung too cheap to tell configs apart.
+
+New configs come from the job's initial values and then uniform draws (``sampler:
+"random"``), or from Optuna's TPE told each config's first-rung score (``"tpe"``).
+Candidates carry their ``fidelity`` (fraction), ``rung`` and ``bracket``; a config keeps
+its number (``round``) through the rungs.  Only full-fidelity scores count as results
+(``best``, the top list); promotions are decided on validation scores, as every choice.
+
+Under a time budget (``time_left``) the fit time of a config at the next rung is estimated
+from its time at the lower one (scaled by the fidelity ratio to a power measured on the
+configs that ran on two rungs); once the time left only just covers taking the best config
+to the full fidelity, no new config is started and the best one is promoted instead.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from modelmap.errors import JobError
+from modelmap.tuning._brackets import Bracket, evaluations, largest_bracket
+from modelmap.tuning._strategy import Candidate, Strategy, Trial
+
+MAX_DUPLICATES = 50
+TIME_MARGIN = 1.25  # pessimistic factor on scaled fit times
+RESERVE = 2.0  # stop starting new configs when time left < RESERVE x the best's climb
+
+
+@dataclass
+class _Config:
+    number: int
+    family: int
+    values: dict[str, Any]
+    bracket: int
+    origin: str
+    plain: Candidate  # without fidelity (what a sampler was given)
+    seconds: dict[int, float]
+    objective: dict[int, float]
+
+
+class _BracketSearch(Strategy):
+    """Brackets of successive halving over proposed configs (see the module docstring)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        s = self.settings
+        self.eta = float(s.eta)
+        self.levels = s.fidelity.levels(self.eta)
+        asynchronous = s.halving.asynchronous
+        self.asynchronous = s.batch_size > 1 if asynchronous is None else bool(asynchronous)
+        self.brackets: list[Bracket] = []
+        self.configs: list[_Config] = []
+        self.pending: dict[str, tuple[_Config | None, Bracket, int]] = {}
+        self.starts = self.initial_candidates()
+        self.known: set[str] = set()
+        self.shapes = 0  # brackets opened so far
+        self.exhausted = False
+        limit = s.max_evaluations
+        if limit is not None and limit < len(self.levels):
+            raise JobError(f"{limit} evaluations cannot take a config through the "
+                           f"{len(self.levels)} rungs ({self.name}, eta {self.eta:g})",
+                           where="tuning.budget or --budget",
+                           hint=f"use a budget of at least {len(self.levels)} (every rung "
+                           "counts), or a larger fidelity min for fewer rungs")
+        self.tpe: Any = None
+        if s.halving.sampler == "tpe":
+            from modelmap.tuning._tpe import TPE
+
+            self.tpe = TPE(self.space, s, s.random_state)
+
+    @property
+    def top(self) -> int:
+        return len(self.levels) - 1
+
+    # -- brackets ---------------------------------------------------------------------------
+    def shape(self, index: int) -> tuple[int, int]:
+        """(first rung, configs) of the ``index``-th bracket."""
+        raise NotImplementedError
+
+    def _open(self) -> Bracket | None:
+        limit = self.settings.max_evaluations
+        planned = sum(b.remaining() for b in self.brackets)
+        left = math.inf if limit is None else limit - len(self.trials) - planned
+        for _ in range(len(self.levels)):  # hyperband: a smaller shape may still fit
+            start, n = self.shape(self.shapes)
+            self.shapes += 1
+            rungs = self.top - start + 1
+            n = n if left == math.inf else largest_bracket(int(left), self.eta, rungs, n)
+            if n > 0:
+                bracket = Bracket(len(self.brackets), start, self.top, n, self.eta,
+                                  self.asynchronous)
+                self.brackets.append(bracket)
+                return bracket
+        return None
+
+    # -- ask --------------------------------------------------------------------------------
+    def ask(self, n: int) -> list[Candidate]:
+        self.pending = {}
+        batch: list[Candidate] = []
+        if self._short_of_time():
+            forced = self._force_best()
+            return [forced] if forced is not None else []
+        for bracket in [b for b in self.brackets if not b.finished]:
+            batch += self._take(bracket, n - len(batch))
+        while len(batch) < n and not self.exhausted:
+            bracket = self._open()
+            if bracket is None:
+                break
+            batch += self._take(bracket, n - len(batch))
+        return batch
+
+    def _take(self, bracket: Bracket, n: int) -> list[Candidate]:
+        out = []
+        for number, rung in bracket.ready(n) if n > 0 else []:
+            config = self.configs[number] if number is not None else self._new(bracket)
+            if config is None:
+                bracket.drop(None, rung)
+                bracket.new_left = 0
+                self.exhausted = True
+                break
+            bracket.add(config.number, rung)
+            out.append(self._candidate(config, rung, "promoted" if number is not None
+                                       else config.origin))
+        return out
+
+    def _candidate(self, config: _Config, rung: int, origin: str) -> Candidate:
+        fidelity = self.levels[rung]
+        label = self.settings.fidelity.label(fidelity)
+        candidate = Candidate(config.family, dict(config.values), config.number + 1, origin,
+                              f"rung {rung}: {label}", fidelity=fidelity, rung=rung,
+                              bracket=config.bracket)
+        self.pending[candidate.signature] = (config, self.brackets[config.bracket], rung)
+        return candidate
+
+    def _new(self, bracket: Bracket) -> _Config | None:
+        for _ in range(MAX_DUPLICATES):
+            plain = self._propose()
+            if plain is None:
+                return None
+            if plain.signature not in self.known:
+                self.known.add(plain.signature)
+                config = _Config(len(self.configs), plain.family, dict(plain.values),
+                                 bracket.index, plain.origin, plain, {}, {})
+                self.configs.append(config)
+                return config
+        return None
+
+    def _propose(self) -> Candidate | None:
+        if self.starts:
+            return self.starts.pop(0)
+        if self.tpe is not None:
+            asked = self.tpe.ask(1)
+            return asked[0] if asked else None
+        family = self.space.families[int(self.rng.integers(len(self.space.families)))]
+        return Candidate(family.index, family.uniform(self.rng), 0, "random")
+
+    # -- tell -------------------------------------------------------------------------------
+    def tell(self, trials: list[Trial]) -> None:
+        super().tell(trials)
+        best = self.best_objective(exclude=trials)
+        first_rung: list[Trial] = []
+        for trial in trials:
+            config, bracket, rung = self.pending.pop(trial.candidate.signature)
+            assert config is not None
+            objective = self.objective(trial)
+            bracket.record(config.number, rung, objective)
+            config.objective[rung] = objective
+            config.seconds[rung] = trial.seconds
+            if rung == bracket.start and config.plain.origin == "tpe":
+                first_rung.append(replace(trial, candidate=config.plain))
+            improved = rung == self.top and objective > best
+            best = max(best, objective) if rung == self.top else best
+            self.decisions[trial.number] = {"improved": improved, "rung": rung,
+                                            "fidelity": self.levels[rung],
+                                            "bracket": bracket.index}
+        for config, bracket, rung in self.pending.values():  # cut short by a budget
+            assert config is not None
+            bracket.drop(config.number, rung)
+            if rung == bracket.start:
+                self.known.discard(config.plain.signature)
+                if config.plain.origin == "initial":
+                    self.starts.insert(0, config.plain)
+        self.pending = {}
+        if self.tpe is not None and (first_rung or self.tpe.pending):
+            self.tpe.tell(first_rung)
+
+    def best_objective(self, exclude: list[Trial] | None = None) -> float:
+        """The best full-fidelity objective so far (without ``exclude``)."""
+        skip = {t.number for t in exclude or []}
+        return max((self.objective(t) for t in self.trials
+                    if t.number not in skip and _full(t)), default=-math.inf)
+
+    def best(self) -> Trial | None:
+        full = [t for t in self.trials if t.ok and _full(t)]
+        return max(full, key=self.objective) if full else None
+
+    # -- time -------------------------------------------------------------------------------
+    def estimate(self, candidate: Candidate) -> float | None:
+        entry = self.pending.get(candidate.signature)
+        if entry is None or entry[0] is None:
+            return None
+        config, _, rung = entry
+        lower = [r for r in config.seconds if r < rung]
+        if lower:
+            r0 = max(lower)
+            return self._scaled(config.seconds[r0], r0, rung)
+        same = [c.seconds[rung] for c in self.configs if rung in c.seconds]
+        if same:
+            return TIME_MARGIN * max(same)
+        measured = [(c.seconds[r], r) for c in self.configs for r in c.seconds]
+        if not measured:
+            return None
+        return max(self._scaled(seconds, r, rung) for seconds, r in measured)
+
+    def _scaled(self, seconds: float, rung: int, to: int) -> float:
+        ratio = self.levels[to] / self.levels[rung]
+        return TIME_MARGIN * seconds * ratio ** self._exponent()
+
+    def _exponent(self) -> float:
+        """How fit time grows with the fidelity: a high quantile of what was measured."""
+        slopes = []
+        for c in self.configs:
+            rungs = sorted(c.seconds)
+            for a, b in zip(rungs, rungs[1:]):
+                if c.seconds[a] > 0 and c.seconds[b] > 0:
+                    slopes.append(math.log(c.seconds[b] / c.seconds[a])
+                                  / math.log(self.levels[b] / self.levels[a]))
+        return max(0.5, float(np.quantile(slopes, 0.8))) if slopes else 1.0
+
+    def _climb(self, config: _Config) -> float | None:
+        """Estimated seconds to take ``config`` from its highest rung to the full fidelity."""
+        rung = max(config.seconds)
+        return sum(self._scaled(config.seconds[rung], rung, r)
+                   for r in range(rung + 1, self.top + 1))
+
+    def _leader(self) -> tuple[_Config, int] | None:
+        """The best config that has not reached the full fidelity: highest rung first."""
+        open_ = [(max(c.objective), c) for c in self.configs
+                 if c.objective and max(c.objective) < self.top
+                 and c.objective[max(c.objective)] > -math.inf
+                 and not self.brackets[c.bracket].promoted(c.number, max(c.objective))]
+        if not open_:
+            return None
+        rung, config = max(open_, key=lambda e: (e[0], e[1].objective[e[0]]))
+        return config, rung
+
+    def _short_of_time(self) -> bool:
+        if self.time_left is None or self.best() is not None:
+            return False
+        leader = self._leader()
+        if leader is None:
+            return False
+        climb = self._climb(leader[0])
+        return climb is not None and self.time_left < RESERVE * climb
+
+    def _force_best(self) -> Candidate | None:
+        leader = self._leader()
+        if leader is None:
+            return None
+        config, rung = leader
+        bracket = self.brackets[config.bracket]
+        bracket.add(config.number, rung + 1)
+        return self._candidate(config, rung + 1, "promoted")
+
+
+def _full(trial: Trial) -> bool:
+    return trial.candidate.fidelity is None or trial.candidate.fidelity >= 1
+
+
+class Halving(_BracketSearch):
+    """Successive halving: every bracket starts all its configs at the lowest rung."""
+
+    name = "halving"
+
+    def shape(self, index: int) -> tuple[int, int]:
+        limit = self.settings.max_evaluations
+        rungs = len(self.levels)
+        n = largest_bracket(limit, self.eta, rungs) if limit is not None else \
+            int(round(self.eta ** self.top))
+        return 0, max(1, n)
+
+
+class Hyperband(_BracketSearch):
+    """Hyperband: brackets starting at rung 0, 1, ..., top in turn, then again."""
+
+    name = "hyperband"
+
+    def shape(self, index: int) -> tuple[int, int]:
+        top = self.top
+        s = top - index % (top + 1)  # the most aggressive bracket first
+        n = int(math.ceil((top + 1) / (s + 1) * self.eta ** s))
+        return top - s, n
+
+
+__all__ = ["Halving", "Hyperband", "evaluations"]

@@ -1,0 +1,174 @@
+"""``tune()`` with halving and hyperband: real training at a fidelity, the store's rung tags,
+the outputs, resuming without evaluating a rung twice, the time budget and bad input."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from modelmap.errors import JobError
+from modelmap.jobs import load_job
+from modelmap.plugins import Registry
+from modelmap.store import Store
+from modelmap.tuning import load_tuning_job, tune
+from tests.tuning.conftest import toy_job, write
+from tests.tuning.test_tune import Crash, CrashingExecutor
+
+pytestmark = pytest.mark.timeout(180)
+
+
+def run(ws: Path, executor, job: dict, name: str = "job", **options):
+    path = write(ws, name, job)
+    options.setdefault("store", ws / "modelmap.db")
+    return tune(path, workspace=ws, executor=executor, **options)
+
+
+@pytest.mark.parametrize("strategy", ["halving", "hyperband"])
+def test_subsample_rungs_end_to_end(toy_ws: Path, executor, strategy: str) -> None:
+    job = toy_job(dataset="sklearn_digits", tuning={"strategy": strategy, "budget": 14,
+                                                    "keep": 2, "batch_size": 2})
+    result = run(toy_ws, executor, job)
+    assert len(result.trials) == 14 and result.strategy == strategy
+    assert {t.candidate.fidelity for t in result.top} == {1.0}
+    with Store(toy_ws / "modelmap.db") as store:
+        frame = store.results("Toy · tuning")
+    assert sorted(frame["key"]) == sorted(t.key for t in result.trials)
+    fidelities = sorted(set(frame["tag_fidelity"].round(4)))
+    assert fidelities[-1] == 1.0 and fidelities[0] == pytest.approx(1 / 27, abs=1e-4)
+    rows = frame.groupby("tag_rung")["tag_resource"].first()
+    assert rows.is_monotonic_increasing and rows.iloc[-1] == 1437  # digits' training rows
+    assert frame["tag_config"].notna().all() and frame["tag_bracket"].notna().all()
+    # a full-fidelity result is the score of the whole validation data, as any candidate's
+    full = frame[frame["tag_fidelity"] == 1.0]
+    assert set(full["key"]) >= {t.key for t in result.top}
+    # outputs: the result job, the rung table of the report, the history's rung column
+    batch = load_job(result.files["result"], registry=Registry.discover(toy_ws))
+    assert [c.title for c in batch.classifiers] == [t.title for t in result.top]
+    report = result.files["report"].read_text(encoding="utf-8")
+    assert "## Rungs" in report and "| 0 | 0 | 1/27 of the training set |" in report
+    history = pd.read_csv(result.files["history_csv"])
+    assert history["rung"].tolist() == [t.candidate.rung for t in result.trials]
+    assert all(result.test_score(t, "accuracy") is not None for t in result.top)
+
+
+def test_a_parameter_fidelity_sets_the_parameter_per_rung(toy_ws: Path, executor) -> None:
+    job = toy_job(dataset="sklearn_iris",
+                  tuning={"strategy": "halving", "budget": 13, "keep": 1,
+                          "fidelity": {"param": "noise", "min": 1, "max": 9}})
+    result = run(toy_ws, executor, job)
+    with Store(toy_ws / "modelmap.db") as store:
+        frame = store.results("Toy · tuning")
+    assert sorted(set(frame["tag_resource"])) == [1, 3, 9]
+    assert frame.loc[frame["tag_rung"] == 2, "tag_resource"].eq(9).all()
+    batch = load_job(result.files["result"], registry=Registry.discover(toy_ws))
+    assert batch.classifiers[0].args["noise"] == 9  # the chosen config at full fidelity
+
+
+def test_resume_evaluates_no_rung_twice(toy_ws: Path, executor, tmp_path: Path) -> None:
+    from modelmap.execution import LocalExecutor
+
+    job = toy_job(dataset="sklearn_digits", tuning={"strategy": "halving", "budget": 14})
+
+    def again(store: str, **options):
+        options.setdefault("executor", executor)
+        return run(toy_ws, options.pop("executor"), job, store=tmp_path / store,
+                   outputs=False, **options)
+
+    reference = again("reference.db")
+    with LocalExecutor(1) as inner, pytest.raises(Crash):
+        again("crash.db", executor=CrashingExecutor(inner, after=9))
+    resumed = again("crash.db", resume=True)
+    assert [t.reused for t in resumed.trials] == [True] * 9 + [False] * 5
+    assert [t.candidate.signature for t in resumed.trials] == [
+        t.candidate.signature for t in reference.trials]
+    with Store(tmp_path / "crash.db") as store:
+        frame = store.results("Toy · tuning")
+    assert len(frame) == 14 and frame["key"].is_unique
+    assert len(frame.groupby(["tag_config", "tag_rung"])) == 14  # each rung of a config once
+
+
+def test_time_budget_holds_and_ends_with_a_full_fidelity_result(toy_ws: Path, executor
+                                                                ) -> None:
+    job = toy_job(dataset="sklearn_digits",
+                  tuning={"strategy": "halving", "budget": 200, "time_budget": 6,
+                          "fidelity": {"param": "sleep_per_depth", "min": 0.002,
+                                       "max": 0.054}},
+                  depth={"tune": True, "type": "int", "min": 1, "max": 30, "initial": 2})
+    run(toy_ws, executor, toy_job(tuning={"strategy": "random", "budget": 1}), "warm",
+        outputs=False)  # a worker that still has to start would take the budget
+    started = time.time()
+    result = run(toy_ws, executor, job, outputs=False)
+    assert result.stop_reason == "time budget"
+    assert sum(t.seconds for t in result.trials) <= 6 * 1.05
+    assert result.best is not None and result.best.candidate.fidelity == 1.0
+    assert time.time() - started < 6 + 20
+
+
+def test_a_subsample_too_small_for_the_folds_is_rejected_before_training(
+        toy_ws: Path, executor) -> None:
+    job = toy_job(dataset="sklearn_iris",
+                  tuning={"strategy": "halving", "fidelity": {"subsample": {"min": 0.02}}})
+    with pytest.raises(JobError) as info:
+        run(toy_ws, executor, job)
+    assert info.value.where == "tuning.fidelity.subsample.min"
+    assert "fewer than the 3 validation folds" in str(info.value)
+    assert "set min to at least" in str(info.value)
+    with Store(toy_ws / "modelmap.db") as store:
+        assert store.results("Toy · tuning").empty  # nothing ran
+
+
+def test_a_fidelity_parameter_must_be_the_plugins_and_not_tuned(toy_ws: Path) -> None:
+    registry = Registry.discover(toy_ws)
+    job = toy_job(tuning={"strategy": "halving",
+                          "fidelity": {"param": "n_estimators", "min": 10, "max": 90}})
+    with pytest.raises(JobError) as info:
+        load_tuning_job(job, registry=registry)
+    assert str(info.value).startswith(
+        "<job>: tuning.fidelity.param: classifier 'toy' (classifiers[0]) has no parameter "
+        "'n_estimators'\n  hint: its parameters are: depth, flip, fail_above")
+    tuned = toy_job(tuning={"strategy": "halving",
+                            "fidelity": {"param": "depth", "min": 1, "max": 9}})
+    with pytest.raises(JobError) as info:
+        load_tuning_job(tuned, registry=registry)
+    assert "tuning.fidelity.param: 'depth' is tuned in classifiers[0]" in str(info.value)
+
+
+def test_halving_from_the_command_line(toy_ws: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    write(toy_ws, "cli", toy_job(dataset="sklearn_digits"))
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    args = ["tune", "jobs/cli.json", "--strategy", "halving", "--budget", "14",
+            "--batch-size", "2", "-j", "2", "--store", "cli.db"]
+    proc = subprocess.run([sys.executable, "-m", "modelmap", *args], cwd=toy_ws, env=env,
+                          text=True, capture_output=True, timeout=150)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "halving search" in proc.stdout and "Best configs" in proc.stdout
+    assert "14 candidates" in proc.stdout and "stopped: budget" in proc.stdout
+    assert "@ 1/27 of the training set" in proc.stdout  # lower rungs say their fidelity
+    report = (toy_ws / "jobs" / "cli.report.md").read_text(encoding="utf-8")
+    assert "## Rungs" in report
+    bad = subprocess.run([sys.executable, "-m", "modelmap", "tune", "jobs/cli.json",
+                          "--strategy", "halvng"], cwd=toy_ws, env=env, text=True,
+                         capture_output=True, timeout=60)
+    assert bad.returncode != 0 and "did you mean 'halving'?" in bad.stderr + bad.stdout
+    assert "Traceback" not in bad.stderr
+
+
+def test_subsample_rungs_on_a_dask_cluster(toy_ws: Path) -> None:
+    from modelmap.execution._dask import DaskExecutor
+
+    job = toy_job(dataset="sklearn_digits", tuning={"strategy": "hyperband", "budget": 14,
+                                                    "batch_size": 2})
+    with DaskExecutor("local:2") as executor:
+        result = run(toy_ws, executor, job, outputs=False)
+    assert len(result.trials) == 14 and all(t.ok for t in result.trials)
+    assert len({t.candidate.fidelity for t in result.trials}) >= 3
+    with Store(toy_ws / "modelmap.db") as store:
+        frame = store.results("Toy · tuning")
+    assert len(frame) == 14 and frame["tag_resource"].nunique() >= 3
