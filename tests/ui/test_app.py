@@ -213,3 +213,24 @@ def test_help_is_a_handful_of_components_however_many_plugins(data):
     assert count(body) <= 3 * len(_help.USAGE) + 6 * plugins + 10 < 7 * parameters
     text = str(body)
     assert "kneighbors" in text and "n_neighbors" in text
+
+
+def test_ranking_carries_the_compare_layers_intervals_and_ties(data):
+    from modelmap.server import queries
+
+    given = view_input(data, selection(data, "Iris"), "method", None)
+    fig, _, _, note = _ranking._render(given, ["test_accuracy", "fit_time"], "none", "mean",
+                                       data)
+    bars = [t for t in fig["data"] if t["type"] == "bar"]
+    texts = [t for t in fig["data"] if (t.get("meta") or {}).get("mm") == "values"]
+    answer = queries.compare_job(data.store, given.table.job["id"], score="test_accuracy")
+    key_of = {item["id"]: item["key"] for item in given.table.items}
+    by_key = {r["key"]: r for r in answer["rows"] + answer["references"]}
+    unit = _ranking.BAR / 1.0  # scores in [0, 1] use the full scale
+    for i, rid in enumerate(bars[0]["customdata"]):
+        row = by_key[key_of[rid]]
+        assert abs(bars[0]["error_x"]["array"][i] - (row["ci_high"] - row["score"]) * unit) \
+            < 1e-9
+        assert ("≈best" in texts[0]["text"][i]) == bool(row["tied_with_best"])
+    assert answer["method"] in note
+    assert "error_x" not in bars[1]  # only the first column's score is tested

@@ -9,15 +9,17 @@ from typing import Any
 
 from dash import ClientsideFunction, Input, Output, State, dcc, html, no_update
 
+from modelmap.server import queries
 from modelmap.ui import _theme
 from modelmap.ui._analysis import aggregate, higher_is_better
 from modelmap.ui._data import UIData, is_reference, label
-from modelmap.ui.views._common import (COLOUR, SELECTION, SETTINGS, ViewInput, container,
+from modelmap.ui.views._common import (COLOUR, log, SELECTION, SETTINGS, ViewInput, container,
                                        control, fmt, graph, guarded, state, view_input, vis_id)
 
 NAME = "ranking"
 GROUPS = {"auto": "auto (method above 1,000)", "none": "no grouping", "method": "method",
           "fold": "fold", "classifier": "classifier (over folds)"}
+MAX_INTERVALS = 1000  # rows up to which Ranking asks the compare layer for intervals
 AUTO_GROUP = 1000  # more rows than this are grouped by method unless asked otherwise
 _GAP = 0.35
 LABELLED = 150  # up to this many rows, each row is labelled with its title
@@ -113,10 +115,19 @@ def _short(title: str, width: int = 28) -> str:
     return title if len(title) <= width else title[:width - 1] + "…"
 
 
+def _value_text(entity: dict, k: int) -> str:
+    text = fmt(entity["values"][k], 3)
+    ci = entity.get("ci") if k == 0 else None
+    if ci:
+        text += f" [{fmt(ci[0], 2)}–{fmt(ci[1], 2)}]" + (" ≈best" if ci[2] else "")
+    return text
+
+
 def _texts(entities: list[dict], k: int, x: list[float], y: list[int], named: bool,
            ink: str) -> dict[str, Any]:
-    """The values (and, where the axis does not name the rows, the titles) after the bars."""
-    text = [fmt(e["values"][k], 3) + (f"  {_short(e['title'])}" if named else "")
+    """The values (with the first column's interval and tie with the best, when known, and,
+    where the axis does not name the rows, the titles) after the bars."""
+    text = [_value_text(e, k) + (f"  {_short(e['title'])}" if named else "")
             for e in entities]
     return {"type": "scatter", "mode": "text", "x": x, "y": y, "text": text,
             "textposition": "middle right", "hoverinfo": "skip", "cliponaxis": False,
@@ -150,6 +161,7 @@ def figure(entities: list[dict], columns: list[str], colours: _theme.Colouring,
     data: list[dict[str, Any]] = [{"type": "scatter", "mode": "lines", "x": lx, "y": ly,
                                    "customdata": lc, "hoverinfo": "skip",
                                    "line": {"color": muted, "width": 1}, "opacity": 0.45}]
+    errors = _error_bars(entities, scales[0]) if any(e.get("ci") for e in entities) else None
     for k, column in enumerate(columns):
         hover = [f"<b>{e['title']}</b>" + (" (reference)" if e.get("reference") else "") +
                  f"<br>{label(column)}: {fmt(e['values'][k], 4)}"
@@ -160,7 +172,8 @@ def figure(entities: list[dict], columns: list[str], colours: _theme.Colouring,
                      "marker": {"color": [colours.of(e["id"]) for e in entities],
                                 "pattern": {"shape": ["/" if e.get("reference") else ""
                                                       for e in entities], "solidity": 0.5},
-                                "line": {"width": 0}}, "width": 0.78, "name": column})
+                                "line": {"width": 0}}, "width": 0.78, "name": column,
+                     **({"error_x": errors} if k == 0 and errors else {})})
     if n <= TEXTED:
         ink = _theme.INK[settings["theme"]]
         for k in range(len(columns)):
@@ -168,6 +181,36 @@ def figure(entities: list[dict], columns: list[str], colours: _theme.Colouring,
                                ranks[k], k > 0 or n > LABELLED, ink))
     data.append(_theme.highlight_trace(settings, [0], "line"))
     return {"data": data, "layout": _layout(entities, columns, offsets, scales, settings)}
+
+
+def _error_bars(entities: list[dict], scale_: tuple[float, float]) -> dict[str, Any]:
+    """The first column's intervals as Plotly error bars, in bar-length units."""
+    base, top = scale_
+    unit = BAR / (top - base)
+    plus, minus = [], []
+    for e in entities:
+        value, ci = e["values"][0], e.get("ci")
+        ok = ci and isinstance(value, (int, float)) and value == value
+        plus.append(max(0.0, (ci[1] - value) * unit) if ok else 0.0)
+        minus.append(max(0.0, (value - ci[0]) * unit) if ok else 0.0)
+    return {"type": "data", "symmetric": False, "array": plus, "arrayminus": minus,
+            "thickness": 1.2, "width": 2, "color": "#555"}
+
+
+def intervals(data: UIData, given: ViewInput, score: str) -> dict[str, Any] | None:
+    """The statistics of ``score`` from the compare layer: for each result id ``(low, high,
+    tied with the best)``, and the method and test names; ``None`` when not available."""
+    try:
+        answer = queries.compare_job(data.store, int(given.table.job["id"]), score=score)
+    except Exception as exc:  # noqa: BLE001 - a score without intervals just has none
+        log.info("no intervals for %s: %s", score, exc)
+        return None
+    ids = {item.get("key"): item["id"] for item in given.table.items}
+    by_id = {ids[r["key"]]: (r["ci_low"], r["ci_high"], bool(r.get("tied_with_best")))
+             for r in answer["rows"] + answer.get("references", [])
+             if r.get("key") in ids and r.get("ci_low") is not None}
+    return {"by_id": by_id, "method": answer.get("method"), "test": answer.get("test"),
+            "n_tied": sum(1 for r in answer["rows"] if r.get("tied_with_best"))}
 
 
 def _heading(column: str, base: float, top: float) -> str:
@@ -245,10 +288,11 @@ def register(app: Any, data: UIData) -> None:
         if isinstance(given, str):
             chosen = _theme.settings_of(settings)
             return _theme.message_figure(chosen, given), {"height": "240px"}, state(given), ""
-        return _render(given, columns or [], group, how)
+        return _render(given, columns or [], group, how, data)
 
 
-def _render(given: ViewInput, columns: list[str], group: str, how: str) -> tuple:
+def _render(given: ViewInput, columns: list[str], group: str, how: str,
+            data: UIData | None = None) -> tuple:
     columns = [c for c in columns if c in given.table.fields.numeric]
     rows = [r for r in given.rows if r.get("status") == "ok"]
     if not columns or not rows:
@@ -264,11 +308,19 @@ def _render(given: ViewInput, columns: list[str], group: str, how: str) -> tuple
     if group == "auto":
         group = "method" if grouped else "none"
     entities = _entities(rows, columns, group, how)
+    stats = intervals(data, given, columns[0]) if (
+        data is not None and group == "none" and len(entities) <= MAX_INTERVALS) else None
+    for entity in entities if stats else []:
+        entity["ci"] = stats["by_id"].get(entity["id"])
     fig = figure(entities, columns, given.colours, given.settings,
                  keep_first_order=group == "none" and sort is not None)
     failed = len(given.rows) - len(rows)
     note = (f"{len(entities)} {'groups' if group != 'none' else 'classifiers'}, best first "
             "in each column; the first column follows the toolbar's sort.")
+    if stats and stats["by_id"]:
+        note += (f" Whiskers and [brackets]: {stats['method']}; ≈best marks the "
+                 f"{stats['n_tied']} not distinguishable from the best ({stats['test']}, "
+                 "p ≥ 0.05).")
     if grouped:
         note += (f" {len(rows)} classifiers are grouped by method ({how} of each; Group by "
                  "'no grouping' shows every one).")
