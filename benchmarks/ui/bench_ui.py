@@ -258,8 +258,8 @@ def measure(page: Any, n: int, other: str, repeats: int) -> dict[str, Any]:
     for chart in ("map", "plot", "ranking"):
         if chart != "ranking":
             beside(page, chart)
-        wait_chart(page, chart)
-        wait_chart(page, "ranking")
+        wait_chart(page, chart, timeout=120_000)  # a first map of 3,000 is computed
+        wait_chart(page, "ranking", timeout=120_000)
         page.wait_for_timeout(500)
         entry[f"hover_to_highlight_{chart}_ms"] = stats(hover_latencies(page, chart, repeats))
         if chart != "ranking":
