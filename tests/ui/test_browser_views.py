@@ -249,6 +249,17 @@ def test_dark_theme_darkens_the_job_picker(page):
     }""")
     assert sum(rgb) / 3 < 100, rgb
     screenshot(page, "menu-dark")
+    open_job(page, "Iris")
+    view(page, "ranking")
+    wait_chart(page, "ranking")
+    settle(page)
+    page.wait_for_timeout(300)
+    # a chart configured while its view was hidden is resized when the view is shown
+    width, room = page.evaluate(f"""() => {{ const gd = ({GD})('ranking');
+      return [gd._fullLayout.width, gd.parentElement.getBoundingClientRect().width]; }}""")
+    assert abs(width - room) < 30, (width, room)
+    screenshot(page, "ranking-dark-wide")
+    view(page, "settings")
     page.click("#mm-set-theme input[value=bright]")
 
 

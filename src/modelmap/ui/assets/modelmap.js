@@ -201,6 +201,10 @@
       return on === visible[k] ? noUpdate() : on;
     });
     document.body.classList.toggle("mm-split", !!split);
+    /* a chart drawn (or re-configured) while its view was hidden has the default width;
+     * Plotly's responsive charts resize on a window resize, so announce one once the
+     * views are on screen */
+    setTimeout(function () { window.dispatchEvent(new Event("resize")); }, 50);
     return [styles, navs, vis];
   }
 
