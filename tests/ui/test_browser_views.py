@@ -361,3 +361,26 @@ def test_table_handles_ten_thousand_rows(page, ui_store):
     }""")
     assert grid_rows(page) < 10_000 and spent < 1000
     screenshot(page, "table-10000")
+
+
+def test_the_address_keeps_the_job_and_views_and_a_link_restores_them(page, served, ui_store):
+    open_job(page, "Iris")
+    view(page, "ranking")
+    from tests.ui.browser import beside
+
+    beside(page, "map")
+    iris = ui_store.job("Iris")["id"]
+    page.wait_for_function("(id) => location.search.includes('job=' + id)"
+                           " && location.search.includes('view=ranking')"
+                           " && location.search.includes('beside=map')", arg=iris)
+    link = page.url
+    fresh = page.context.new_page()  # a new tab: no session state, only the link
+    try:
+        fresh.goto(link)
+        fresh.wait_for_function("() => document.getElementById('mm-status-job') && "
+                                "document.getElementById('mm-status-job').textContent"
+                                ".startsWith('Iris ·')")
+        fresh.wait_for_selector("section.mm-view[data-view=ranking]", state="visible")
+        fresh.wait_for_selector("section.mm-view[data-view=map]", state="visible")
+    finally:
+        fresh.close()

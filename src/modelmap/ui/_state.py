@@ -40,6 +40,14 @@ def sort_arrow(sort: str | None, best_first: bool) -> str:
     return "best first" if best_first else "worst first"
 
 
+def url_job(search: str | None) -> int | None:
+    """The job id in the address (``?job=3``), if any."""
+    from urllib.parse import parse_qs
+
+    value = parse_qs((search or "").lstrip("?")).get("job", [None])[0]
+    return int(value) if value and value.isdigit() else None
+
+
 def register(app: Any, data: UIData) -> None:
     _register_jobs(app, data)
     _register_fields(app, data)
@@ -62,9 +70,13 @@ def _register_jobs(app: Any, data: UIData) -> None:
     @app.callback(Output("mm-job", "data"), Output("mm-job-select", "value"),
                   Input("mm-job-select", "value"),
                   Input({"type": "mm-open", "job": ALL}, "n_clicks"),
-                  Input("mm-jobs", "data"), State("mm-job", "data"))
-    def choose(picked: Any, _clicks: Any, jobs: list | None, current: Any) -> tuple:
+                  Input("mm-jobs", "data"), State("mm-job", "data"), State("mm-url", "search"))
+    def choose(picked: Any, _clicks: Any, jobs: list | None, current: Any,
+               search: str | None = None) -> tuple:
         known = [j["id"] for j in jobs or []]
+        linked = url_job(search)
+        if current is None and linked in known:  # a shared link names the job
+            return linked, linked
         trigger = ctx.triggered_id
         if isinstance(trigger, dict) and trigger.get("type") == "mm-open":
             if not any(t.get("value") for t in ctx.triggered):

@@ -157,9 +157,29 @@
     if (!pending) { pending = true; setTimeout(bindAll, 0); }
   }).observe(document.documentElement, {childList: true, subtree: true});
 
+  /* Shareable state: the job and the views live in the address (?job=3&view=ranking&
+   * beside=map); a reload or a sent link opens the same. */
+  function urlParams() { return new URLSearchParams(window.location.search); }
+  function writeUrl(patch) {
+    var q = urlParams();
+    Object.keys(patch).forEach(function (k) {
+      if (patch[k] === null || patch[k] === undefined || patch[k] === "off") { q.delete(k); }
+      else { q.set(k, String(patch[k])); }
+    });
+    var text = q.toString();
+    window.history.replaceState(null, "", window.location.pathname + (text ? "?" + text : ""));
+  }
+  var fromUrl = (function () {
+    var q = urlParams(), out = {};
+    if (q.get("view")) { out.left = q.get("view"); }
+    if (q.get("beside")) { out.right = q.get("beside"); }
+    return out;
+  })();
+
   function route(navClicks, beside, clicks, panes) {
     var t = trigger();
     var next = Object.assign({left: "menu", right: "off"}, panes || {});
+    if (!t && (fromUrl.left || fromUrl.right)) { next = Object.assign(next, fromUrl); }
     /* on load, answer the panes (not no_update): Dash skips the callbacks that depend on an
      * output that was not updated, and the page would stay empty */
     if (!t) { return [next, next.right, noUpdate()]; }
@@ -201,6 +221,7 @@
       return on === visible[k] ? noUpdate() : on;
     });
     document.body.classList.toggle("mm-split", !!split);
+    writeUrl({view: p.left, beside: split ? p.right : null});
     /* a chart drawn (or re-configured) while its view was hidden has the default width;
      * Plotly's responsive charts resize on a window resize, so announce one once the
      * views are on screen */
@@ -302,6 +323,7 @@
       panes: panes,
       find: find,
       gridSearch: gridSearch,
+      jobUrl: function (job) { writeUrl({job: job}); return ""; },
       gridExport: gridExport,
       settings: settings
     }
