@@ -23,7 +23,7 @@ demo: install
 	$(MODELMAP) init demo --force
 	cd demo && ../$(MODELMAP) run jobs/iris.json jobs/wine.json jobs/breast_cancer.json \
 		jobs/digits.json jobs/digits_cross_validation.json jobs/multi_label.json \
-		jobs/example_plugins.json jobs/table.json --quiet
+		jobs/example_plugins.json jobs/table.json jobs/passengers.json --quiet
 	@echo
 	@echo "Results are in demo/modelmap.db (the workspace is demo/)."
 	@echo "See them in the web app:  cd demo && ../$(MODELMAP) serve   then open http://127.0.0.1:8050/"

@@ -45,7 +45,8 @@ def _keys(store_path: Path) -> dict[str, str]:
         return {row["title"]: row["key"] for row in store.result_rows()}
 
 
-@pytest.mark.parametrize("command", ["ls", "show", "rm", "du", "export", "vacuum"])
+@pytest.mark.parametrize("command", ["ls", "show", "rm", "du", "export", "export-store",
+                                     "vacuum"])
 def test_every_command_has_help_with_an_example(command):
     result = CliRunner().invoke(app, ["cache", command, "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0 and f"modelmap cache {command}" in result.output

@@ -15,7 +15,8 @@ NAIVE = {"title": "Naive", "method": "naive"}
 VALID_KEYS = (
     "  hint: valid keys are: title, dataset, subset_train, subset_test, test_size, scale, "
     "random_state, disable_cross_validation, save_clfs_for_folds, cv, timeout, path, label, "
-    "features, tuning_rounds, tuning_population, tuning_offspring"
+    "features, categorical, missing, text, sheet, delimiter, encoding, save_train_predictions, "
+    "tuning_rounds, tuning_population, tuning_offspring"
 )
 
 

@@ -140,3 +140,13 @@ def test_a_classifier_without_test_predictions_is_listed_without_an_interval(sto
         assert row["score"] is not None and row["reason"] == "no stored test predictions"
         assert any("KNN 1 (no stored test predictions)" in note for note in body["notes"])
         assert len([r for r in body["rows"] if r["rank"] is not None]) == 4
+
+
+@pytest.mark.parametrize("job", ["+1", "1.0", "01", " 1", "1_0"])
+def test_compare_takes_only_canonical_job_ids(client, job):
+    assert client.get("/api/compare", params={"job": job}).status_code == 422
+
+
+@pytest.mark.parametrize("jobs", ["01,1", "+1,2", "1,0"])
+def test_compare_jobs_takes_only_canonical_job_ids(client, jobs):
+    assert client.get("/api/compare/jobs", params={"jobs": jobs}).status_code == 422

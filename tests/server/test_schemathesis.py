@@ -1,4 +1,11 @@
-"""Property-based requests generated from /api/openapi.json: no answer is a 5xx."""
+"""Property-based requests generated from /api/openapi.json: no answer is a 5xx, and every
+answer keeps the documented contract (status codes, the error schema of every 4xx, content
+types, the Allow header of a 405, refusing what the schema refuses).
+
+``positive_data_acceptance`` is left out: a schema-valid request may name data that is not
+there or cannot be used (a filter on an unknown field is 400, a map under ``correlation``
+of a constant vector 422, a JSON ``1.0`` id is refused although JSON Schema calls it an
+integer: ids are strict)."""
 
 from __future__ import annotations
 
@@ -8,7 +15,7 @@ from pathlib import Path
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import positive_data_acceptance
 
 from modelmap.server import create_app
 from modelmap.store import Store
@@ -38,4 +45,4 @@ def test_no_request_makes_the_server_fail(case):
     if response.status_code >= 400:
         body = response.json()
         assert set(body) >= {"error", "detail"}, body
-    case.validate_response(response, checks=[not_a_server_error])
+    case.validate_response(response, excluded_checks=[positive_data_acceptance])

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from modelmap.errors import StoreError
 from modelmap.store import _schema
-from modelmap.store._codec import encode_array
+from modelmap.store._codec import pack_array
 
 
 def owners(store) -> Counter:
@@ -123,8 +123,9 @@ def test_sizes(store, ids, make_result):
         ("iris", "two", "results", 1),
     ]
     by_kind = {(r["job"], r["kind"]): r["bytes"] for r in rows}
-    npy = [encode_array(a, "x")[2] for a in make_result("a").arrays.values()]
-    expected = 3 * sum(len(data) for data in npy) + len(encode_array(np.zeros(2), "x")[2])
+    packed = [pack_array(a, "x", probabilities=name.startswith("proba"))[2]
+              for name, a in make_result("a").arrays.items()]  # result arrays are packed
+    expected = 3 * sum(len(data) for data in packed) + len(pack_array(np.zeros(2), "x")[2])
     assert by_kind[("iris-svm", "result arrays")] == expected
     assert all(r["bytes"] > 0 for r in rows)
     store.delete_job("iris-svm")

@@ -23,7 +23,10 @@ def assert_same_result(got: TrainResult, want: TrainResult) -> None:
     for name, array in want.arrays.items():
         assert got.arrays[name].dtype == array.dtype, name
         assert got.arrays[name].shape == array.shape, name
-        np.testing.assert_array_equal(got.arrays[name], array)
+        if name.startswith("proba"):  # stored in half precision (tests/store/test_store_packed)
+            np.testing.assert_allclose(got.arrays[name], array, rtol=0, atol=2.5e-4)
+        else:
+            np.testing.assert_array_equal(got.arrays[name], array)
 
 
 def test_every_field_round_trips(store, job_id, make_result):

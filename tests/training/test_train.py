@@ -192,19 +192,21 @@ def test_scaled_splits_are_prepared_once_and_each_config_gets_its_own_copy(extra
     """Configs trained one after another in a process share the scaled arrays of a split
     (the scaler is fitted once per split, not per config), and a plugin that changes its
     arrays in place changes nobody else's."""
+    import sklearn.preprocessing
+
     from modelmap.training import _train
 
     data = {**DATA, "scale": True, **extra}
     b = prepare(iris_raw(), data, dataset="iris")
     fits = []
-    real = _train.StandardScaler
+    real = sklearn.preprocessing.StandardScaler  # the data layer's per-split encoder uses it
 
     class Counting(real):
         def fit(self, X, y=None, sample_weight=None):
             fits.append(len(X))
             return super().fit(X, y, sample_weight)
 
-    monkeypatch.setattr(_train, "StandardScaler", Counting)
+    monkeypatch.setattr(sklearn.preprocessing, "StandardScaler", Counting)
     lr = plugin(lambda: LogisticRegression(max_iter=500))
     first = train_config(b, lr, ARGS, key="a")[0]
     n_splits = len(b.splits())

@@ -18,7 +18,7 @@ from modelmap.batch._unavailable import split_unavailable
 from modelmap.data import Bundle, call_get_data, class_names_as_strings, prepare
 from modelmap.errors import ArgumentError, DataError, ModelmapError, StoreError
 from modelmap.execution import Context, LocalExecutor, WorkItem
-from modelmap.execution._interrupt import graceful_interrupts, watch_sigint
+from modelmap.execution import graceful_interrupts, watch_sigint
 from modelmap.jobs import Job, content_hash
 from modelmap.plugins import Registry
 from modelmap.plugins.tools import validate_args
@@ -26,6 +26,8 @@ from modelmap.store import Store
 from modelmap.training import PLUGIN_EXITS, describe_exit
 
 #: Data keys that do not change what is trained (left out of the data key).
+#: The built-in reference classifiers never look at X, so NaN in it is no matter to them.
+_REFERENCES = frozenset({"optimal", "naive", "optimal_multi_label"})
 NOT_IN_KEY = ("timeout", "tuning_rounds", "tuning_population", "tuning_offspring")
 
 
@@ -96,9 +98,53 @@ class Batch:
         bundle = prepare(raw, job.data, dataset=name,
                          info_class_names=class_names_as_strings(plugin.info.get("class_names"))
                          or None)
+        for text in bundle.notices:
+            self.events.notice(text)
+        self._check_missing_support(job, bundle)
         _gc.settle()  # the heavy modules are loaded (a no-op outside the command line)
         data_args = {k: v for k, v in job.data.items() if k not in NOT_IN_KEY}
         return bundle, content_hash(data_args, plugin.source_hash, bundle.fingerprint)
+
+    def _check_missing_support(self, job: Job, bundle: Bundle) -> None:
+        """Under ``missing: "keep"`` every classifier must take NaN; refuse the job before
+        anything runs."""
+        if not bundle.columns or bundle.columns.get("missing") != "keep":
+            return
+        if not (np.isnan(bundle.X_train).any() or np.isnan(bundle.X_test).any()):
+            return
+        specs = bundle.data_specs()
+        refused = sorted({c.method for c in job.classifiers
+                          if not self._takes_nan(c.method, c.as_args(), specs)})
+        if refused:
+            takes = sorted(n for n in self.registry.classifier_names()
+                           if self._takes_nan(n, {"title": n, "method": n}, specs))
+            raise DataError(
+                f"the data has missing values, kept as NaN (data.missing = \"keep\"), but "
+                f"{', '.join(refused)} cannot take NaN; nothing was trained",
+                where="data.missing",
+                hint='set "missing": "impute" (the default) or "drop", or use only '
+                     f"classifiers that take missing values: {', '.join(takes) or 'none'}")
+
+    def _takes_nan(self, method: str, args: dict, specs: dict) -> bool:
+        """A plugin declares ``"missing_values": True`` in its info, or wraps a
+        scikit-learn estimator whose tags allow NaN (hist gradient boosting, trees, ...)."""
+        plugin = self.registry.classifier(method)
+        if plugin.info.get("missing_values") or (method in _REFERENCES
+                                                 and plugin.origin == "builtin"):
+            return True
+        try:
+            clf = plugin.module.get_clf(dict(args), specs)
+        except Exception:  # noqa: BLE001 - a config that cannot be built is not NaN-safe
+            return False
+        from sklearn.utils import get_tags
+
+        for estimator in (getattr(clf, "clf", None), clf):
+            if estimator is not None and hasattr(estimator, "__sklearn_tags__"):
+                try:
+                    return bool(get_tags(estimator).input_tags.allow_nan)
+                except Exception:  # noqa: BLE001 - tags of a foreign object
+                    return False
+        return False
 
     def _class_name_notice(self, name: str, raw: Any) -> None:
         names = raw.get("class_names") if isinstance(raw, dict) else None
@@ -260,11 +306,7 @@ class Batch:
         if not job.projections:
             return
         done = {p["key"] for p in self.store.projections(job_id)} if not self.force else set()
-        X = np.vstack([bundle.X_train, bundle.X_test]) if len(bundle.X_test) else bundle.X_train
-        if bundle.scale:
-            from sklearn.preprocessing import StandardScaler
-
-            X = StandardScaler().fit(bundle.X_train).transform(X)
+        X = bundle.projection_features()  # encoded and scaled as the job asks
         for config in job.projections:
             key = content_hash(data_key, "projection", config.method, config.as_args())
             if key in done:

@@ -17,8 +17,8 @@ from modelmap.cli._common import (DebugOpt, StoreOpt, WorkspaceOpt, console, err
                                   open_store, reports_errors, workspace)
 
 app = typer.Typer(help="Look into the results store and clean it up: ls, show, rm, du, "
-                  "export, vacuum.\n\nExample: modelmap cache ls", no_args_is_help=True,
-                  rich_markup_mode="rich")
+                  "export, export-store, vacuum.\n\nExample: modelmap cache ls",
+                  no_args_is_help=True, rich_markup_mode="rich")
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 _STATUS = {"ok": "green", "failed": "red", "timeout": "yellow"}
@@ -64,7 +64,7 @@ def ls(
     """Tree of datasets → jobs → classifiers with size on disk, key, status and age."""
     from modelmap.server import queries
 
-    with open_store(workspace(ws_path), store_url) as store:
+    with open_store(workspace(ws_path), store_url, read_only=True) as store:
         tree = [d for d in queries.tree(store) if dataset is None or d["name"] == dataset]
         url = store.url
     for data in tree:
@@ -103,12 +103,16 @@ def _resolve(store: Any, key: str, job: str | None) -> int:
 
 
 @app.command("show", epilog="Examples:\n\n  modelmap cache show 4ab1dc71\n\n"
-             "  modelmap cache show 4ab1 --job Iris --json")
+             "  modelmap cache show 4ab1 --job Iris --json\n\n"
+             "  modelmap cache show 4ab1 --full-log > result.txt")
 @reports_errors
 def show(
     key: Annotated[str, typer.Argument(help="Result key or a unique prefix of it.")],
     job: Annotated[str | None, typer.Option("--job", help="Job title or id, when the key "
                                             "is in several jobs.")] = None,
+    full_log: Annotated[bool, typer.Option("--full-log", help="Print the whole captured log "
+                                           "and traceback (default: their first and last "
+                                           "32 KB).")] = False,
     as_json: JsonOpt = False,
     ws_path: WorkspaceOpt = None,
     store_url: StoreOpt = None,
@@ -117,8 +121,9 @@ def show(
     """Everything stored about one result: args, scores, times, machine, arrays, log, error."""
     from modelmap.server import queries
 
-    with open_store(workspace(ws_path), store_url) as store:
-        data = queries.get_result(store, _resolve(store, key, job))
+    limit = None if full_log else queries.LOG_PREVIEW
+    with open_store(workspace(ws_path), store_url, read_only=True) as store:
+        data = queries.get_result(store, _resolve(store, key, job), log_limit=limit)
         preds = store.arrays(f"result:{data['id']}")
     if as_json:
         print(json.dumps(data, indent=2, ensure_ascii=False))
@@ -159,6 +164,9 @@ def _print_result(data: dict[str, Any], arrays: dict[str, Any]) -> None:
         if data.get(name):
             console.print(f"[bold]{name}[/]")
             console.print(data[name], markup=False, highlight=False)
+    if data.get("log_cut"):
+        console.print(f"[dim]{data['log_cut']} bytes of the output not shown; --full-log "
+                      f"prints all that is stored ({data['log_bytes']} bytes)[/]")
 
 
 def _fmt(value: Any) -> str:
@@ -231,7 +239,7 @@ def rm(
     if not (keys or dataset or job or failed or maps):
         raise typer.BadParameter("say what to remove: KEYS, --job, --dataset, --failed or "
                                  "--maps")
-    with open_store(workspace(ws_path), store_url) as store:
+    with open_store(workspace(ws_path), store_url, create=False) as store:
         plan = _plan(store, keys, dataset, job, failed, maps)
         if not _confirm([text for text, _ in plan], yes):
             raise typer.Exit(1)
@@ -246,7 +254,7 @@ def rm(
 def du(as_json: JsonOpt = False, ws_path: WorkspaceOpt = None, store_url: StoreOpt = None,
        debug: DebugOpt = False) -> None:
     """Bytes used by dataset, job and kind (results, arrays, projections, maps)."""
-    with open_store(workspace(ws_path), store_url) as store:
+    with open_store(workspace(ws_path), store_url, read_only=True) as store:
         rows = store.sizes()
     if as_json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
@@ -283,7 +291,7 @@ def export(
     if (csv is None) == (xlsx is None):
         raise typer.BadParameter("give exactly one of --csv FILE or --xlsx FILE")
     fmt, path = ("csv", csv) if csv is not None else ("xlsx", xlsx)
-    with open_store(workspace(ws_path), store_url) as store:
+    with open_store(workspace(ws_path), store_url, read_only=True) as store:
         data = queries.export_results(store, int(job) if job.isdigit() else job, fmt)
     assert path is not None
     path.write_bytes(data)
@@ -295,7 +303,7 @@ def export(
 def vacuum(ws_path: WorkspaceOpt = None, store_url: StoreOpt = None,
            debug: DebugOpt = False) -> None:
     """Delete orphaned arrays and give free space back to the file system."""
-    with open_store(workspace(ws_path), store_url) as store:
+    with open_store(workspace(ws_path), store_url, create=False) as store:
         path = Path(store.url.removeprefix("sqlite:///")) if store.dialect == "sqlite" else None
         before = path.stat().st_size if path and path.exists() else None
         counts = store.vacuum()
@@ -303,3 +311,32 @@ def vacuum(ws_path: WorkspaceOpt = None, store_url: StoreOpt = None,
     console.print(f"removed {counts['arrays']} orphaned array(s)")
     if before is not None and after is not None:
         console.print(f"store file: {_size(before)} → {_size(after)}")
+
+
+@app.command("export-store", epilog="Examples:\n\n  modelmap cache export-store results-copy.db"
+             "\n\n  modelmap cache export-store /mnt/usb/results.db --force")
+@reports_errors
+def export_store(
+    target: Annotated[Path, typer.Argument(help="The new single-file store to write.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace TARGET if it exists.")
+                     ] = False,
+    ws_path: WorkspaceOpt = None,
+    store_url: StoreOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Copy the store into one self-contained SQLite file (to move it to another machine).
+
+    The copy holds every committed result (the WAL included) and is compacted; the store
+    can be in use meanwhile.  Open the copy with --store TARGET."""
+    if target.exists() and not force:
+        raise typer.BadParameter(f"{target} already exists; add --force to replace it")
+    with open_store(workspace(ws_path), store_url, read_only=True) as store:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".partial")
+        partial.unlink(missing_ok=True)
+        try:
+            store.export(partial)
+            partial.replace(target)
+        finally:
+            partial.unlink(missing_ok=True)
+    console.print(f"wrote {escape(str(target))} ({_size(target.stat().st_size)})")

@@ -59,10 +59,15 @@ def workspace(path: Path | None) -> Workspace:
     return find_workspace(path)
 
 
-def open_store(ws: Workspace, url: str | None):
+def open_store(ws: Workspace, url: str | None, *, create: bool = True,
+               read_only: bool | str = False):
+    """The workspace's store (or ``url``).  Commands that only look (``cache ls``,
+    ``compare`` ...) pass ``read_only=True``: a missing store is then an error ("no store
+    at PATH") instead of a new empty one, and a store on a read-only file system opens;
+    ``serve`` passes ``create=False, read_only="auto"``."""
     from modelmap.store import Store
 
-    return Store(ws.store_url(url))
+    return Store(ws.store_url(url), create=create, read_only=read_only)  # type: ignore[arg-type]
 
 
 def resolve_job(ws: Workspace, name: str) -> Path:

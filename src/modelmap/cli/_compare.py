@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.markup import escape
 from rich.table import Table
 
@@ -42,10 +43,16 @@ def _p(value: float | None) -> str:
 
 
 def _job_table(out: dict[str, Any]) -> Table:
-    table = Table(title=f"{out['job']}: {out['score']} (α={out['alpha']:g})")
+    # light borders and a title column that does not wrap, so titles stay on one line in an
+    # 80-column terminal (the numbers keep their width; a very long title is cut with …)
+    table = Table(title=f"{out['job']}: {out['score']} (α={out['alpha']:g})",
+                  box=box.SIMPLE_HEAD, pad_edge=False)
     for name in ("rank", "title", "score", "CI low", "CI high", "p vs best", "Holm p",
                  "tied with best"):
-        table.add_column(name, justify="left" if name == "title" else "right")
+        if name == "title":
+            table.add_column(name, no_wrap=True, min_width=12, ratio=1)
+        else:
+            table.add_column(name, justify="right")
     for row in out["rows"] + out["references"]:
         tied = "yes" if row["tied_with_best"] else ("reference" if row["is_reference"] else "no")
         if row.get("reason"):
@@ -119,7 +126,7 @@ def compare(
     """
     from modelmap.server import queries
 
-    store = open_store(workspace(ws_path), store_url)
+    store = open_store(workspace(ws_path), store_url, read_only=True)  # never creates one
     refs = [_ref(store, text) for text in jobs]
     if len(refs) == 1:
         if png is not None:

@@ -28,7 +28,8 @@ def serve(
     port: Annotated[int, typer.Option("--port", "-p", min=1, max=65535,
                                       help="Port to listen on.")] = 8050,
     token: Annotated[str | None, typer.Option("--token", envvar="MODELMAP_TOKEN",
-                                              help="Token that deleting requests must send "
+                                              help="Token that requests changing the store "
+                                              "(deleting, POST /api/maps) must send "
                                               "(Authorization: Bearer TOKEN).",
                                               show_default=False)] = None,
     allow_host: Annotated[list[str] | None, typer.Option(
@@ -45,18 +46,23 @@ def serve(
     import uvicorn
 
     from modelmap.server import create_app
-    from modelmap.server._security import is_loopback
+    from modelmap.server import is_loopback
 
     ws = workspace(ws_path)
-    store = open_store(ws, store_url)
+    store = open_store(ws, store_url, create=False, read_only="auto")
+    if store.read_only:
+        err_console.print("[yellow]The store cannot be written: it is served read-only "
+                          "(deleting is off, maps are computed but not kept).[/]",
+                          soft_wrap=True)
     if not is_loopback(host):
         err_console.print(f"[bold yellow]warning:[/] listening on {escape(host)} makes the "
                           "results readable by other machines on the network.", soft_wrap=True)
         if not token:
-            err_console.print("[yellow]Deleting through the API is disabled; give --token or "
-                              "MODELMAP_TOKEN to allow it.[/]", soft_wrap=True)
+            err_console.print("[yellow]Changing the store through the API (deleting, "
+                              "POST /api/maps) is disabled; give --token or MODELMAP_TOKEN "
+                              "to allow it.[/]", soft_wrap=True)
     app = create_app(store, workspace=ws.root, host=host, token=token,
-                     allow_hosts=allow_host or ())
+                     allow_hosts=allow_host or (), debug=debug)
     shown = f"[{host}]" if ":" in host else host
     console.print(f"modelmap serving [bold]{escape(store.url)}[/] at "
                   f"[bold]http://{escape(shown)}:{port}/[/] (API docs: /api/docs; Ctrl-C to stop)",

@@ -158,7 +158,7 @@ def tune(
     from modelmap.execution import executor_for
     from modelmap.plugins import Registry
     from modelmap.tuning import Settings, load_tuning_job
-    from modelmap.tuning._api import tune as run_tuning
+    from modelmap.tuning import tune as run_tuning
 
     Settings().override(strategy=strategy, budget=budget, time_budget=time_budget,
                         batch_size=batch_size)  # bad options fail before anything is read

@@ -52,10 +52,36 @@ class Bundle:
     save_folds: bool = False
     fingerprint: str = ""
     summary: dict[str, Any] = field(default_factory=dict)
+    #: The column plan of a table (``_columns``): which input column became which feature,
+    #: how each is encoded per split; None for plain numeric arrays.
+    columns: dict[str, Any] | None = None
+    #: Whether results keep their predictions and probabilities on the training rows.
+    save_train: bool = True
+    #: Every choice made while preparing the data, for the front end to print once.
+    notices: tuple[str, ...] = ()
 
     @property
     def num_classes(self) -> int:
         return len(self.class_names)
+
+    @property
+    def encoded(self) -> bool:
+        """True when the trainer must encode (or scale) each split before fitting."""
+        return self.scale or self.columns is not None
+
+    def encode_split(self, X_train: np.ndarray, X_test: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray]:
+        """A split's rows encoded (imputed, one-hot, scaled) by transformers fitted on
+        ``X_train`` only."""
+        from modelmap.data._encode import encode_split
+
+        return encode_split(self.columns, self.scale, X_train, X_test)
+
+    def projection_features(self) -> np.ndarray:
+        """Train then test rows, encoded for a data projection (fitted on train rows)."""
+        from modelmap.data._encode import projection_features
+
+        return projection_features(self.columns, self.scale, self.X_train, self.X_test)
 
     @property
     def n_folds(self) -> int:
@@ -113,6 +139,9 @@ class Bundle:
             "save_folds": self.save_folds,
             "fingerprint": self.fingerprint,
             "summary": self.summary,
+            "columns": self.columns,
+            "save_train": self.save_train,
+            "notices": list(self.notices),
         }
         (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
         try:
@@ -169,5 +198,8 @@ def load_bundle(path: str) -> Bundle:
         save_folds=meta["save_folds"],
         fingerprint=meta["fingerprint"],
         summary=meta["summary"],
+        columns=meta.get("columns"),
+        save_train=meta.get("save_train", True),
+        notices=tuple(meta.get("notices", ())),
         **arrays,
     )

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from modelmap.data import _columns
 from modelmap.data import _validate as v
 from modelmap.data._bundle import CV_TEST, CV_TRAIN, HOLDOUT, Bundle, _jsonable
 from modelmap.errors import DataError
@@ -46,13 +47,19 @@ def prepare(raw: Mapping[str, Any], data: Mapping[str, Any], *, dataset: str,
             hint="both must list the same class names in the same order",
         )
     specs = dict(raw.get("specs") or {})
+    notices = [str(n) for n in specs.pop("notices", None) or ()]
     multilabel = bool(specs.get("multi_label")) or _is_indicator(raw["y_train"], len(class_names))
     _check_class_count(len(class_names), where)
     k = len(class_names)
-    X_train = v.as_features(raw["X_train"], "X_train", where)
-    X_test = v.as_features(raw["X_test"], "X_test", where)
     y_train = v.as_labels(raw["y_train"], "y_train", k, multilabel, where)
     y_test = v.as_labels(raw["y_test"], "y_test", k, multilabel, where)
+    columns = None
+    if _columns.is_frame(raw["X_train"]):
+        X_train, X_test, y_train, y_test, columns = _table(raw, data, specs, y_train, y_test,
+                                                           notices, where)
+    else:
+        X_train = v.as_features(raw["X_train"], "X_train", where)
+        X_test = v.as_features(raw["X_test"], "X_test", where)
     if len(X_train) == 0:
         raise DataError("X_train is empty", where=where)
     v.check_lengths(X_train, y_train, "train", where)
@@ -69,27 +76,83 @@ def prepare(raw: Mapping[str, Any], data: Mapping[str, Any], *, dataset: str,
     seed = int(data.get("random_state", 42))
     mode, folds = _cv_mode(specs, data, y_train, len(y_test), multilabel, seed, where)
     if mode == HOLDOUT and len(y_test) == 0 and float(data.get("test_size", 0.2)) > 0:
-        X_train, X_test, y_train, y_test = _split(X_train, y_train, data, multilabel, seed)
+        X_train, X_test, y_train, y_test = _split(X_train, y_train, data, multilabel, seed,
+                                                  in_place=columns is not None)
+    X_train, y_train, X_test, y_test, folds = _subsets(X_train, y_train, X_test, y_test, folds,
+                                                       mode, data, multilabel, seed, where)
+    bundle = Bundle(
+        dataset=dataset, job_title=str(data.get("title", "")), X_train=X_train,
+        y_train=y_train, X_test=X_test, y_test=y_test, class_names=class_names, specs=specs,
+        mode=mode, folds=folds, scale=bool(data.get("scale", False)), multilabel=multilabel,
+        save_folds=bool(data.get("save_clfs_for_folds", False)), columns=columns,
+        save_train=_save_train(data, len(y_train), notices), notices=tuple(notices),
+    )
+    return _finish(bundle)
+
+
+def _subsets(X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndarray, y_test: np.ndarray,
+             folds: np.ndarray | None, mode: str, data: Mapping[str, Any], multilabel: bool,
+             seed: int, where: str):
+    """``subset_train``/``subset_test`` applied; folds renumbered 0..k-1."""
     idx = _subset(y_train, data.get("subset_train", 1), multilabel, seed)
-    X_train, y_train = X_train[idx], y_train[idx]
-    if mode == CV_TRAIN:
-        folds = folds[idx]
+    if len(idx) < len(y_train):  # a full "subset" would only copy the arrays
+        X_train, y_train = X_train[idx], y_train[idx]
+        if mode == CV_TRAIN:
+            folds = folds[idx]
     idx = _subset(y_test, data.get("subset_test", 1), multilabel, seed + 1)
-    X_test, y_test = X_test[idx], y_test[idx]
-    if mode == CV_TEST:
-        folds = folds[idx]
+    if len(idx) < len(y_test):
+        X_test, y_test = X_test[idx], y_test[idx]
+        if mode == CV_TEST:
+            folds = folds[idx]
     if folds is not None and len(np.unique(folds)) < 2:
         raise DataError("after subsampling fewer than 2 folds are left", where=where,
                         hint="raise subset_train/subset_test")
     if folds is not None:
         folds = np.unique(folds, return_inverse=True)[1].astype(np.int64)
-    bundle = Bundle(
-        dataset=dataset, job_title=str(data.get("title", "")), X_train=X_train,
-        y_train=y_train, X_test=X_test, y_test=y_test, class_names=class_names, specs=specs,
-        mode=mode, folds=folds, scale=bool(data.get("scale", False)), multilabel=multilabel,
-        save_folds=bool(data.get("save_clfs_for_folds", False)),
-    )
-    return _finish(bundle)
+    return X_train, y_train, X_test, y_test, folds
+
+
+#: Below this many training rows results keep their train predictions by default.
+SAVE_TRAIN_LIMIT = 20_000
+
+
+def _save_train(data: Mapping[str, Any], n_train: int, notices: list[str]) -> bool:
+    chosen = data.get("save_train_predictions")
+    if chosen is not None:
+        return bool(chosen)
+    if n_train < SAVE_TRAIN_LIMIT:
+        return True
+    notices.append(f"save_train_predictions is off: {n_train:,} training rows (>= "
+                   f"{SAVE_TRAIN_LIMIT:,}), so results keep scores on the training rows but not "
+                   "their predictions; set data.save_train_predictions = true to keep them")
+    return False
+
+
+def _table(raw: Mapping[str, Any], data: Mapping[str, Any], specs: dict, y_train: np.ndarray,
+           y_test: np.ndarray, notices: list[str], where: str):
+    """A DataFrame from the plugin → matrix, labels of the kept rows and the column plan."""
+    train, test = raw["X_train"], raw["X_test"]
+    test = test if _columns.is_frame(test) and len(test) else None
+    v.check_lengths(train, y_train, "train", where)
+    if test is not None:
+        v.check_lengths(test, y_test, "test", where)
+    table = _columns.analyse(train, test, data, where)
+    notices.extend(table.notices)
+    y_train = y_train[table.keep_train]
+    X_test = table.X_test if table.X_test is not None else np.zeros((0, table.X_train.shape[1]))
+    if table.keep_test is not None:
+        y_test = y_test[table.keep_test]
+    source = specs.get("source") or where
+    if len(y_train) == 0:
+        raise DataError(f"no rows are left in {source} after dropping the rows with a missing "
+                        'value (data.missing = "drop")', where="data.missing",
+                        hint='use "missing": "impute" (the default), or fill the empty cells')
+    if not y_train.ndim == 2 and len(np.unique(y_train)) < 2:
+        raise DataError(f"only one class is left in {source} after dropping the rows with a "
+                        'missing value (data.missing = "drop")', where="data.missing",
+                        hint='use "missing": "impute" (the default), or fill the empty cells')
+    specs["feature_names"] = list(table.columns["feature_names"])
+    return table.X_train, X_test, y_train, y_test, table.columns
 
 
 def _cv_mode(specs: dict, data: Mapping, y_train: np.ndarray, n_test: int, multilabel: bool,
@@ -177,12 +240,25 @@ def _stratify(y: np.ndarray, multilabel: bool, n_pick: int) -> np.ndarray | None
     return y
 
 
-def _split(X: np.ndarray, y: np.ndarray, data: Mapping, multilabel: bool, seed: int):
+def _split(X: np.ndarray, y: np.ndarray, data: Mapping, multilabel: bool, seed: int, *,
+           in_place: bool = False):
+    """Seeded, stratified train/test split.  ``in_place`` (a matrix modelmap made itself,
+    from a table) reorders ``X``'s rows in place, train rows first, and returns two views:
+    the same arrays as copies would be, without a second copy of a large table."""
     from sklearn.model_selection import train_test_split
 
     n_test = int(np.ceil(float(data.get("test_size", 0.2)) * len(y)))
-    return train_test_split(X, y, test_size=n_test, random_state=seed,
-                            stratify=_stratify(y, multilabel, n_test))
+    stratify = _stratify(y, multilabel, n_test)
+    if not in_place:
+        return train_test_split(X, y, test_size=n_test, random_state=seed, stratify=stratify)
+    train_idx, test_idx = train_test_split(np.arange(len(y)), test_size=n_test,
+                                           random_state=seed, stratify=stratify)
+    order = np.concatenate([train_idx, test_idx])
+    band = max(1, (8 * 2**20) // max(1, 8 * len(y)))  # columns per step: about 8 MB at once
+    for start in range(0, X.shape[1], band):
+        X[:, start:start + band] = X[order, start:start + band]
+    n_train = len(train_idx)
+    return X[:n_train], X[n_train:], y[train_idx], y[test_idx]
 
 
 def _subset(y: np.ndarray, size: Any, multilabel: bool, seed: int) -> np.ndarray:
@@ -207,9 +283,11 @@ def _finish(bundle: Bundle) -> Bundle:
         if arr is not None:
             arr = np.ascontiguousarray(arr)
             h.update(f"{name}{arr.dtype}{arr.shape}".encode())
-            h.update(arr.tobytes())
+            h.update(arr.data if arr.size else b"")  # the same bytes, without a copy
     h.update(repr((bundle.class_names, bundle.mode, bundle.scale, bundle.multilabel,
                    bundle.save_folds)).encode())
+    if bundle.columns is not None or not bundle.save_train:
+        h.update(json.dumps([bundle.columns, bundle.save_train], sort_keys=True).encode())
     specs = {k: val for k, val in bundle.specs.items() if k != "cv_folds"}
     h.update(json.dumps(_jsonable(specs), sort_keys=True, default=str).encode())
     fingerprint = h.hexdigest()
@@ -231,7 +309,8 @@ def summarise(b: Bundle) -> dict[str, Any]:
         "dataset": b.dataset,
         "n_train": int(len(b.y_train)),
         "n_test": int(len(b.y_test)),
-        "n_features": int(b.X_train.shape[1]),
+        "n_features": int(b.X_train.shape[1]) if b.columns is None
+        else len(b.columns["feature_names"]),
         "n_classes": b.num_classes,
         "class_names": list(b.class_names),
         "train_counts": counts(b.y_train),
@@ -241,4 +320,9 @@ def summarise(b: Bundle) -> dict[str, Any]:
         "n_folds": b.n_folds,
         "scale": b.scale,
         "original_shape": list(shape) if shape is not None else None,
+        "save_train_predictions": b.save_train,
+        "columns": None if b.columns is None else b.columns["entries"],
+        "feature_names": None if b.columns is None else b.columns["feature_names"],
+        "missing": None if b.columns is None else b.columns["missing"],
+        "notices": list(b.notices),
     }

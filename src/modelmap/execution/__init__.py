@@ -1,5 +1,6 @@
 """Running many configurations: supervised local worker processes, or a Dask cluster."""
 
+from modelmap.execution._interrupt import Interrupts, graceful_interrupts, watch_sigint
 from modelmap.execution._local import LocalExecutor
 from modelmap.execution._work import Context, WorkItem, run_item, run_items, time_limit
 
@@ -11,5 +12,5 @@ def executor_for(cluster: str | None, n_jobs: int | None, **options):
     return _for(cluster, n_jobs, **options)
 
 
-__all__ = ["LocalExecutor", "Context", "WorkItem", "run_item", "run_items", "executor_for",
-           "time_limit"]
+__all__ = ["LocalExecutor", "Context", "Interrupts", "WorkItem", "run_item", "run_items",
+           "executor_for", "graceful_interrupts", "time_limit", "watch_sigint"]

@@ -12,7 +12,7 @@ work per collection), and the server itself exits without walking scikit-learn's
 
 import gc
 
-from modelmap.training._machine import machine_info
+from modelmap.training import machine_info
 
 machine_info()  # host, versions: once here rather than in every worker
 gc.freeze()

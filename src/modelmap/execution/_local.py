@@ -57,6 +57,37 @@ class _Worker:
     used: bool = False  # ever given work (an unused worker is simply killed at shutdown)
 
 
+_WORKER_NAME = "modelmap-worker"
+
+
+def _workers_skip_the_main_module() -> None:
+    """Start workers without re-running the caller's ``__main__``.
+
+    multiprocessing's spawn and fork-server children import the parent's main script (as
+    ``__mp_main__``) before they run their target. A worker needs nothing from it (plugins are
+    loaded from their files), and a script that calls :func:`modelmap.run_job` at top level,
+    without an ``if __name__ == "__main__":`` guard, would run again in every worker: each
+    would try to start its own workers, fail, and the run would wait for them forever. So the
+    preparation data of processes named ``modelmap-worker`` leaves the main module out; every
+    other process is prepared as multiprocessing does it.
+    """
+    from multiprocessing import spawn
+
+    original = spawn.get_preparation_data
+    if getattr(original, "modelmap_skips_main", False):
+        return
+
+    def prepared(name: str) -> dict:
+        data = original(name)
+        if name == _WORKER_NAME:
+            data.pop("init_main_from_path", None)
+            data.pop("init_main_from_name", None)
+        return data
+
+    prepared.modelmap_skips_main = True  # type: ignore[attr-defined]
+    spawn.get_preparation_data = prepared
+
+
 class LocalExecutor:
     """A supervised pool of ``n_jobs`` worker processes (default: all cores)."""
 
@@ -80,6 +111,7 @@ class LocalExecutor:
         self._ctx = mp.get_context("forkserver" if os.name == "posix" else "spawn")
         if os.name == "posix":
             self._ctx.set_forkserver_preload(_PRELOAD)
+        _workers_skip_the_main_module()
 
     def __enter__(self) -> LocalExecutor:
         return self
@@ -202,7 +234,7 @@ class LocalExecutor:
         for attempt in range(2):
             parent, child = self._ctx.Pipe()
             proc = self._ctx.Process(target=worker_main, args=(child, self.max_memory),
-                                     daemon=True, name="modelmap-worker")
+                                     daemon=True, name=_WORKER_NAME)
             try:
                 proc.start()
             except (OSError, EOFError) as exc:  # the fork server died (killed, out of memory)

@@ -26,7 +26,7 @@ def worker_main(conn: Connection, max_memory: int | None) -> None:
 
     from modelmap.execution._state import CleanState
     from modelmap.execution._work import run_item
-    from modelmap.store._results import preencode
+    from modelmap.store import preencode
 
     threadpool_limits(1)  # n workers × 1 BLAS thread, not n × cores
     limit_memory(max_memory)

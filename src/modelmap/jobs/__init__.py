@@ -8,17 +8,29 @@ configurations.  :func:`load_job` does all of it and raises one
 
 from __future__ import annotations
 
-from ._canonical import canonical_json, content_hash
+from ._canonical import canonical_json, content_hash, to_plain
 from ._load import Registry, load_job
 from ._model import Config, Job
-from ._reader import read_job_file
+from ._problems import Problems, is_number, join_path, listing, show, suggest
+from ._reader import parse_job_text, read_job_file
+from ._titles import escape_title, parse_template
 
 __all__ = [
     "Config",
     "Job",
+    "Problems",
     "Registry",
     "canonical_json",
     "content_hash",
+    "escape_title",
+    "is_number",
+    "join_path",
+    "listing",
     "load_job",
+    "parse_job_text",
+    "parse_template",
     "read_job_file",
+    "show",
+    "suggest",
+    "to_plain",
 ]

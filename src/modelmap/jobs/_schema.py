@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
@@ -28,11 +28,20 @@ DESCRIPTIONS: dict[str, str] = {
     "path": "a string (a file path) or null",
     "label": "a string or integer (the label column) or null",
     "features": "a list of column names or numbers, or null",
+    "categorical": "a list of column names, or null",
+    "missing": '"impute", "keep", "drop" or null (impute)',
+    "text": '"refuse", "hash" or null (refuse)',
+    "sheet": "a sheet name or 0-based number, or null",
+    "delimiter": "a string (the CSV delimiter) or null (detected)",
+    "encoding": "a string (the text encoding, e.g. \"latin-1\") or null (detected)",
+    "save_train_predictions": "true, false or null (on below 20,000 training rows)",
     "tuning_rounds": _OPTIONAL_COUNT,
     "tuning_population": _OPTIONAL_COUNT,
     "tuning_offspring": _OPTIONAL_COUNT,
 }
-_ITEM_DESCRIPTIONS = {"features": "a string or an integer"}
+_LEFT_OUT_WHEN_NONE = frozenset({"categorical", "missing", "text", "sheet", "delimiter",
+                                  "encoding", "save_train_predictions"})
+_ITEM_DESCRIPTIONS = {"features": "a string or an integer", "categorical": "a string"}
 _EXAMPLES = {"title": '"title": "My experiment"', "dataset": '"dataset": "iris"'}
 _OptionalCount = Annotated[int, Field(ge=1)] | None
 
@@ -56,6 +65,13 @@ class DataSection(BaseModel):
     path: str | None = None
     label: str | int | None = None
     features: list[str | int] | None = None
+    categorical: list[str] | None = None
+    missing: Literal["impute", "keep", "drop"] | None = None
+    text: Literal["refuse", "hash"] | None = None
+    sheet: str | Annotated[int, Field(ge=0)] | None = None
+    delimiter: Annotated[str, Field(min_length=1)] | None = None
+    encoding: Annotated[str, Field(min_length=1)] | None = None
+    save_train_predictions: bool | None = None
     tuning_rounds: _OptionalCount = None
     tuning_population: _OptionalCount = None
     tuning_offspring: _OptionalCount = None
@@ -103,11 +119,14 @@ def validate_data(data: Any, problems: Problems) -> dict | None:
         problems.add("data", f"must be an object; got {show(data)}", _example_hint())
         return None
     try:
-        return DataSection.model_validate(dict(data)).model_dump()
+        dumped = DataSection.model_validate(dict(data)).model_dump()
     except ValidationError as exc:
         for error in exc.errors():
             _add_error(error, data, problems)
         return None
+    # table options added later are left out when not given, so that older jobs keep their
+    # data section and content keys unchanged
+    return {k: v for k, v in dumped.items() if not (k in _LEFT_OUT_WHEN_NONE and v is None)}
 
 
 def _add_error(error: Any, data: Mapping, problems: Problems) -> None:

@@ -28,9 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from modelmap.errors import PluginError
+from modelmap.params import validate_info
 from modelmap.plugins import _loading
-from modelmap.plugins._spec import plugin_entry, projection_entry
-from modelmap.plugins.tools import validate_info
+from modelmap.plugins._spec import plugin_entry
+from modelmap.projection import PROJECTIONS, projection_entry
 
 KINDS = ("dataset", "classifier")
 _REQUIRED = {"dataset": ("get_info", "get_data"), "classifier": ("get_info", "get_clf")}
@@ -282,15 +283,11 @@ class Registry:
         return list(self.classifiers)
 
     def projection_names(self) -> list[str]:
-        from modelmap.projection import PROJECTIONS
-
         return sorted(PROJECTIONS)
 
     def parameters(self, kind: str, name: str) -> list[dict] | None:
         """Declared parameters of a dataset, classifier or projection (``None``: any)."""
         if kind == "projection":
-            from modelmap.projection import PROJECTIONS
-
             if name not in PROJECTIONS:
                 raise _unknown("projection", name, sorted(PROJECTIONS))
             return [dict(p) for p in PROJECTIONS[name]["parameters"]]
@@ -298,8 +295,6 @@ class Registry:
 
     def spec(self) -> dict[str, Any]:
         """JSON-able description of every plugin and projection, the problems and notices."""
-        from modelmap.projection import PROJECTIONS
-
         return {
             "datasets": [plugin_entry(p) for p in self.datasets.values()],
             "classifiers": [plugin_entry(p) for p in self.classifiers.values()],

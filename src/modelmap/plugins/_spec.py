@@ -1,46 +1,13 @@
-"""JSON-able descriptions of plugins and projections (``modelmap plugins``, the API, Help)."""
+"""JSON-able descriptions of plugins (``modelmap plugins``, the API, Help).
+
+Projections describe themselves in :mod:`modelmap.projection` (``projection_entry``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-_PARAM_KEYS = ("name", "description", "type", "range", "default_value")
-
-
-def jsonable(value: Any) -> Any:
-    """``value`` with tuples, NumPy scalars/arrays and paths turned into JSON types."""
-    if isinstance(value, Mapping):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return jsonable(value.tolist())
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, Path):
-        return str(value)
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return repr(value)
-
-
-def _parameters(info: Mapping[str, Any]) -> list[dict[str, Any]]:
-    return [
-        {key: jsonable(spec.get(key)) for key in _PARAM_KEYS}
-        for spec in info.get("parameters") or ()
-    ]
-
-
-def default_config(info: Mapping[str, Any]) -> dict[str, Any]:
-    """A job configuration with every parameter at its default, ready to copy."""
-    config: dict[str, Any] = {"title": info.get("short") or info["name"], "method": info["name"]}
-    for spec in info.get("parameters") or ():
-        config[spec["name"]] = jsonable(spec.get("default_value"))
-    return config
+from modelmap.params import default_config, describe_parameters, jsonable
 
 
 def plugin_entry(plugin: Any) -> dict[str, Any]:
@@ -50,7 +17,7 @@ def plugin_entry(plugin: Any) -> dict[str, Any]:
         "name": plugin.name,
         "description": info.get("description", ""),
         "short": info.get("short") or plugin.name,
-        "parameters": _parameters(info),
+        "parameters": describe_parameters(info),
         "any_parameters": bool(info.get("any_parameters")),
         "origin": plugin.origin,
         "path": str(plugin.path),
@@ -64,17 +31,3 @@ def plugin_entry(plugin: Any) -> dict[str, Any]:
     else:
         entry["default_config"] = default_config(info)
     return entry
-
-
-def projection_entry(info: Mapping[str, Any]) -> dict[str, Any]:
-    """Description of one data projection from :data:`modelmap.projection.PROJECTIONS`."""
-    return {
-        "name": info["name"],
-        "description": info.get("description", ""),
-        "short": info.get("short") or info["name"],
-        "parameters": _parameters(info),
-        "any_parameters": False,
-        "origin": "builtin",
-        "path": "",
-        "default_config": default_config(info),
-    }

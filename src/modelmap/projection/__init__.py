@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from modelmap.projection._data import PROJECTIONS, project
 from modelmap.projection._maps import (MAP_METRICS, MAP_PROJECTIONS, MAP_VALUES, ClassifierMap,
-                                       classical_mds, classifier_map, distance_matrix, embed)
+                                       check_projection, classical_mds, classifier_map,
+                                       distance_matrix, embed)
+from modelmap.projection._spec import projection_entry
 
 __all__ = ["MAP_METRICS", "MAP_PROJECTIONS", "MAP_VALUES", "PROJECTIONS", "ClassifierMap",
-           "classical_mds", "classifier_map", "distance_matrix", "embed", "project"]
+           "check_projection", "classical_mds", "classifier_map", "distance_matrix", "embed",
+           "project", "projection_entry"]

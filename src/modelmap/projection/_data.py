@@ -1,7 +1,7 @@
 """Data projections: 2-D views of a data set for the Data view (never fed to classifiers).
 
 Each projection is described in the plugin info format (name, description, parameters)
-and its parameters are checked with :func:`modelmap.plugins.tools.check_argument`, so a
+and its parameters are checked with :func:`modelmap.params.check_argument`, so a
 job's projection configurations behave like classifier configurations::
 
     {"title": "t-SNE p30", "method": "tsne", "perplexity": 30.0, "random_state": 42}
@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from modelmap.errors import DataError, PluginError
-from modelmap.plugins.tools import check_argument as check
+from modelmap.params import check_argument as check
 
 _SEED = {"name": "random_state", "description": "Random seed", "type": "integer",
          "range": [0, 4294967295], "default_value": 42}

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from modelmap.errors import DataError, PluginError
-from modelmap.plugins.tools import check_argument as check
+from modelmap.params import check_argument as check
 from modelmap.projection._layouts import single_threaded
 
 #: What can be compared: stored result arrays, or the result's scores.
@@ -51,7 +51,7 @@ def _info(name: str, short: str, description: str, *params: dict[str, Any]) -> d
 
 
 #: Projections of a classifier map, in the plugin info format (parameters are checked
-#: with :func:`modelmap.plugins.tools.check_argument`).
+#: with :func:`modelmap.params.check_argument`).
 MAP_PROJECTIONS: dict[str, dict[str, Any]] = {
     "pca": _info("pca", "PCA", "Classical MDS of the distances (PCA of the implied points)"),
     "mds": _info("mds", "MDS", "Metric MDS (SMACOF) of the distances, started from PCA",

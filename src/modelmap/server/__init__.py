@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "is_loopback"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from modelmap.server._app import create_app
+    from modelmap.server._security import is_loopback
 
 
 def __getattr__(name: str) -> Any:  # FastAPI is imported only when the app is built
@@ -19,4 +20,8 @@ def __getattr__(name: str) -> Any:  # FastAPI is imported only when the app is b
         from modelmap.server._app import create_app
 
         return create_app
+    if name == "is_loopback":  # for `modelmap serve`'s check of --host
+        from modelmap.server._security import is_loopback
+
+        return is_loopback
     raise AttributeError(f"module 'modelmap.server' has no attribute {name!r}")

@@ -14,7 +14,7 @@ from starlette.routing import Mount, Router
 from fastapi.responses import RedirectResponse
 
 import modelmap
-from modelmap.server import _errors, _routes, _routes_admin, _routes_compare
+from modelmap.server import _contract, _errors, _routes, _routes_admin, _routes_compare
 from modelmap.server._cache import ResponseCache
 from modelmap.server._responses import StrictJSONResponse
 from modelmap.server._security import Guard, allowed_hosts, is_loopback
@@ -23,8 +23,10 @@ from modelmap.store import Store
 DESCRIPTION = """The JSON API of a modelmap results store: datasets, jobs, classifier
 results, predictions, data projections and classifier maps; deleting and exporting.
 
-Every error is `{"error": ..., "detail": ...}`.  Deleting requests need the server's
-token (`Authorization: Bearer TOKEN` or `X-Modelmap-Token: TOKEN`) when it has one."""
+Every error is `{"error": ..., "detail": ...}`.  Requests that change the store (any
+DELETE, POST /api/maps) need the server's token (`Authorization: Bearer TOKEN` or
+`X-Modelmap-Token: TOKEN`) when it has one, and are refused on a non-loopback bind without
+one.  Bodies are at most 1 MB."""
 
 
 def create_app(
@@ -35,16 +37,19 @@ def create_app(
     token: str | None = None,
     allow_hosts: Iterable[str] = (),
     ui: bool = True,
+    debug: bool = False,
 ) -> FastAPI:
     """The FastAPI app serving ``store`` (a :class:`Store` or a URL/path).
 
     ``host`` is the address the server is bound to: requests must name it (or a loopback
     name, or one of ``allow_hosts``) in their Host header.  With a ``token``, every
-    deleting request must carry it; without one, deleting is only allowed when ``host``
-    is a loopback address.  ``workspace`` is where plugins are found (for ``/api/info``).
-    The JSON API is under ``/api`` (OpenAPI at ``/api/openapi.json``, docs at
-    ``/api/docs``); the web app (``modelmap.ui``) is mounted at ``/`` unless ``ui=False``,
-    in which case ``/`` redirects to the API docs.
+    writing request (any DELETE, POST /api/maps) must carry it; without one, writing is
+    only allowed when ``host`` is a loopback address.  ``workspace`` is where plugins are
+    found (for ``/api/info``).  The JSON API is under ``/api`` (OpenAPI at
+    ``/api/openapi.json``, docs at ``/api/docs``); the web app (``modelmap.ui``) is
+    mounted at ``/`` unless ``ui=False``, in which case ``/`` redirects to the API docs.
+    Without ``debug``, answers carry no absolute path, host name or process id of the
+    server (see :mod:`._public`).
     """
     owned = not isinstance(store, Store)
     target = Store(store) if owned else store
@@ -61,8 +66,10 @@ def create_app(
     app.state.store = target
     app.state.workspace = Path(workspace).resolve() if workspace is not None else None
     app.state.token = token or None
+    app.state.debug = debug
     app.state.responses = ResponseCache()
     _errors.install(app)
+    _contract.install(app)
     app.include_router(_routes.router)
     app.include_router(_routes_admin.router)
     app.include_router(_routes_compare.router)
@@ -71,6 +78,7 @@ def create_app(
         from modelmap.ui import mount
 
         mount(app, target, wrap=lambda ui_app: _ApiFallback(ui_app, app.router))
+        _asset_errors_are_404(app.state.dash)
     else:
         @app.get("/", include_in_schema=False)
         def index() -> RedirectResponse:
@@ -79,6 +87,19 @@ def create_app(
     app.add_middleware(Guard, hosts=allowed_hosts(host, allow_hosts), token=token or None,
                        open_deletes=is_loopback(host))
     return app
+
+
+def _asset_errors_are_404(dash_app: Any) -> None:
+    """Dash answers a component-suite path it does not know (``..%2f..``, an unregistered
+    package) with an exception, i.e. a 500: make it the 404 it is."""
+    from dash.exceptions import DependencyException
+    from flask import Response as FlaskResponse
+
+    def not_found(exc: Exception) -> FlaskResponse:
+        return FlaskResponse('{"error":"not_found","detail":"no such file of the web app"}',
+                             status=404, mimetype="application/json")
+
+    dash_app.server.register_error_handler(DependencyException, not_found)
 
 
 class _ApiFallback:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 from http import HTTPStatus
 from typing import Any
@@ -11,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
 from modelmap.errors import ArgumentError, DataError, ModelmapError, PluginError, StoreError
+from modelmap.server import _public
 from modelmap.server._responses import error_response
 from modelmap.server.queries import QueryError
 
@@ -38,11 +40,20 @@ def _http(request: Request, exc: Exception) -> Any:
     response = error_response(status, code, str(getattr(exc, "detail", "")) or code)
     for name, value in (getattr(exc, "headers", None) or {}).items():
         response.headers[name] = value
+    if status == 405:
+        from modelmap.server._contract import allowed_methods
+
+        methods = allowed_methods(request)
+        if methods:
+            response.headers["Allow"] = ", ".join(methods)
     return response
 
 
 def _modelmap(request: Request, exc: Exception) -> Any:
     assert isinstance(exc, ModelmapError)
+    if not _public.debug(request):  # no folders or host names of the server in answers
+        exc = copy.copy(exc)
+        exc.message, exc.hint = _public.scrub(exc.message), _public.scrub(exc.hint)
     if isinstance(exc, QueryError):
         return error_response(exc.status, exc.code, exc.message, hint=exc.hint)
     if isinstance(exc, (DataError, PluginError, ArgumentError)):
@@ -50,6 +61,9 @@ def _modelmap(request: Request, exc: Exception) -> Any:
     if isinstance(exc, StoreError):
         if exc.message.startswith("no "):  # deleted by another request in between
             return error_response(404, "not_found", exc.message, hint=exc.hint)
+        if exc.message.endswith("the store is open read-only"):
+            return error_response(403, "read_only_store", exc.message,
+                                  hint="the server's store cannot be written")
         log.warning("store error: %s", exc)
         return error_response(503, "store_unavailable", exc.message, hint=exc.hint)
     return error_response(400, "bad_request", exc.message, hint=exc.hint)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from modelmap.projection import MAP_METRICS, MAP_PROJECTIONS, MAP_VALUES
 from modelmap.server.queries import ENCODINGS, MAX_IDS, MAX_MAP_RESULTS, RESULT_ARRAYS
 from modelmap.server.queries._ids import MAX_ID
 
-RowId = Annotated[int, Field(ge=1, le=MAX_ID)]
+RowId = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]  # 1, never "1", 1.0 or true
 ParamName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_]{1,64}$")]
-ParamValue = bool | int | float | Annotated[str, StringConstraints(max_length=200)]
+ParamValue = StrictBool | int | float | Annotated[str, StringConstraints(max_length=200)]
 Encoding = Literal[ENCODINGS]  # type: ignore[valid-type]
 
 
@@ -31,7 +31,7 @@ class MapRequest(BaseModel):
     params: dict[ParamName, ParamValue] = Field(
         default_factory=dict, max_length=10,
         description="Projection parameters, e.g. {\"perplexity\": 10, \"random_state\": 0}.")
-    distances: bool = Field(True, description="Include the distance matrix.")
+    distances: StrictBool = Field(True, description="Include the distance matrix.")
     encoding: Encoding = Field("json", description="json: nested lists; base64: raw "
                                "little-endian float32/int32 bytes.")
 

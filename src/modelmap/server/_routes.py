@@ -8,10 +8,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 import modelmap
-from modelmap.server import queries
+from modelmap.server import _public, queries
 from modelmap.server._cache import ResponseCache
-from modelmap.server._deps import (DatasetName, Encoding, JobId, Listing, MapKey, ResultId,
-                                   ResultKey, registry_of, store_of)
+from modelmap.server._deps import (Canonical, DatasetName, Encoding, JobId, Listing, MapKey,
+                                   ResultId, ResultKey, registry_of, store_of)
 from modelmap.server._models import ArraysRequest, MapRequest
 from modelmap.server._responses import StrictJSONResponse
 from modelmap.server._responses import StrictJSONResponse as reply
@@ -29,10 +29,10 @@ def health(store: StoreDep) -> StrictJSONResponse:
 
 
 @router.get("/info", tags=["server"])
-def info(registry: Annotated[Any, Depends(registry_of)]) -> StrictJSONResponse:
+def info(registry: Annotated[Any, Depends(registry_of)], request: Request) -> StrictJSONResponse:
     """Dataset and classifier plugins, data projections and classifier-map options, each
     with its parameters (type, range, default)."""
-    return reply(queries.server_info(registry))
+    return reply(_public.info(queries.server_info(registry), request))
 
 
 @router.get("/datasets", tags=["datasets"])
@@ -52,8 +52,8 @@ def dataset_results(name: DatasetName, store: StoreDep, request: Request,
                     listing: Annotated[Listing, Depends()]) -> Response:
     """Results of every job of a dataset: paged, sortable, filterable."""
     version = queries.listing_version(store, dataset=name)
-    return _cache(request).answer((version, listing.key()), lambda: queries.list_results(
-        store, dataset=name, **listing.kwargs))
+    return _cache(request).answer((version, listing.key()), lambda: _public.listing(
+        queries.list_results(store, dataset=name, **listing.kwargs), request))
 
 
 @router.get("/datasets/{name}/projections", tags=["datasets"])
@@ -70,23 +70,23 @@ def jobs(store: StoreDep, dataset: Annotated[str | None, Query(
     return reply(queries.list_jobs(store, dataset=dataset))
 
 
-@router.get("/jobs/{job_id}", tags=["jobs"])
-def job(job_id: JobId, store: StoreDep) -> StrictJSONResponse:
+@router.get("/jobs/{job_id:digits}", tags=["jobs"])
+def job(job_id: JobId, store: StoreDep, request: Request) -> StrictJSONResponse:
     """One job with its expanded configuration."""
-    return reply(queries.get_job(store, job_id))
+    return reply(_public.job(queries.get_job(store, job_id), request))
 
 
-@router.get("/jobs/{job_id}/results", tags=["results"])
+@router.get("/jobs/{job_id:digits}/results", tags=["results"])
 def job_results(job_id: JobId, store: StoreDep, request: Request,
                 listing: Annotated[Listing, Depends()]) -> Response:
     """The classifiers (results) of a job: args, method, title, scores, times, status, fold,
     machine; paged (offset, limit), sorted (sort) and filtered (method, status, filter, q)."""
     version = queries.listing_version(store, job=job_id)
-    return _cache(request).answer((version, listing.key()), lambda: queries.list_results(
-        store, job=job_id, **listing.kwargs))
+    return _cache(request).answer((version, listing.key()), lambda: _public.listing(
+        queries.list_results(store, job=job_id, **listing.kwargs), request))
 
 
-@router.get("/jobs/{job_id}/projections", tags=["jobs"])
+@router.get("/jobs/{job_id:digits}/projections", tags=["jobs"])
 def job_projections(job_id: JobId, store: StoreDep,
                     encoding: Encoding = "json") -> StrictJSONResponse:
     """The job's data projections: points (train samples first) and their labels."""
@@ -94,15 +94,29 @@ def job_projections(job_id: JobId, store: StoreDep,
 
 
 @router.get("/results/by-key/{key}", tags=["results"])
-def result_by_key(key: ResultKey, store: StoreDep) -> StrictJSONResponse:
+def result_by_key(key: ResultKey, store: StoreDep, request: Request) -> StrictJSONResponse:
     """One result in full, by its key or a unique prefix of it."""
-    return reply(queries.find_result(store, key))
+    return reply(_public.result(queries.find_result(store, key, log_limit=queries.LOG_PREVIEW),
+                                request))
 
 
-@router.get("/results/{result_id}", tags=["results"])
-def result(result_id: ResultId, store: StoreDep) -> StrictJSONResponse:
-    """One result in full: confusion matrices, history, error, traceback, captured log."""
-    return reply(queries.get_result(store, result_id))
+@router.get("/results/{result_id:digits}", tags=["results"])
+def result(result_id: ResultId, store: StoreDep, request: Request) -> StrictJSONResponse:
+    """One result in full: confusion matrices, history, error, traceback, captured log
+    (its first and last 32 KB; ``log_cut`` bytes left out, see ``/log`` for all of it)."""
+    return reply(_public.result(queries.get_result(store, result_id,
+                                                   log_limit=queries.LOG_PREVIEW), request))
+
+
+@router.get("/results/{result_id:digits}/log", tags=["results"])
+def result_log(result_id: ResultId, store: StoreDep, request: Request,
+               offset: Annotated[int, Query(ge=0, le=10**12), Canonical] = 0,
+               limit: Annotated[int, Query(ge=1, le=queries.MAX_LOG_PAGE),
+                                Canonical] = queries.MAX_LOG_PAGE,
+               ) -> StrictJSONResponse:
+    """One page of a result's captured log (characters ``offset`` to ``offset + limit``;
+    ``next`` is where the next page starts, ``null`` at the end)."""
+    return reply(_public.log_page(queries.result_log(store, result_id, offset, limit), request))
 
 
 @router.post("/results/arrays", tags=["results"])

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from modelmap.server import queries
-from modelmap.server._deps import DatasetName, JobId, ResultId, store_of
+from modelmap.server._deps import Canonical, DatasetName, JobId, ResultId, store_of
 from modelmap.server.queries._ids import MAX_ID
 from modelmap.server._responses import StrictJSONResponse
 from modelmap.server._responses import StrictJSONResponse as reply
@@ -20,7 +20,7 @@ _MEDIA = {"csv": "text/csv; charset=utf-8",
           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-@router.get("/jobs/{job_id}/export", tags=["jobs"],
+@router.get("/jobs/{job_id:digits}/export", tags=["jobs"],
             responses={200: {"content": {m: {} for m in _MEDIA.values()}}})
 def export(job_id: JobId, store: StoreDep,
            format: Literal["csv", "xlsx"] = "csv") -> Response:  # noqa: A002
@@ -32,7 +32,7 @@ def export(job_id: JobId, store: StoreDep,
 
 @router.delete("/results/failed", tags=["delete"])
 def delete_failed(request: Request, store: StoreDep,
-                  job: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None
+                  job: Annotated[int | None, Query(ge=1, le=MAX_ID), Canonical] = None
                   ) -> StrictJSONResponse:
     """Delete failed and timed-out results (of one job, or of all jobs)."""
     deleted = queries.delete_failed(store, job)
@@ -40,7 +40,7 @@ def delete_failed(request: Request, store: StoreDep,
     return reply({"deleted": deleted})
 
 
-@router.delete("/results/{result_id}", tags=["delete"])
+@router.delete("/results/{result_id:digits}", tags=["delete"])
 def delete_result(result_id: ResultId, store: StoreDep, request: Request) -> StrictJSONResponse:
     """Delete a result with its per-fold results and arrays."""
     deleted = queries.delete_result(store, result_id)
@@ -48,7 +48,7 @@ def delete_result(result_id: ResultId, store: StoreDep, request: Request) -> Str
     return reply({"deleted": deleted})
 
 
-@router.delete("/jobs/{job_id}", tags=["delete"])
+@router.delete("/jobs/{job_id:digits}", tags=["delete"])
 def delete_job(job_id: JobId, store: StoreDep, request: Request) -> StrictJSONResponse:
     """Delete a job with its results, projections and arrays."""
     deleted = queries.delete_job(store, job_id)

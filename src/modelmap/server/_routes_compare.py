@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from modelmap.server import queries
-from modelmap.server._deps import store_of
+from modelmap.server._deps import Canonical, store_of
 from modelmap.server.queries._ids import MAX_ID
 from modelmap.store import Store
 
@@ -27,7 +27,7 @@ _KEYS = r"^[0-9a-f]{4,64}(\.f[0-9]{1,4})?(,[0-9a-f]{4,64}(\.f[0-9]{1,4})?){1,199
 
 @router.get("")
 def compare_job(request: Request, store: StoreDep,
-                job: Annotated[int, Query(ge=1, le=MAX_ID, description="Job id.")],
+                job: Annotated[int, Query(ge=1, le=MAX_ID, description="Job id."), Canonical],
                 score: Score = "test_accuracy", alpha: Alpha = 0.05,
                 include_references: bool = False) -> Response:
     """Every classifier of a job with an interval of the score, its rank, p-values against
@@ -55,7 +55,7 @@ def compare_pairwise(request: Request, store: StoreDep,
 
 @router.get("/jobs")
 def compare_jobs(request: Request, store: StoreDep,
-                 jobs: Annotated[str, Query(pattern=r"^[0-9]{1,16}(,[0-9]{1,16}){1,199}$",
+                 jobs: Annotated[str, Query(pattern=r"^[1-9][0-9]{0,15}(,[1-9][0-9]{0,15}){1,199}$",
                                             description="2 to 200 job ids, comma-separated.")],
                  score: Score = "test_accuracy", alpha: Alpha = 0.05) -> Response:
     """The classifiers every job has, ranked per job (data set): average ranks, Friedman,

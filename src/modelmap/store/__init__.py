@@ -12,9 +12,10 @@ from modelmap.store._compare import comparison
 from modelmap.store._compare_data import (REFERENCE_METHODS, JobData, is_reference,
                                           stored_score)
 from modelmap.store._compare_data import load as comparison_data
+from modelmap.store._results import preencode
 from modelmap.store._schema import SCHEMA_VERSION
 from modelmap.store._store import Store
 
 __all__ = ["SCHEMA_VERSION", "Store", "HEARTBEAT_SECONDS", "STALE_SECONDS", "new_claim_owner",
            "REFERENCE_METHODS", "JobData", "comparison", "comparison_data", "is_reference",
-           "stored_score"]
+           "preencode", "stored_score"]

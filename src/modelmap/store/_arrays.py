@@ -10,20 +10,26 @@ from sqlalchemy import Connection, delete, select
 
 from modelmap.errors import StoreError
 from modelmap.store import _schema as s
-from modelmap.store._codec import decode_array, encode_array
+from modelmap.store._codec import decode_array, encode_array, pack_array
 
 Encoded = list[dict[str, Any]]
 
 
-def encode(arrays: Mapping[str, Any] | None, where: str) -> Encoded:
-    """Encode arrays before a transaction starts (so a bad array writes nothing)."""
+def encode(arrays: Mapping[str, Any] | None, where: str, *, pack: bool = False) -> Encoded:
+    """Encode arrays before a transaction starts (so a bad array writes nothing).
+    ``pack`` (a result's arrays) stores them small: integers in their smallest type,
+    ``proba*`` arrays in half precision, compressed."""
     rows = []
     for name, value in (arrays or {}).items():
         if not isinstance(name, str) or not name:
             raise StoreError(
                 f"{where} has an array named {name!r}", hint="name arrays with non-empty strings"
             )
-        dtype, shape, data = encode_array(value, f"{where} array '{name}'")
+        if pack:
+            dtype, shape, data = pack_array(value, f"{where} array '{name}'",
+                                            probabilities=name.startswith("proba"))
+        else:
+            dtype, shape, data = encode_array(value, f"{where} array '{name}'")
         rows.append({"name": name, "dtype": dtype, "shape": shape, "data": data})
     return rows
 

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, String, Table, cast, delete, literal, select
 from modelmap.errors import StoreError
 from modelmap.store import _arrays
 from modelmap.store import _schema as s
-from modelmap.training._result import STATUS_OK
+from modelmap.training import STATUS_OK
 
 Counts = dict[str, int]
 _CHUNK = 500
@@ -90,9 +90,10 @@ def dataset(conn: Connection, name: str) -> Counts:
     return counts
 
 
-def maps(conn: Connection) -> Counts:
-    """Delete the whole classifier-map cache."""
-    ids = list(conn.execute(select(s.maps.c.id)).scalars())
+def maps(conn: Connection, ids: list[int] | None = None) -> Counts:
+    """Delete the whole classifier-map cache (or the maps ``ids``)."""
+    if ids is None:
+        ids = list(conn.execute(select(s.maps.c.id)).scalars())
     n_arrays = _arrays.drop(conn, (s.owner("map", i) for i in ids))
     return {"maps": _delete_ids(conn, s.maps, ids), "arrays": n_arrays}
 

@@ -6,6 +6,16 @@ write lock up front and wait for it instead of failing half-way with "database i
 locked").  PostgreSQL: psycopg 3; table creation runs under an advisory lock so that
 several processes opening a fresh database at once do not race.  Both: a pooled
 connection is never reused in a forked child (it opens its own).
+
+Opening modes: a store is created when missing unless ``create=False`` (then a missing
+SQLite file is a :class:`StoreError` "no store at PATH"); ``read_only=True`` opens it
+with ``mode=ro`` (the ``.db`` file is never written; in a writable folder SQLite may
+create its empty ``-wal``/``-shm`` index files beside it), or with ``immutable=1`` when
+its folder cannot be written and it has no ``-wal`` file (a store on a read-only file
+system or medium); ``read_only="auto"`` is read-only exactly
+when the file or its folder cannot be written.  A store that wrote checkpoints its WAL
+into the main file (``TRUNCATE``) when it is closed or the process exits, so that the
+``.db`` file alone is the whole store.
 """
 
 from __future__ import annotations
@@ -16,9 +26,11 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, DisconnectionError, SQLAlchemyError
 
 from modelmap.errors import StoreError
@@ -31,13 +43,50 @@ _BUSY_MS = 30_000
 _PG_LOCK = 0x6D6D6170  # "mmap"
 
 
-def create(target: StoreURL) -> Engine:
-    """An engine for ``target``; creates the SQLite file's folder."""
+ReadOnly = bool | Literal["auto"]
+_NO_STORE_HINT = ("run a job first (modelmap run JOB) or name an existing store with "
+                  "--store PATH (or [store] url in modelmap.toml)")
+
+
+def check_exists(target: StoreURL) -> None:
+    """:class:`StoreError` unless the SQLite file of ``target`` exists (PostgreSQL: the
+    tables are checked when the store is prepared)."""
+    if target.path is not None and not target.path.is_file():
+        what = "a folder, not a store file" if target.path.is_dir() else "missing"
+        raise StoreError(f"no store at {target.path} ({what})", where=target.display,
+                         hint=_NO_STORE_HINT)
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path.parent, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+def decide_read_only(target: StoreURL, read_only: ReadOnly) -> bool:
+    """``read_only`` resolved: ``"auto"`` is read-only when the file cannot be written."""
+    if read_only == "auto":
+        return target.path is not None and not _writable(target.path)
+    return bool(read_only)
+
+
+def sqlite_uri(path: Path, read_only: bool) -> tuple[str, dict[str, str]]:
+    """The ``file:`` URI and its parameters for opening ``path`` (read-only or not)."""
+    if not read_only:
+        return "file:" + quote(str(path)), {}
+    wal = path.with_name(path.name + "-wal")
+    if os.access(path.parent, os.W_OK) or wal.exists():
+        return "file:" + quote(str(path)), {"mode": "ro"}
+    return "file:" + quote(str(path)), {"mode": "ro", "immutable": "1"}
+
+
+def create(target: StoreURL, read_only: bool = False) -> Engine:
+    """An engine for ``target``; creates the SQLite file's folder (unless read-only)."""
     if target.dialect == "sqlite":
-        engine = _sqlite_engine(target)
+        engine = _sqlite_engine(target, read_only)
     else:
+        args = {"options": "-c default_transaction_read_only=on"} if read_only else {}
         try:
-            engine = create_engine(target.url, json_serializer=dumps, pool_pre_ping=True)
+            engine = create_engine(target.url, json_serializer=dumps, pool_pre_ping=True,
+                                   connect_args=args)
         except ImportError as exc:
             raise StoreError(
                 f"cannot use PostgreSQL: {exc}",
@@ -60,8 +109,12 @@ def _refuse_other_pid(dbapi_connection: Any, record: Any, proxy: Any) -> None:
         raise DisconnectionError("connection belongs to another process; reconnecting")
 
 
-def _sqlite_engine(target: StoreURL) -> Engine:
-    if target.path is not None:
+def _sqlite_engine(target: StoreURL, read_only: bool) -> Engine:
+    url = target.url
+    if read_only and target.path is not None:
+        uri, params = sqlite_uri(target.path, True)
+        url = URL.create("sqlite", database=uri, query={**params, "uri": "true"})
+    elif target.path is not None:
         try:
             target.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -71,9 +124,9 @@ def _sqlite_engine(target: StoreURL) -> Engine:
                 hint="choose a writable location for the store or fix the folder's permissions",
             ) from None
     engine = create_engine(
-        target.url, json_serializer=dumps, connect_args={"timeout": _BUSY_MS / 1000}
+        url, json_serializer=dumps, connect_args={"timeout": _BUSY_MS / 1000}
     )
-    wal = target.path is not None
+    wal = target.path is not None and not read_only
     event.listen(engine, "connect", lambda dbapi, _record: _sqlite_connect(dbapi, wal))
     event.listen(engine, "begin", _sqlite_begin)
     return engine
@@ -159,6 +212,10 @@ def _hint(reason: str) -> str:
             "another process kept the SQLite store busy for more than 30 s; try again, "
             "or use a PostgreSQL store for many parallel writers"
         )
+    if "disk is full" in text or "no space" in text or "disk i/o" in text:
+        return ("if the disk is full: free a few MB outside the store, or move the store (all "
+                "its .db, .db-wal and .db-shm files) to a disk with room, then run "
+                "`modelmap cache rm` and `modelmap cache vacuum` (docs/api.md, 'A full disk')")
     if "readonly" in text or "read-only" in text or "permission" in text:
         return "make the store file and its folder writable, or choose another store"
     if "unable to open" in text:
@@ -174,8 +231,20 @@ def _hint(reason: str) -> str:
     return "check that the store is reachable and writable"
 
 
-def prepare(engine: Engine, display: str) -> None:
-    """Create missing tables and check the schema version (newer ones are refused)."""
+def prepare(engine: Engine, display: str, create: bool = True, read_only: bool = False) -> None:
+    """Create missing tables and check the schema version (newer ones are refused).
+
+    Without ``create`` (or when ``read_only``) a database without the tables is refused
+    instead of filled, and a read-only store is only read.
+    """
+    if read_only or not create:
+        with guard(display, "open the store"), reading(engine) as conn:
+            if not inspect(conn).has_table("meta"):
+                raise StoreError("the database holds no modelmap store (no 'meta' table)",
+                                 where=display, hint=_NO_STORE_HINT)
+            _check_version(conn, display)
+        if read_only:
+            return
     with guard(display, "open the store"), writing(engine) as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(select(func.pg_advisory_xact_lock(_PG_LOCK)))
@@ -226,13 +295,72 @@ def vacuum(engine: Engine, display: str) -> None:
         raw.close()
 
 
+def checkpoint(engine: Engine, wait_ms: int = 2000) -> bool:
+    """``PRAGMA wal_checkpoint(TRUNCATE)``: copy the WAL into the main file and empty it.
+
+    Waits at most ``wait_ms`` for other connections; returns whether the WAL is now
+    empty (``False`` when another process kept it busy, or for other databases).
+    """
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return False
+    try:
+        raw = engine.raw_connection()
+    except SQLAlchemyError:
+        return False
+    try:
+        cursor = raw.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
+        busy, _, _ = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        cursor.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
+        cursor.close()
+        return busy == 0
+    except sqlite3.Error:
+        return False
+    finally:
+        raw.close()
+
+
+def export_copy(engine: Engine, display: str, path: Path) -> None:
+    """Write a consistent single-file copy of a SQLite store to ``path`` (``VACUUM
+    INTO``: the committed state, WAL included, compacted; the store stays usable)."""
+    if engine.dialect.name != "sqlite":
+        raise StoreError("export-store copies SQLite stores only", where=display,
+                         hint="copy a PostgreSQL store with pg_dump DATABASE > FILE.sql")
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("VACUUM INTO ?", (str(path),))
+        cursor.close()
+    except sqlite3.Error as exc:
+        reason = str(exc).strip() or type(exc).__name__
+        raise StoreError(f"could not copy the store to {path}: {reason}", where=display,
+                         hint="choose a new file in a writable folder with enough free space"
+                         ) from exc
+    finally:
+        raw.close()
+
+
+def finish(engine: Engine, stamp: ChangeStamp | None, state: dict[str, Any]) -> None:
+    """Close a store: checkpoint the WAL if this process wrote, then every connection.
+    Called by ``Store.close`` and, for a store never closed, when the process exits."""
+    if state.get("pid") != os.getpid():
+        return  # a forked child: the parent's store is not the child's to close
+    if state.get("wrote"):
+        checkpoint(engine)
+        state["wrote"] = False
+    engine.dispose()
+    if stamp is not None:
+        stamp.close()
+
+
 class ChangeStamp:
     """A number that changes whenever any connection, of this process or another, commits
     to a SQLite file: ``PRAGMA data_version`` on a connection of its own that never
     writes.  ``value()`` is ``None`` when it cannot be read (then nothing is remembered)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, read_only: bool = False) -> None:
         self._path = path
+        self._read_only = read_only
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.Lock()
 
@@ -240,7 +368,10 @@ class ChangeStamp:
         with self._lock:
             try:
                 if self._conn is None:
-                    self._conn = sqlite3.connect(str(self._path), isolation_level=None,
+                    uri, params = sqlite_uri(self._path, self._read_only)
+                    query = "&".join(f"{k}={v}" for k, v in params.items())
+                    self._conn = sqlite3.connect(uri + (f"?{query}" if query else ""),
+                                                 uri=True, isolation_level=None,
                                                  check_same_thread=False)
                 return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
             except sqlite3.Error:

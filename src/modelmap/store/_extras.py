@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select, update
 
 from modelmap.store import _arrays, _jobs
 from modelmap.store import _schema as s
@@ -69,3 +69,26 @@ def get_map(conn: Connection, key: str) -> dict[str, Any] | None:
     data["params"] = from_json(data["params"])
     data["arrays"] = _arrays.get(conn, s.owner("map", data["id"]))
     return data
+
+
+def touch_map(conn: Connection, key: str) -> None:
+    """Mark a cached map as just used (``created_at`` is its last use: the LRU order)."""
+    conn.execute(update(s.maps).where(s.maps.c.key == key).values(created_at=time.time()))
+
+
+def maps_to_drop(conn: Connection, max_maps: int, max_bytes: int) -> list[int]:
+    """Ids of the least recently used maps beyond ``max_maps`` or ``max_bytes`` (arrays
+    plus parameters); the most recent map is always kept."""
+    sizes = dict(conn.execute(
+        select(s.arrays.c.owner, func.sum(func.length(s.arrays.c.data)))
+        .where(s.arrays.c.owner.startswith("map:")).group_by(s.arrays.c.owner)).all())
+    rows = conn.execute(select(s.maps.c.id, func.length(s.maps.c.params))
+                        .order_by(s.maps.c.created_at.desc(), s.maps.c.id.desc())).all()
+    kept, total, drop = 0, 0, []
+    for map_id, params_size in rows:
+        size = int(sizes.get(s.owner("map", map_id)) or 0) + int(params_size or 0)
+        if kept and (kept >= max_maps or total + size > max_bytes):
+            drop.append(map_id)
+            continue
+        kept, total = kept + 1, total + size
+    return drop

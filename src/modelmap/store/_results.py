@@ -14,7 +14,7 @@ from modelmap.errors import StoreError
 from modelmap.store import _arrays, _jobs
 from modelmap.store import _schema as s
 from modelmap.store._codec import from_json, to_json
-from modelmap.training._result import STATUS_OK, STATUSES, TrainResult
+from modelmap.training import STATUS_OK, STATUSES, TrainResult
 
 ResultRef = int | str
 _JSON_FIELDS = ("args", "scores", "times", "history", "machine", "tags")
@@ -54,7 +54,7 @@ def _encode(result: TrainResult) -> tuple[dict[str, Any], _arrays.Encoded]:
         values[name] = to_json(values[name], f"{where} {name}")
     values["started_at"] = float(result.started_at)
     values["finished_at"] = float(result.finished_at)
-    return values, _arrays.encode(result.arrays, where)
+    return values, _arrays.encode(result.arrays, where, pack=True)
 
 
 def add(

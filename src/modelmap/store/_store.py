@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -18,7 +20,7 @@ from modelmap.store._claims import Claims
 from modelmap.store._codec import decode_array, from_json, to_json
 from modelmap.store._frames import results_frame
 from modelmap.store._url import resolve
-from modelmap.training._result import TrainResult
+from modelmap.training import TrainResult
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,25 +38,43 @@ class Store:
     returns, so several processes may write one store at once.  Nothing is pickled:
     arrays are stored as ``.npy`` bytes, everything else as JSON.  Jobs are named by
     title or id (``JobRef``); results by id or full key (``ResultRef``).
+
+    ``create=False``: a missing store is an error instead of a new empty one.
+    ``read_only=True`` opens an existing store without ever writing to it (works on a
+    read-only file system); ``"auto"``: read-only when the file cannot be written.  When
+    closed (or when the process exits) a store that wrote checkpoints its WAL, so the
+    ``.db`` file alone holds everything (see :mod:`modelmap.store._engine`).
     """
 
-    def __init__(self, url: str | os.PathLike[str]):
+    def __init__(self, url: str | os.PathLike[str], *, create: bool = True,
+                 read_only: _engine.ReadOnly = False):
         target = resolve(url)
+        if read_only is True or not create:
+            _engine.check_exists(target)
+        self._read_only = _engine.decide_read_only(target, read_only)
         self._target = target
-        self._engine = _engine.create(target)
-        self._stamp = _engine.ChangeStamp(target.path) if target.path is not None else None
+        self._engine = _engine.create(target, self._read_only)
+        self._stamp = (_engine.ChangeStamp(target.path, self._read_only)
+                       if target.path is not None else None)
         self._known_versions: dict[Any, tuple[int, tuple]] = {}
+        self._state: dict[str, Any] = {"wrote": False, "pid": os.getpid()}
         try:
-            _engine.prepare(self._engine, target.display)
+            _engine.prepare(self._engine, target.display, create, self._read_only)
         except BaseException:
             self._engine.dispose()
             raise
+        weakref.finalize(self, _engine.finish, self._engine, self._stamp, self._state)
 
     # -- plumbing ------------------------------------------------------------------
     @property
     def url(self) -> str:
         """The store URL with its password masked."""
         return self._target.display
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the store was opened read-only (writes raise :class:`StoreError`)."""
+        return self._read_only
 
     @property
     def dialect(self) -> str:
@@ -71,13 +91,24 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        """Close every pooled connection (the store can be reopened with ``Store(url)``)."""
-        self._engine.dispose()
-        if self._stamp is not None:
-            self._stamp.close()
+        """Checkpoint the WAL if this store wrote, and close every pooled connection (the
+        store can be reopened with ``Store(url)``)."""
+        _engine.finish(self._engine, self._stamp, self._state)
+
+    def checkpoint(self) -> bool:
+        """Move the SQLite WAL into the main file now; whether it is empty afterwards."""
+        return _engine.checkpoint(self._engine)
+
+    def export(self, path: str | os.PathLike[str]) -> None:
+        """Write a single-file copy of a SQLite store to ``path`` (which must not exist)."""
+        _engine.export_copy(self._engine, self.url, Path(path))
 
     @contextmanager
     def _write(self, action: str) -> Iterator[Connection]:
+        if self._read_only:
+            raise StoreError(f"cannot {action}: the store is open read-only", where=self.url,
+                             hint="use a command that changes the store on a writable copy")
+        self._state["wrote"] = True
         with _engine.guard(self.url, action), _engine.writing(self._engine) as conn:
             yield conn
 
@@ -115,7 +146,7 @@ class Store:
         ``None`` keeps them.
         """
         config = to_json(config, f"job '{title}' config")
-        encoded = None if arrays is None else _arrays.encode(arrays, f"job '{title}'")
+        encoded = None if arrays is None else _arrays.encode(arrays, f"job '{title}'", pack=True)
         with self._write(f"store job '{title}'") as conn:
             return _jobs.put_job(conn, title, dataset_id, file, config, data_key, encoded)
 
@@ -304,6 +335,18 @@ class Store:
         encoded = _arrays.encode(arrays, f"map '{key}'")
         with self._write(f"store map '{key}'") as conn:
             return _extras.put_map(conn, key, params, encoded)
+
+    def trim_maps(self, max_maps: int, max_bytes: int) -> int:
+        """Drop the least recently used cached maps beyond ``max_maps`` maps or
+        ``max_bytes`` bytes (the newest is kept); return how many were dropped."""
+        with self._write("trim the map cache") as conn:
+            drop = _extras.maps_to_drop(conn, max_maps, max_bytes)
+            return _delete.maps(conn, drop)["maps"] if drop else 0
+
+    def touch_map(self, key: str) -> None:
+        """Mark the cached map ``key`` as just used (for :meth:`trim_maps`)."""
+        with self._write(f"mark map '{key}' used") as conn:
+            _extras.touch_map(conn, key)
 
     def get_map(self, key: str) -> dict[str, Any] | None:
         with self._read("read a map") as conn:

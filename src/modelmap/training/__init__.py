@@ -6,12 +6,14 @@ scikit-learn and is imported on first use, so commands that only read the store 
 
 from typing import Any
 
+from modelmap.training._capture import clip
 from modelmap.training._exits import PLUGIN_EXITS, describe_exit
+from modelmap.training._machine import machine_info
 from modelmap.training._result import (STATUS_FAILED, STATUS_OK, STATUS_TIMEOUT, STATUSES,
                                        TrainResult)
 
 __all__ = ["TrainResult", "train_config", "STATUS_OK", "STATUS_FAILED", "STATUS_TIMEOUT",
-           "STATUSES", "PLUGIN_EXITS", "describe_exit"]
+           "STATUSES", "PLUGIN_EXITS", "clip", "describe_exit", "machine_info"]
 
 
 def __getattr__(name: str) -> Any:

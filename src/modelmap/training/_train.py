@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from sklearn.preprocessing import StandardScaler
 
 from modelmap.data import CV_TEST, CV_TRAIN, Bundle, Split
 from modelmap.errors import PluginError
@@ -107,9 +106,10 @@ _PREPARED = _PreparedSplits()
 
 
 def _scaled(bundle: Bundle, split: Split) -> tuple[np.ndarray, np.ndarray]:
+    """Encoded (table columns: imputed, one-hot) and scaled, fitted on the split's
+    training rows only."""
     X_train, X_test = _split_X(bundle, split)
-    scaler = StandardScaler().fit(X_train)
-    return scaler.transform(X_train), scaler.transform(X_test) if len(X_test) else X_test
+    return bundle.encode_split(X_train, X_test)
 
 
 def _split_X(bundle: Bundle, split: Split) -> tuple[np.ndarray, np.ndarray]:
@@ -120,7 +120,7 @@ def _split_X(bundle: Bundle, split: Split) -> tuple[np.ndarray, np.ndarray]:
 def _run_split(bundle: Bundle, module: Any, args: dict, split: Split) -> _Outcome:
     y_train = bundle.y_train[split.train_idx]
     y_test = (bundle.y_train if split.test_from_train else bundle.y_test)[split.test_idx]
-    if bundle.scale:
+    if bundle.encoded:
         X_train, X_test = _PREPARED.get(bundle, split)
     else:
         X_train, X_test = _split_X(bundle, split)
@@ -286,7 +286,7 @@ def _record(bundle: Bundle, base: TrainResult, split: Split, o: _Outcome, *,
     y_train = bundle.y_train[split.train_idx]
     scores["train"], arrays["confusion_train"] = _score(bundle, y_train, o.pred_train,
                                                         o.proba_train)
-    if include_train:
+    if include_train and bundle.save_train:
         arrays["pred_train"] = o.pred_train
         if o.proba_train is not None:
             arrays["proba_train"] = o.proba_train

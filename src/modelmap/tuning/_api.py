@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from modelmap.jobs._titles import escape_title
+from modelmap.jobs import escape_title
 from modelmap.tuning._evaluate import Evaluator
 from modelmap.tuning._events import SilentTuneEvents, TuneEvents
 from modelmap.tuning._fidelity import MULTI_FIDELITY, fidelity_args

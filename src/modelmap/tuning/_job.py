@@ -10,9 +10,7 @@ from typing import Any
 
 from modelmap.errors import JobError
 from modelmap.jobs import Job, load_job
-from modelmap.jobs._canonical import to_plain
-from modelmap.jobs._problems import Problems
-from modelmap.jobs._reader import parse_job_text, read_job_file
+from modelmap.jobs import Problems, parse_job_text, read_job_file, to_plain
 from modelmap.tuning._settings import Settings, check_fidelity_param, parse_settings
 from modelmap.tuning._space import Space, build_space, check_tuning_parameters
 

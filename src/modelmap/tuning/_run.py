@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from modelmap.execution._interrupt import Interrupts, graceful_interrupts
+from modelmap.execution import Interrupts, graceful_interrupts
 from modelmap.jobs import canonical_json, content_hash
 from modelmap.tuning._evaluate import Evaluator
 from modelmap.tuning._events import SilentTuneEvents, TuneEvents

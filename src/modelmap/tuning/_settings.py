@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from modelmap.errors import JobError
-from modelmap.jobs._problems import Problems, is_number, join_path, listing, show, suggest
+from modelmap.jobs import Problems, is_number, join_path, listing, show, suggest
 from modelmap.tuning._fidelity import (MULTI_FIDELITY, PARAM, SAMPLERS, SUBSAMPLE, Fidelity,
                                        HalvingSettings)
 

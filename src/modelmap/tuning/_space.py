@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 
 from modelmap.jobs import Config, canonical_json
-from modelmap.jobs._problems import Problems, is_number, join_path, listing, show, suggest
-from modelmap.jobs._titles import parse_template
+from modelmap.jobs import (Problems, is_number, join_path, listing, parse_template, show,
+                           suggest)
 
 KINDS = ("categorical", "int", "float", "list")
 KEYS = ("tune", "type", "values", "min", "max", "initial", "sigma", "log", "min_length",

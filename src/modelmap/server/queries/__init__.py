@@ -22,17 +22,19 @@ from modelmap.server.queries._errors import InvalidQueryError, NotFoundError, Qu
 from modelmap.server.queries._json import ENCODINGS
 from modelmap.server.queries._maps import (MAX_MAP_RESULTS, cached_map, classifier_map,
                                            map_key, map_options)
-from modelmap.server.queries._results import (MAX_IDS, MAX_LIMIT, RESULT_ARRAYS, find_result,
-                                              get_result, list_results, listing_version,
-                                              result_arrays)
+from modelmap.server.queries._results import (LOG_PREVIEW, MAX_IDS, MAX_LIMIT, MAX_LOG_PAGE,
+                                              RESULT_ARRAYS, find_result, get_result,
+                                              list_results, listing_version, result_arrays,
+                                              result_log)
 
 __all__ = [
-    "ENCODINGS", "EXPORT_FORMATS", "MAX_IDS", "MAX_LIMIT", "MAX_MAP_RESULTS", "RESULT_ARRAYS",
+    "ENCODINGS", "EXPORT_FORMATS", "LOG_PREVIEW", "MAX_IDS", "MAX_LIMIT", "MAX_LOG_PAGE",
+    "MAX_MAP_RESULTS", "RESULT_ARRAYS",
     "InvalidQueryError", "NotFoundError", "QueryError",
     "best_line", "cached_map", "classifier_map", "compare_job", "compare_jobs",
     "compare_pairwise", "data_projections", "dataset_projections", "delete_dataset",
     "delete_failed", "delete_job", "delete_maps", "delete_result", "export_frame",
     "export_results", "find_job", "find_result", "get_job", "get_result", "list_datasets",
     "list_jobs", "list_results", "listing_version", "map_key", "map_options", "result_arrays",
-    "server_info", "sizes", "tree",
+    "result_log", "server_info", "sizes", "tree",
 ]

@@ -14,7 +14,7 @@ from modelmap.server.queries._json import clean
 from modelmap.store import Store
 
 EXPORT_FORMATS = ("csv", "xlsx")
-_FORMULA_START = ("=", "+", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def delete_result(store: Store, result_id: int) -> dict[str, int]:
@@ -82,7 +82,7 @@ def export_frame(store: Store, job: JobRef) -> Any:
 def export_results(store: Store, job: JobRef, fmt: str) -> bytes:
     """The job's results as CSV (UTF-8) or Excel (.xlsx) bytes.
 
-    Text cells that a spreadsheet would run as a formula (``=``, ``+``, ``@`` ...) are
+    Text cells that a spreadsheet would run as a formula (``= + - @``, tab, CR) are
     written as text: in CSV with a leading ``'``, in Excel as string cells.
     """
     if fmt not in EXPORT_FORMATS:
@@ -100,7 +100,7 @@ def _csv(columns: list[str], rows: list[list[Any]]) -> bytes:
     import csv
 
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180; a CR in a cell is quoted
     writer.writerow(columns)
     for row in rows:
         writer.writerow(["'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v

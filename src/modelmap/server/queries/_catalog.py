@@ -20,7 +20,7 @@ def server_info(registry: Any) -> dict[str, Any]:
     Parameters carry their type, range and default; server-side paths are left out.
     """
     import modelmap
-    from modelmap.plugins._spec import projection_entry
+    from modelmap.projection import projection_entry
     from modelmap.projection import MAP_METRICS, MAP_PROJECTIONS, MAP_VALUES
 
     spec = registry.spec()

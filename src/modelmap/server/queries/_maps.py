@@ -20,6 +20,11 @@ from modelmap.store import Store
 #: Version of the map computation; part of every cache key.
 MAP_VERSION = 1
 MAX_MAP_RESULTS = 3000
+#: The map cache in the store keeps at most this many maps and bytes; the least recently
+#: used go first.
+MAX_CACHED_MAPS = 100
+MAX_CACHED_MAP_BYTES = 256 * 2**20
+_TOUCH_AFTER = 60.0  # seconds: a map used again within a minute is not re-stamped
 _SPLITS = ("test", "train")
 
 _LOCKS: dict[str, threading.Lock] = {}
@@ -32,7 +37,7 @@ def map_options(values: str, metric: str, projection: str,
     """Checked options with every projection parameter filled in (the cache key's part)."""
     from modelmap.plugins.tools import validate_args
     from modelmap.projection import MAP_METRICS, MAP_VALUES
-    from modelmap.projection._maps import check_projection
+    from modelmap.projection import check_projection
 
     if values not in MAP_VALUES:
         raise InvalidQueryError(f"cannot compare {values!r}",
@@ -183,8 +188,14 @@ def classifier_map(store: Store, ids: Sequence[int], *, values: str = "pred_test
     with _lock(key):
         found = store.map_arrays(key, _names(distances))
         if found is not None:
+            _touch(store, key, found)
             return _answer(key, found, True, 0.0, distances, encoding)
         return _compute(store, _unique(ids), options, distances, encoding)
+
+
+def _touch(store: Store, key: str, found: dict[str, Any]) -> None:
+    if not store.read_only and time.time() - (found.get("created_at") or 0) > _TOUCH_AFTER:
+        store.touch_map(key)
 
 
 def _compute(store: Store, unique: list[int], options: dict[str, Any], distances: bool,
@@ -204,7 +215,9 @@ def _compute(store: Store, unique: list[int], options: dict[str, Any], distances
     arrays = {"ids": np.array(unique, dtype=np.int64), "points": points, "distances": matrix}
     inputs = [[row["id"], row["key"], row["finished_at"]] for row in rows]
     meta = {"options": options, "titles": titles, "inputs": inputs, "seconds": seconds}
-    store.put_map(key, meta, arrays)
+    if not store.read_only:  # a read-only store serves maps without keeping them
+        store.put_map(key, meta, arrays)
+        store.trim_maps(MAX_CACHED_MAPS, MAX_CACHED_MAP_BYTES)
     return _answer(key, {"params": meta, "arrays": arrays}, False, seconds, distances, encoding)
 
 

@@ -18,6 +18,10 @@ RESULT_ARRAYS = ("pred_test", "pred_train", "proba_test", "proba_train", "confus
                  "confusion_train")
 MAX_LIMIT = 10_000
 MAX_IDS = 10_000
+#: Bytes of a captured log (and of a traceback) a full result shows: head and tail of it.
+LOG_PREVIEW = 64 * 1024
+#: Most characters one page of ``result_log`` returns.
+MAX_LOG_PAGE = 1024 * 1024
 
 
 def _as_list(value: str | Iterable[str] | None) -> list[str] | None:
@@ -106,18 +110,32 @@ def _result_row(store: Store, result_id: int) -> dict[str, Any]:
     return row
 
 
-def get_result(store: Store, result_id: int) -> dict[str, Any]:
+def _preview(text: str | None, limit: int | None) -> tuple[str | None, int]:
+    if text is None or limit is None:
+        return text, 0
+    from modelmap.training import clip
+
+    return clip(text, limit // 2, limit - limit // 2)
+
+
+def get_result(store: Store, result_id: int, log_limit: int | None = None) -> dict[str, Any]:
     """One result in full: confusion matrices, history, error, traceback, captured log.
 
     Predictions and probabilities are not included (see :func:`result_arrays`); their
-    names, dtypes and shapes are listed under ``arrays``.
+    names, dtypes and shapes are listed under ``arrays``.  With ``log_limit``, the log
+    and the traceback keep their first and last ``log_limit / 2`` bytes (``log_cut`` says
+    how many bytes of the output are not shown, counting those cut when the log was
+    captured; :func:`result_log` pages through the whole stored log).
     """
     row = _result_row(store, result_id)
     arrays = row.pop("arrays")
     out = _rows.item({**row})
+    log, cut = _preview(row["log"], log_limit)
+    traceback, _ = _preview(row["traceback"], log_limit)
     out.update({
         "machine": clean(row["machine"]), "history": clean(row["history"]),
-        "log": row["log"], "error": row["error"], "traceback": row["traceback"],
+        "log": log, "log_bytes": len((row["log"] or "").encode("utf-8")), "log_cut": cut,
+        "error": row["error"], "traceback": traceback,
         "plugin_hash": row["plugin_hash"], "created_at": row["created_at"],
         "arrays": {name: {"dtype": str(a.dtype), "shape": list(a.shape)}
                    for name, a in arrays.items()},
@@ -127,7 +145,20 @@ def get_result(store: Store, result_id: int) -> dict[str, Any]:
     return out
 
 
-def find_result(store: Store, key: str, job: JobRef | None = None) -> dict[str, Any]:
+def result_log(store: Store, result_id: int, offset: int = 0,
+               limit: int = MAX_LOG_PAGE) -> dict[str, Any]:
+    """One page of a result's captured log: ``{"id", "size", "offset", "limit", "text",
+    "next"}`` (characters; ``next`` is the offset of the following page or ``None``)."""
+    if offset < 0 or not 1 <= limit <= MAX_LOG_PAGE:
+        raise InvalidQueryError(f"offset must be >= 0 and limit in [1, {MAX_LOG_PAGE}]")
+    text = _result_row(store, result_id)["log"] or ""
+    end = min(len(text), offset + limit)
+    return {"id": result_id, "size": len(text), "offset": offset, "limit": limit,
+            "text": text[offset:end], "next": end if end < len(text) else None}
+
+
+def find_result(store: Store, key: str, job: JobRef | None = None,
+                log_limit: int | None = None) -> dict[str, Any]:
     """:func:`get_result` of the result whose key starts with ``key`` (unique prefix)."""
     from modelmap.errors import StoreError
 
@@ -141,7 +172,7 @@ def find_result(store: Store, key: str, job: JobRef | None = None) -> dict[str, 
     row = store.result(full, job_id)
     if row is None:  # deleted in between
         raise NotFoundError(f"no result with key {full!r} in the store")
-    return get_result(store, int(row["id"]))
+    return get_result(store, int(row["id"]), log_limit)
 
 
 def _check_ids(ids: Sequence[int]) -> list[int]:

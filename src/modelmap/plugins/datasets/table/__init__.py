@@ -1,129 +1,160 @@
-"""A user's own table: a CSV, TSV or Parquet file with one row per sample.
+"""A user's own table: one row per sample, in a CSV/TSV, Parquet, Feather, Excel or ARFF
+file, or a folder of Parquet files.
 
 The job's data section tells the plugin what to read::
 
     "data": {
         "dataset": "table",
-        "path": "measurements.csv",   // relative to the workspace, the job file or the
+        "path": "passengers.csv",     // relative to the workspace, the job file or the
                                       // current folder
-        "label": "species",           // column name (or 0-based column index) of the class
-        "features": ["a", "b"]        // optional: feature columns, default all other columns
+        "label": "survived",          // column name (or 0-based column index) of the class
+        "features": ["age", "sex"],   // optional: feature columns, default all other columns
+        "categorical": ["pclass"],    // optional: numeric columns to treat as categories
+        "missing": "impute"           // or "keep" / "drop"
     }
 
-Labels of any type become 0..k-1; ``class_names`` are the sorted unique label values as
-strings.  Feature columns must be numeric.
+Only the label and feature columns are read.  Labels of any type (strings, booleans,
+numbers) become 0..k-1; ``class_names`` are the sorted distinct label values as strings
+(numbers sorted as numbers).  Rows without a label are dropped with a notice.  The
+features are returned as a DataFrame: modelmap encodes categorical columns, imputes missing
+values and drops useless columns itself, fitting encoders on training rows only.
 """
 
 from pathlib import Path
 
 import numpy as np
 
+from modelmap.data import read_table, table_columns, table_kind
 from modelmap.errors import DataError
 
 _HINT = ('the table dataset reads "path", "label" and optionally "features" from the job\'s '
          'data section, e.g. "path": "data.csv", "label": "class"')
-_READERS = {
-    '.csv': lambda p: _pandas().read_csv(p),
-    '.tsv': lambda p: _pandas().read_csv(p, sep='\t'),
-    '.parquet': lambda p: _pandas().read_parquet(p),
-    '.pq': lambda p: _pandas().read_parquet(p),
-}
-
-
-def _pandas():
-    import pandas  # imported when a table is read: listing plugins stays fast
-
-    return pandas
 
 
 def get_info():
     return {
         'name': 'table',
-        'description': 'Your table | CSV, TSV or Parquet file named in the job',
+        'description': 'Your table | CSV, TSV, Parquet, Feather, Excel or ARFF file named in '
+                       'the job',
         # Unknown until the file is read
         'class_names': [],
     }
 
 
-def _read(args):
+def _path(args):
     raw = args.get('path')
     if not raw or not isinstance(raw, str):
         raise DataError('No file to read: the data section has no "path".',
                         where='data.path', hint=_HINT)
     path = Path(raw).expanduser()
-    suffix = path.suffix.lower()
-    if suffix == '.gz':
-        suffix = Path(path.stem).suffix.lower()
-    if suffix not in _READERS:
-        raise DataError(f'Cannot read {str(path)!r}: unknown file type {suffix or "(none)"!r}.',
-                        where='data.path', hint='use a .csv, .tsv, .parquet or .pq file.')
-    if not path.is_file():
+    if not path.exists():
         raise DataError(f'The file {str(path)!r} does not exist (resolved to {path.resolve()}).',
                         where='data.path',
                         hint='relative paths are looked up in the workspace folder, then next '
                              'to the job file, then in the current folder.')
-    return _READERS[suffix](path)
+    return path
 
 
-def _column(frame, key, where):
-    columns = [str(c) for c in frame.columns]
+def _column(columns, key, where, path):
     if isinstance(key, int) and not isinstance(key, bool) and -len(columns) <= key < len(columns):
-        return frame.columns[key]
-    if key in frame.columns:
+        return columns[key]
+    if key in columns:
         return key
-    raise DataError(f'The table has no column {key!r}.', where=where,
+    raise DataError(f'{str(path)!r} has no column {key!r}.', where=where,
                     hint=f'columns are: {", ".join(columns)} (or give a 0-based index).')
 
 
-def _features(frame, label, args):
+def _features(columns, label, args, path):
     chosen = args.get('features')
     if chosen is None:
-        columns = [c for c in frame.columns if c != label]
-    elif isinstance(chosen, (list, tuple)) and chosen:
-        columns = [_column(frame, c, f'data.features[{i}]') for i, c in enumerate(chosen)]
-    else:
-        raise DataError(f'"features" must be a non-empty list of columns; got {chosen!r}.',
-                        where='data.features', hint=_HINT)
-    types = _pandas().api.types
-    bad = [str(c) for c in columns if not types.is_numeric_dtype(frame[c])
-           or types.is_bool_dtype(frame[c])]
-    if bad:
-        raise DataError(f'Feature columns must be numeric; not numeric: {", ".join(bad)}.',
-                        where='data.features',
-                        hint='list only numeric columns in "features", e.g. "features": '
-                             + str([str(c) for c in columns if str(c) not in bad]))
-    return columns
+        return [c for c in columns if c != label]
+    if isinstance(chosen, (list, tuple)) and chosen:
+        picked = [_column(columns, c, f'data.features[{i}]', path) for i, c in enumerate(chosen)]
+        if label in picked:
+            raise DataError(f'The label column {label!r} is also listed as a feature.',
+                            where=f'data.features[{picked.index(label)}]',
+                            hint='remove it from "features"')
+        return picked
+    raise DataError(f'"features" must be a non-empty list of columns; got {chosen!r}.',
+                    where='data.features', hint=_HINT)
 
 
-def _labels(series):
-    if series.isna().any():
-        rows = [int(i) for i in np.flatnonzero(series.isna().to_numpy())[:5]]
-        raise DataError(f'{int(series.isna().sum())} rows have no label (first rows: {rows}).',
-                        where='data.label', hint='fill or drop the rows without a label.')
+def _check_categorical(columns, features, args, path):
+    for i, name in enumerate(args.get('categorical') or ()):
+        if name not in columns:
+            raise DataError(f'The column {name!r} given as categorical is not in {str(path)!r}.',
+                            where=f'data.categorical[{i}]',
+                            hint=f'columns are: {", ".join(columns)}')
+        if name not in features:
+            raise DataError(f'The column {name!r} given as categorical is not a feature column.',
+                            where=f'data.categorical[{i}]',
+                            hint='add it to "features" or remove it from "categorical"')
+
+
+def _class_name(value):
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _labels(series, column, path):
+    """Class indices and names; rows without a label are left out (mask returned)."""
+    present = ~series.isna().to_numpy()
+    values = series[present]
+    if values.dtype == object or str(values.dtype) in ('string', 'category'):
+        values = values.astype(str)
     try:
-        uniques = sorted(series.unique().tolist())
+        uniques = sorted(values.unique().tolist())
     except TypeError:
-        uniques = sorted(series.astype(str).unique().tolist())
-        series = series.astype(str)
+        values = values.astype(str)
+        uniques = sorted(values.unique().tolist())
+    names = [_class_name(value) for value in uniques]
+    if len(uniques) < 2:
+        found = f'only the class {names[0]!r}' if names else 'no labels at all'
+        raise DataError(f'The label column {column!r} of {str(path)!r} has {found}; a '
+                        'classifier needs at least 2 classes.', where='data.label',
+                        hint='choose another label column, or add rows of the other classes')
+    if len(set(names)) != len(names):
+        names = [repr(value) for value in uniques]
     codes = {value: index for index, value in enumerate(uniques)}
-    y = np.array([codes[value] for value in series.tolist()], dtype=int)
-    return y, [str(value) for value in uniques]
+    y = np.fromiter((codes[value] for value in values.tolist()), dtype=np.int64,
+                    count=len(values))
+    return y, names, present
 
 
 def get_data(datasets_path, args=None):
     args = args or {}
-    frame = _read(args)
+    path = _path(args)
+    kind = table_kind(path)
     if args.get('label') is None:
         raise DataError('No label column: the data section has no "label".',
                         where='data.label', hint=_HINT)
-    label = _column(frame, args['label'], 'data.label')
-    features = _features(frame, label, args)
-    y, class_names = _labels(frame[label])
+    columns = table_columns(path, kind, args)
+    label = _column(columns, args['label'], 'data.label', path)
+    features = _features(columns, label, args, path)
+    if not features:
+        raise DataError(f'{str(path)!r} has no column besides the label {label!r}.',
+                        where='data.features', hint='a table needs at least one feature column')
+    _check_categorical(columns, features, args, path)
+    frame = read_table(path, kind, args, [label] + features)
+    y, class_names, present = _labels(frame[label], label, path)
+    notices = []
+    if not present.all():
+        rows = [int(i) for i in np.flatnonzero(~present)[:5]]
+        notices.append(f'{path.name}: dropped {int((~present).sum())} of {len(present)} rows '
+                       f'without a label in column {label!r} (first rows: {rows})')
+    X = frame[features]
+    if not present.all():  # (a mask copies the table: only when rows go)
+        X = X[present].reset_index(drop=True)
+    del frame
+    notices.append(f'{path.name}: label {label!r} → classes {class_names} (sorted; class i is '
+                   'the i-th name)')
     return {
-        'X_train': frame[features].to_numpy(dtype=float),
+        'X_train': X,
         'y_train': y,
         'X_test': np.array([]),
         'y_test': np.array([]),
         'class_names': class_names,
-        'specs': {'feature_names': [str(c) for c in features]},
+        'specs': {'feature_names': [str(c) for c in features], 'source': str(path),
+                  'notices': notices},
     }
