@@ -384,3 +384,23 @@ def test_the_address_keeps_the_job_and_views_and_a_link_restores_them(page, serv
         fresh.wait_for_selector("section.mm-view[data-view=map]", state="visible")
     finally:
         fresh.close()
+
+
+def test_menu_shows_only_the_top_n_by_the_sort(page, ui_store):
+    open_job(page, "Iris")
+    page.fill("#mm-top-n", "5")
+    page.press("#mm-top-n", "Enter")
+    page.wait_for_function("() => document.getElementById('mm-selection-count')"
+                           ".textContent.startsWith('5 of')")
+    view(page, "ranking")
+    wait_chart(page, "ranking")
+    settle(page)
+    bars = [t for t in traces(page, "ranking") if t["type"] == "bar"][0]
+    best = sorted(ok_rows(ui_store, "Iris"), key=lambda r: (-r["scores"]["test"]["accuracy"],
+                                                             r["title"]))[:5]
+    assert sorted(bars["customdata"]) == sorted(r["id"] for r in best)
+    view(page, "menu")
+    page.fill("#mm-top-n", "")
+    page.press("#mm-top-n", "Enter")
+    page.wait_for_function("() => document.getElementById('mm-selection-count')"
+                           ".textContent.startsWith('44 of')")

@@ -126,10 +126,11 @@ def _register_selection(app: Any, data: UIData) -> None:
                   Input("mm-status", "value"), Input("mm-folds", "value"),
                   Input("mm-q", "value"), Input("mm-filter-apply", "n_clicks"),
                   Input("mm-sort", "value"), Input("mm-sort-desc", "n_clicks"),
-                  Input("mm-new", "n_clicks"), State("mm-filters", "value"))
+                  Input("mm-new", "n_clicks"), Input("mm-top-n", "value"),
+                  State("mm-filters", "value"))
     def select(job: Any, methods: list | None, statuses: list | None, folds: list | None,
                q: str | None, _apply: Any, sort: str | None, flips: int | None, _new: Any,
-               filters_text: str | None) -> tuple:
+               top: Any, filters_text: str | None) -> tuple:
         best_first = not (flips or 0) % 2
         arrow = sort_arrow(sort, best_first)
         if job is None:
@@ -146,6 +147,8 @@ def _register_selection(app: Any, data: UIData) -> None:
         except QueryError as exc:
             error = html.Div(error_text(exc), className="alert alert-danger mm-alert")
             ids = data.select(int(job), filters=[], **query)
+        if isinstance(top, (int, float)) and top >= 1:  # Menu's "only the top N"
+            ids = ids[:int(top)]
         base = [i for i in table.items if i.get("fold") is None]
         selection = {"job": int(job), "ids": ids, "sort": sort, "desc": descending,
                      "version": list(table.version), "n_total": len(base),
