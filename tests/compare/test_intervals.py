@@ -103,3 +103,14 @@ def test_corrected_t_widens_the_naive_interval_by_the_nadeau_bengio_factor():
     assert same[1] == 1.0 and same[2] < 1e-10  # a constant difference
     one = corrected_t(folds[:1], 0.25)
     assert np.isnan(one.low).all()
+
+
+def test_a_corrected_t_interval_stays_inside_the_scores_range():
+    # an accuracy of 0.97-1.00 over 5 folds: the t interval reaches past 1 (the Breast
+    # cancer CV example printed [0.94, 1.01]); it is cut at the score's bounds
+    folds = np.array([[0.97], [1.0], [0.98], [1.0], [0.96]])
+    ct = corrected_t(folds, test_fraction=1 / 4)
+    assert ct.high[0] == 1.0 and 0.9 < ct.low[0] < ct.mean[0]
+    loss = corrected_t(np.array([[0.01], [0.5], [0.02], [0.9], [0.01]]), 1 / 4,
+                       bounds=(0.0, np.inf))
+    assert loss.low[0] == 0.0 and loss.high[0] > 0.9

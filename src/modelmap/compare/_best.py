@@ -178,7 +178,8 @@ def _over_folds(truth: Truth, pred: np.ndarray, proba: np.ndarray | None, name: 
                                           truth.n_classes, truth.multilabel)
     size = float(weights.sum(axis=1).mean())
     fraction = size / max(len(truth.y) - size, 1.0)
-    ct = _intervals.corrected_t(fold_scores, fraction, alpha)
+    bounds = (0.0, np.inf) if name == "log_loss" else (0.0, 1.0)
+    ct = _intervals.corrected_t(fold_scores, fraction, alpha, bounds)
     return _finish(name, alpha, f"Nadeau-Bengio corrected t interval over {n_folds} folds, "
                    f"{level(alpha)}", f"Nadeau-Bengio corrected paired t-test over {n_folds} "
                    "folds vs the best, Holm-adjusted", ct.mean, ct.low, ct.high,

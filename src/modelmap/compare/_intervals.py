@@ -109,14 +109,15 @@ class CorrectedT:
     n_folds: int
 
 
-def corrected_t(fold_scores: np.ndarray, test_fraction: float,
-                alpha: float = 0.05) -> CorrectedT:
+def corrected_t(fold_scores: np.ndarray, test_fraction: float, alpha: float = 0.05,
+                bounds: tuple[float, float] = (0.0, 1.0)) -> CorrectedT:
     """Intervals of each column of ``fold_scores`` (n_folds, k) by Nadeau and Bengio (2003).
 
     The folds' training sets overlap, so the plain standard error of the mean understates
     the variance; the corrected one is ``(1/F + n_test/n_train) s²`` with ``s²`` the fold
     variance.  ``test_fraction`` is ``n_test/n_train`` of one fold.  The interval uses the
-    t distribution with F - 1 degrees of freedom; NaN with fewer than two folds.
+    t distribution with F - 1 degrees of freedom, cut to the score's ``bounds`` (a t interval
+    of an accuracy near 1 reaches past 1); NaN with fewer than two folds.
     """
     from scipy.stats import t
 
@@ -128,7 +129,8 @@ def corrected_t(fold_scores: np.ndarray, test_fraction: float,
         nan = np.full(scores.shape[1], np.nan)
         return CorrectedT(mean, nan, nan.copy(), factor, n_folds)
     half = t.isf(alpha / 2, n_folds - 1) * np.sqrt(factor * np.var(scores, axis=0, ddof=1))
-    return CorrectedT(mean, mean - half, mean + half, factor, n_folds)
+    low, high = np.clip(mean - half, *bounds), np.clip(mean + half, *bounds)
+    return CorrectedT(mean, low, high, factor, n_folds)
 
 
 def corrected_t_p(fold_scores: np.ndarray, reference: int, test_fraction: float) -> np.ndarray:
