@@ -59,6 +59,9 @@ def test_serve_collects_again_before_serving(tmp_path, monkeypatch, restore_gc):
 
     from modelmap.cli import app
 
+    from modelmap.store import Store
+
+    Store(tmp_path / "modelmap.db").close()  # serve refuses a store that does not exist
     seen = []
     monkeypatch.setattr(uvicorn, "run", lambda *a, **k: seen.append(gc.isenabled()))
     gc.enable()

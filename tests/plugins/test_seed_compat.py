@@ -144,7 +144,9 @@ def test_configs_of_a_plugin_that_cannot_import_fail_alone(ws: Path) -> None:
     assert re.search(r"│ M\s+│ sklearn_iris\s+│\s+4 │\s+0 │\s+2 │", proc.stdout)  # summary
     in_the_app = _failed_in_the_app(ws, "M")
     assert sorted(in_the_app) == ["MLPC d0.3", "MLPC d0.5"]
-    assert all(text.startswith(error) for text in in_the_app.values())
+    # the API keeps absolute paths out of its answers: the plugin file is named, not its folder
+    shown = error.replace(f"{folder / '__init__.py'}", "__init__.py")
+    assert all(text.startswith(shown) for text in in_the_app.values()), in_the_app
     # a typo is refused before anything trains, with the close match
     job(ws, "typo", {"data": {"title": "T", "dataset": "sklearn_iris"},
                      "classifiers": [{"title": "K", "method": "kneigbors"},

@@ -93,7 +93,7 @@ def test_resume_evaluates_no_rung_twice(toy_ws: Path, executor, tmp_path: Path) 
 def test_time_budget_holds_and_ends_with_a_full_fidelity_result(toy_ws: Path, executor
                                                                 ) -> None:
     job = toy_job(dataset="sklearn_digits",
-                  tuning={"strategy": "halving", "budget": 200, "time_budget": 6,
+                  tuning={"strategy": "halving", "budget": 200, "time_budget": 12,
                           "fidelity": {"param": "sleep_per_depth", "min": 0.002,
                                        "max": 0.054}},
                   depth={"tune": True, "type": "int", "min": 1, "max": 30, "initial": 2})
@@ -102,9 +102,11 @@ def test_time_budget_holds_and_ends_with_a_full_fidelity_result(toy_ws: Path, ex
     started = time.time()
     result = run(toy_ws, executor, job, outputs=False)
     assert result.stop_reason == "time budget"
-    assert sum(t.seconds for t in result.trials) <= 6 * 1.05
+    # 12 s: the climb of one config through the four rungs takes ~6 s of fit time here, and
+    # its pessimistic estimate (TIME_MARGIN, a measured exponent) about twice that
+    assert sum(t.seconds for t in result.trials) <= 12 * 1.05
     assert result.best is not None and result.best.candidate.fidelity == 1.0
-    assert time.time() - started < 6 + 20
+    assert time.time() - started < 12 + 20
 
 
 def test_a_subsample_too_small_for_the_folds_is_rejected_before_training(

@@ -135,12 +135,18 @@ def test_hard_samples_count_the_wrong_classifiers(data):
     fig, note = _data.samples_figure(data, given, projection, labels, "hard")
     hard = fig["data"][1]
     y_test = data.labels(given.table.job["id"])[1]
-    ok = [r["id"] for r in given.rows if r["status"] == "ok"]
+    ok = [r["id"] for r in given.rows if r["status"] == "ok"
+          and r["method"] not in ("optimal", "naive")]  # references are not counted
     ids, preds = data.predictions(ok)
     assert hard["marker"]["color"] == (preds != y_test).sum(axis=0).tolist()
     lookup = fig["data"][-1]["meta"]["lookup"]
     assert lookup[str(ids[0])] == np.flatnonzero(preds[0] != y_test).tolist()
-    assert "got each test sample wrong" in note
+    assert "got each test sample wrong" in note and "not counted" in note
+    counted, _ = _data.samples_figure(data, given, projection, labels, "hard", True)
+    naive = next(r["id"] for r in given.rows if r["method"] == "naive")
+    _, naive_pred = data.predictions([naive])
+    assert counted["data"][1]["marker"]["color"] == (
+        np.asarray(hard["marker"]["color"]) + (naive_pred[0] != y_test)).tolist()
 
 
 def test_mcnemar_verdict_uses_out_of_fold_labels_for_cross_validation(data):
@@ -162,6 +168,18 @@ def test_colouring_is_consistent_and_numeric_fields_get_a_scale():
     assert _theme.settings_of({"theme": "neon", "colormap": "plasma"})["theme"] == "bright"
 
 
+def test_colours_are_stable_under_filtering_and_distinct_for_many_methods():
+    every = [{"id": k, "method": f"method{k:02d}"} for k in range(14)]
+    settings = _theme.settings_of(None)
+    all_colours = _theme.colouring(every, "method", settings, every)
+    assert len({all_colours.of(k) for k in range(14)}) == 14  # no repeats for 14 methods
+    some = _theme.colouring(every[5:9], "method", settings, every)
+    assert [some.of(k) for k in range(5, 9)] == [all_colours.of(k) for k in range(5, 9)]
+    assert [name for name, _ in some.categories] == [f"method{k:02d}" for k in range(5, 9)]
+    safe = _theme.colouring(every, "method", {**settings, "palette": "okabe-ito"}, every)
+    assert safe.of(0) == "#E69F00"
+
+
 def test_csv_of_the_table_keeps_order_and_defuses_formulas(data):
     chosen = selection(data, "Iris")
     table = data.table(chosen["job"])
@@ -171,3 +189,48 @@ def test_csv_of_the_table_keeps_order_and_defuses_formulas(data):
     assert [int(r["id"]) for r in parsed] == chosen["ids"]
     tricky = [{**rows[0], "title": "=HYPERLINK(1)"}]
     assert "'=HYPERLINK(1)" in table_csv(tricky, table.fields)
+
+
+def test_help_is_a_handful_of_components_however_many_plugins(data):
+    from dash.development.base_component import Component
+
+    from modelmap.ui.views import _help
+
+    def count(node) -> int:
+        if isinstance(node, (list, tuple)):
+            return sum(count(n) for n in node)
+        if isinstance(node, Component):
+            return 1 + count(getattr(node, "children", None))
+        return 0
+
+    info = data.info()
+    body = _help.body(info)
+    plugins = sum(len(info[k]) for k in ("classifiers", "datasets", "projections"))
+    parameters = sum(len(e.get("parameters") or []) for k in ("classifiers", "datasets",
+                                                              "projections") for e in info[k])
+    # the Dash renderer pays for every component on each update: a component per table
+    # cell (7 per parameter) made Help take 16-27 s to appear in the browser
+    assert count(body) <= 3 * len(_help.USAGE) + 6 * plugins + 10 < 7 * parameters
+    text = str(body)
+    assert "kneighbors" in text and "n_neighbors" in text
+
+
+def test_ranking_carries_the_compare_layers_intervals_and_ties(data):
+    from modelmap.server import queries
+
+    given = view_input(data, selection(data, "Iris"), "method", None)
+    fig, _, _, note = _ranking._render(given, ["test_accuracy", "fit_time"], "none", "mean",
+                                       data)
+    bars = [t for t in fig["data"] if t["type"] == "bar"]
+    texts = [t for t in fig["data"] if (t.get("meta") or {}).get("mm") == "values"]
+    answer = queries.compare_job(data.store, given.table.job["id"], score="test_accuracy")
+    key_of = {item["id"]: item["key"] for item in given.table.items}
+    by_key = {r["key"]: r for r in answer["rows"] + answer["references"]}
+    unit = _ranking.BAR / 1.0  # scores in [0, 1] use the full scale
+    for i, rid in enumerate(bars[0]["customdata"]):
+        row = by_key[key_of[rid]]
+        assert abs(bars[0]["error_x"]["array"][i] - (row["ci_high"] - row["score"]) * unit) \
+            < 1e-9
+        assert ("≈best" in texts[0]["text"][i]) == bool(row["tied_with_best"])
+    assert answer["method"] in note
+    assert "error_x" not in bars[1]  # only the first column's score is tested

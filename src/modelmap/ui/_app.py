@@ -59,6 +59,8 @@ def _register_clientside(app: dash.Dash) -> None:
                             Output({"type": "mm-vis", "view": ALL}, "data"),
                             Input("mm-panes", "data"),
                             State({"type": "mm-vis", "view": ALL}, "data"))
+    app.clientside_callback(ClientsideFunction("modelmap", "jobUrl"),
+                            Output("mm-dummy", "data"), Input("mm-job", "data"))
     app.clientside_callback(ClientsideFunction("modelmap", "settings"),
                             Output(linked, "config"),
                             Output({"type": "mm-graph", "name": ALL}, "config"),

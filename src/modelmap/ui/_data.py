@@ -82,6 +82,15 @@ def fields_of(flat: Iterable[dict[str, Any]]) -> Fields:
     return Fields(scores=scores, times=times, params=params)
 
 
+#: Methods whose results are references (a perfect and a majority-class prediction), not
+#: contenders: never "best", never on a Pareto front, not counted among hard samples.
+REFERENCE_METHODS = frozenset({"optimal", "naive", "optimal_multi_label", "naive_multi_label"})
+
+
+def is_reference(row: dict[str, Any]) -> bool:
+    return row.get("method") in REFERENCE_METHODS
+
+
 def label(field_name: str) -> str:
     """A readable axis label: ``test_accuracy`` → ``test accuracy``, ``param_C`` → ``C``."""
     for prefix in ("param_", "tag_"):
@@ -103,6 +112,10 @@ class Table:
     def rows(self, ids: Sequence[int]) -> list[dict[str, Any]]:
         """Flat records of ``ids`` (in that order; unknown ids are skipped)."""
         return [self.flat[i] for i in ids if i in self.flat]
+
+    def base_rows(self) -> list[dict[str, Any]]:
+        """Flat records of every result that is not a per-fold one (what colours cover)."""
+        return [self.flat[item["id"]] for item in self.items if item.get("fold") is None]
 
     def item(self, result_id: int) -> dict[str, Any] | None:
         return self._items.get(result_id)

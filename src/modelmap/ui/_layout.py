@@ -11,7 +11,7 @@ from dash import dcc, html
 from modelmap.ui._theme import DEFAULT_SETTINGS
 
 POLL_MS = 3000
-DEFAULT_PANES = {"left": "ranking", "right": "off"}
+DEFAULT_PANES = {"left": "menu", "right": "off"}
 
 
 def stores() -> list[Any]:
@@ -27,6 +27,7 @@ def stores() -> list[Any]:
         dcc.Store(id="mm-highlight"),
         dcc.Store(id="mm-jobs", data=[]),
         dcc.Store(id="mm-dummy"),
+        dcc.Location(id="mm-url", refresh=False),
         dcc.Interval(id="mm-poll", interval=POLL_MS),
         dcc.Download(id="mm-download"),
     ]
@@ -53,9 +54,10 @@ def toolbar(views: Sequence[tuple[str, str]]) -> html.Div:
     return html.Div([
         html.Div([html.Label("Sort", className="mm-control-label"),
                   dcc.Dropdown(id="mm-sort", clearable=False, className="mm-tool-dd"),
-                  dbc.Button("↓", id="mm-sort-desc", n_clicks=0, size="sm", outline=True,
-                             color="secondary", className="mm-sort-dir",
-                             title="Descending (click for ascending)")],
+                  dbc.Button("best first", id="mm-sort-desc", n_clicks=0, size="sm",
+                             outline=True, color="secondary", className="mm-sort-dir",
+                             title="Best first: highest score, fastest time, lowest loss "
+                                   "(click for the reverse)")],
                  className="mm-tool"),
         html.Div([html.Label("Colour", className="mm-control-label"),
                   dcc.Dropdown(id="mm-colour", value="method", clearable=False,

@@ -12,6 +12,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 from modelmap.server.queries import QueryError
 from modelmap.ui import _theme
+from modelmap.ui._analysis import higher_is_better
 from modelmap.ui._data import UIData, label
 from modelmap.ui.views._common import error_text, fmt
 
@@ -23,6 +24,28 @@ def _job_summary(job: dict[str, Any]) -> dict[str, Any]:
     keys = ("id", "title", "dataset", "n_results", "counts", "n_classes", "n_train", "n_test",
             "mode", "multilabel", "class_names", "updated_at", "n_folds")
     return {k: job.get(k) for k in keys}
+
+
+def sort_descending(sort: str | None, best_first: bool) -> bool:
+    """Whether ``sort`` runs from large to small: best first means descending for scores but
+    ascending for times and losses (fastest first), and A to Z for titles and methods."""
+    if sort in (None, "title", "method"):
+        return not best_first
+    return best_first == higher_is_better(sort)
+
+
+def sort_arrow(sort: str | None, best_first: bool) -> str:
+    if sort in (None, "title", "method"):
+        return "A→Z" if best_first else "Z→A"
+    return "best first" if best_first else "worst first"
+
+
+def url_job(search: str | None) -> int | None:
+    """The job id in the address (``?job=3``), if any."""
+    from urllib.parse import parse_qs
+
+    value = parse_qs((search or "").lstrip("?")).get("job", [None])[0]
+    return int(value) if value and value.isdigit() else None
 
 
 def register(app: Any, data: UIData) -> None:
@@ -47,9 +70,13 @@ def _register_jobs(app: Any, data: UIData) -> None:
     @app.callback(Output("mm-job", "data"), Output("mm-job-select", "value"),
                   Input("mm-job-select", "value"),
                   Input({"type": "mm-open", "job": ALL}, "n_clicks"),
-                  Input("mm-jobs", "data"), State("mm-job", "data"))
-    def choose(picked: Any, _clicks: Any, jobs: list | None, current: Any) -> tuple:
+                  Input("mm-jobs", "data"), State("mm-job", "data"), State("mm-url", "search"))
+    def choose(picked: Any, _clicks: Any, jobs: list | None, current: Any,
+               search: str | None = None) -> tuple:
         known = [j["id"] for j in jobs or []]
+        linked = url_job(search)
+        if current is None and linked in known:  # a shared link names the job
+            return linked, linked
         trigger = ctx.triggered_id
         if isinstance(trigger, dict) and trigger.get("type") == "mm-open":
             if not any(t.get("value") for t in ctx.triggered):
@@ -99,16 +126,18 @@ def _register_selection(app: Any, data: UIData) -> None:
                   Input("mm-status", "value"), Input("mm-folds", "value"),
                   Input("mm-q", "value"), Input("mm-filter-apply", "n_clicks"),
                   Input("mm-sort", "value"), Input("mm-sort-desc", "n_clicks"),
-                  Input("mm-new", "n_clicks"), State("mm-filters", "value"))
+                  Input("mm-new", "n_clicks"), Input("mm-top-n", "value"),
+                  State("mm-filters", "value"))
     def select(job: Any, methods: list | None, statuses: list | None, folds: list | None,
                q: str | None, _apply: Any, sort: str | None, flips: int | None, _new: Any,
-               filters_text: str | None) -> tuple:
-        descending = not (flips or 0) % 2
-        arrow = "↓" if descending else "↑"
+               top: Any, filters_text: str | None) -> tuple:
+        best_first = not (flips or 0) % 2
+        arrow = sort_arrow(sort, best_first)
         if job is None:
             return None, None, {}, arrow
         table = data.table(int(job))
         filters = [line.strip() for line in (filters_text or "").splitlines() if line.strip()]
+        descending = sort_descending(sort, best_first)
         order = None if not sort else ("-" if descending else "") + sort + ",title"
         query = dict(methods=methods, statuses=statuses or [], q=q, sort=order,
                      include_folds=bool(folds))
@@ -118,6 +147,8 @@ def _register_selection(app: Any, data: UIData) -> None:
         except QueryError as exc:
             error = html.Div(error_text(exc), className="alert alert-danger mm-alert")
             ids = data.select(int(job), filters=[], **query)
+        if isinstance(top, (int, float)) and top >= 1:  # Menu's "only the top N"
+            ids = ids[:int(top)]
         base = [i for i in table.items if i.get("fold") is None]
         selection = {"job": int(job), "ids": ids, "sort": sort, "desc": descending,
                      "version": list(table.version), "n_total": len(base),
@@ -148,8 +179,9 @@ def _register_status(app: Any, data: UIData) -> None:
     def legend(selection: dict | None, colour: str | None, settings: dict | None) -> Any:
         if not selection or not selection.get("ids"):
             return None
-        rows = data.table(selection["job"]).rows(selection["ids"])
-        colours = _theme.colouring(rows, colour or "method", _theme.settings_of(settings))
+        table = data.table(selection["job"])
+        colours = _theme.colouring(table.rows(selection["ids"]), colour or "method",
+                                   _theme.settings_of(settings), table.base_rows())
         return legend_items(colours)
 
     @app.callback(Output("mm-new", "children"), Output("mm-new", "style"),
@@ -181,8 +213,8 @@ def legend_items(colours: _theme.Colouring) -> list[Any]:
     head = html.Span(f"{label(colours.field)}:", className="mm-legend-title")
     if colours.kind == "category":
         chips = [html.Span([html.Span(className="mm-chip", style={"background": c}), name],
-                           className="mm-legend-entry") for name, c in colours.categories[:12]]
-        more = len(colours.categories) - 12
+                           className="mm-legend-entry") for name, c in colours.categories[:24]]
+        more = len(colours.categories) - 24
         return [head, *chips] + ([html.Span(f"+{more} more")] if more > 0 else [])
     stops = ", ".join(f"{c} {p * 100:.0f}%" for p, c in colours.scale)
     return [head, html.Span(fmt(colours.low)),

@@ -24,20 +24,37 @@ COLORMAPS = {
     "turbo": pc.sequential.Turbo,
     "blues": pc.sequential.Blues[2:],
 }
+def _lighter(colour: str, share: float = 0.45) -> str:
+    """``colour`` (``#rrggbb``) mixed with ``share`` of white."""
+    r, g, b = (int(colour[k:k + 2], 16) for k in (1, 3, 5))
+    return "#" + "".join(f"{round(c + (255 - c) * share):02x}" for c in (r, g, b))
+
+
+#: Categorical palettes.  The default has 20 colours (ten hues, each also lighter), so 14
+#: methods get 14 different colours; ``okabe-ito`` is the colour-blind-safe set of Okabe
+#: and Ito (2008), which tells its 8 colours apart under every common colour-vision
+#: deficiency.
 PALETTES = {
-    "tableau": pc.qualitative.T10,
+    "tableau": list(pc.qualitative.T10) + [_lighter(c) for c in pc.qualitative.T10],
+    "okabe-ito": ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00",
+                  "#CC79A7", "#8C8C8C"],
     "bold": pc.qualitative.Bold,
     "safe": pc.qualitative.Safe,
     "dark24": pc.qualitative.Dark24,
+    "alphabet": pc.qualitative.Alphabet,
 }
 DEFAULT_SETTINGS = {"theme": "bright", "colormap": "viridis", "palette": "tableau",
                     "image": "png"}
 HIGHLIGHT = {"bright": "#d6336c", "dark": "#ff6b9a"}
-_INK = {"bright": "#212529", "dark": "#dee2e6"}
+INK = {"bright": "#212529", "dark": "#dee2e6"}
+_INK = INK
 _GRID = {"bright": "#e3e6ea", "dark": "#3a4047"}
 _PLOT_BG = {"bright": "#ffffff", "dark": "#1f2327"}
 MUTED = {"bright": "#adb5bd", "dark": "#6c757d"}
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+#: Emoji fonts come last, so a title's emoji uses one when the machine has it (and the text
+#: stays readable in the system font when it has none).
+FONT = ("system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif, "
+        "'Noto Color Emoji', 'Apple Color Emoji', 'Segoe UI Emoji'")
 
 
 def colorscale(settings: dict[str, str]) -> list[list[Any]]:
@@ -136,22 +153,31 @@ def _numeric(value: Any) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
-def colouring(rows: Sequence[dict[str, Any]], by: str, settings: dict[str, str]) -> Colouring:
-    """Colours of ``rows`` (flat records) by the field ``by`` (categorical or numeric)."""
+def colouring(rows: Sequence[dict[str, Any]], by: str, settings: dict[str, str],
+              universe: Sequence[dict[str, Any]] | None = None) -> Colouring:
+    """Colours of ``rows`` (flat records) by the field ``by`` (categorical or numeric).
+
+    Colours are assigned over ``universe`` (every result of the job; ``rows`` when not
+    given), so a method keeps its colour, and a score its place on the colour map, however
+    the rows are filtered; the legend lists only the categories of ``rows``.
+    """
     values = [row.get(by) for row in rows]
+    every = values if universe is None else [row.get(by) for row in universe] + values
     muted = MUTED[settings["theme"]]
-    if by in ("method", "status", "fold") or is_categorical(values):
+    if by in ("method", "status", "fold") or is_categorical(every):
         palette = PALETTES[settings["palette"]]
-        labels = sorted({category(v) for v in values}, key=str.lower)
+        labels = sorted({category(v) for v in every}, key=str.lower)
         chosen = {lab: palette[k % len(palette)] for k, lab in enumerate(labels)}
         if by == "status":
             chosen = {lab: {"ok": palette[0], "failed": "#dc3545",
                             "timeout": "#fd7e14"}.get(lab, muted) for lab in labels}
         colors = {row["id"]: chosen[category(v)] for row, v in zip(rows, values)}
-        return Colouring(by, "category", colors, list(chosen.items()))
+        shown = {category(v) for v in values}
+        return Colouring(by, "category", colors,
+                         [(lab, c) for lab, c in chosen.items() if lab in shown])
     scale = COLORMAPS[settings["colormap"]]
     numbers = [_numeric(v) for v in values]
-    finite = [v for v in numbers if v is not None]
+    finite = [v for v in (_numeric(v) for v in every) if v is not None]
     low, high = (min(finite), max(finite)) if finite else (0.0, 1.0)
     span = (high - low) or 1.0
     stops = pc.make_colorscale(list(scale))

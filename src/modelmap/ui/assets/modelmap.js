@@ -157,10 +157,32 @@
     if (!pending) { pending = true; setTimeout(bindAll, 0); }
   }).observe(document.documentElement, {childList: true, subtree: true});
 
+  /* Shareable state: the job and the views live in the address (?job=3&view=ranking&
+   * beside=map); a reload or a sent link opens the same. */
+  function urlParams() { return new URLSearchParams(window.location.search); }
+  function writeUrl(patch) {
+    var q = urlParams();
+    Object.keys(patch).forEach(function (k) {
+      if (patch[k] === null || patch[k] === undefined || patch[k] === "off") { q.delete(k); }
+      else { q.set(k, String(patch[k])); }
+    });
+    var text = q.toString();
+    window.history.replaceState(null, "", window.location.pathname + (text ? "?" + text : ""));
+  }
+  var fromUrl = (function () {
+    var q = urlParams(), out = {};
+    if (q.get("view")) { out.left = q.get("view"); }
+    if (q.get("beside")) { out.right = q.get("beside"); }
+    return out;
+  })();
+
   function route(navClicks, beside, clicks, panes) {
     var t = trigger();
-    var next = Object.assign({left: "ranking", right: "off"}, panes || {});
-    if (!t) { return [noUpdate(), next.right, noUpdate()]; }
+    var next = Object.assign({left: "menu", right: "off"}, panes || {});
+    if (!t && (fromUrl.left || fromUrl.right)) { next = Object.assign(next, fromUrl); }
+    /* on load, answer the panes (not no_update): Dash skips the callbacks that depend on an
+     * output that was not updated, and the page would stay empty */
+    if (!t) { return [next, next.right, noUpdate()]; }
     var id = parseId(t.prop_id);
     if (id && id.type === "mm-nav") {
       if (!t.value) { return [noUpdate(), noUpdate(), noUpdate()]; }
@@ -181,7 +203,7 @@
   }
 
   function panes(value, visible) {
-    var p = Object.assign({left: "ranking", right: "off"}, value || {});
+    var p = Object.assign({left: "menu", right: "off"}, value || {});
     var outs = dc().callback_context.outputs_list;
     var split = p.right && p.right !== "off" && p.right !== p.left;
     var styles = outs[0].map(function (o) {
@@ -199,6 +221,11 @@
       return on === visible[k] ? noUpdate() : on;
     });
     document.body.classList.toggle("mm-split", !!split);
+    writeUrl({view: p.left, beside: split ? p.right : null});
+    /* a chart drawn (or re-configured) while its view was hidden has the default width;
+     * Plotly's responsive charts resize on a window resize, so announce one once the
+     * views are on screen */
+    setTimeout(function () { window.dispatchEvent(new Event("resize")); }, 50);
     return [styles, navs, vis];
   }
 
@@ -206,6 +233,7 @@
     var s = value || {};
     var theme = s.theme === "dark" ? "dark" : "light";
     document.documentElement.setAttribute("data-bs-theme", theme);
+    document.documentElement.setAttribute("data-ag-theme-mode", theme);
     var outs = dc().callback_context.outputs_list;
     var format = s.image === "svg" ? "svg" : "png";
     function config(o) {
@@ -214,6 +242,72 @@
                                      filename: "modelmap-" + o.id.name}};
     }
     return [outs[0].map(config), outs[1].map(config)];
+  }
+
+  /* Ranking's "Find": scroll to the best-ranked bar whose title contains the text and
+   * highlight it everywhere. */
+  function find(text, titles) {
+    var q = (text || "").trim().toLowerCase();
+    if (!q) { return ""; }
+    var el = document.getElementById(JSON.stringify({name: "ranking", type: "mm-linked"}));
+    var gd = el && el.querySelector(".js-plotly-plot");
+    var bars = gd && (gd.data || []).filter(function (t) { return t.type === "bar"; })[0];
+    if (!bars || !gd._fullLayout) { return "nothing to search yet"; }
+    var hits = [];
+    bars.customdata.forEach(function (id, i) {
+      var title = String((titles || {})[String(id)] || "");
+      if (title.toLowerCase().indexOf(q) >= 0) { hits.push([bars.y[i], id, title]); }
+    });
+    if (!hits.length) { return "no title contains \u201c" + text + "\u201d"; }
+    hits.sort(function (a, b) { return a[0] - b[0]; });
+    var ya = gd._fullLayout.yaxis, py = ya._offset + ya.d2p(hits[0][0]);
+    var box = gd.closest(".mm-view"), top = gd.getBoundingClientRect().top;
+    if (box) {
+      var where = top - box.getBoundingClientRect().top + box.scrollTop + py;
+      box.scrollTop = Math.max(0, where - box.clientHeight / 2);
+    }
+    setHighlight(hits[0][1]);
+    return "#" + (hits[0][0] + 1) + " " + hits[0][2] +
+      (hits.length > 1 ? " (" + hits.length + " matches)" : "");
+  }
+
+  /* Table: the search box is AG Grid's quick filter (in the browser, no round trip). */
+  function gridSearch(text, options) {
+    return Object.assign({}, options || {}, {quickFilterText: text || ""});
+  }
+
+  /* A CSV cell: text that a spreadsheet would run as a formula (= + - @, tab, CR first)
+   * gets a leading quote; cells with a comma, quote or line break are quoted. */
+  function csvCell(value) {
+    if (value === null || value === undefined) { return ""; }
+    var text = String(value);
+    if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) { text = "'" + text; }
+    return /[",\n\r]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+  }
+
+  /* Table: export the rows and columns shown, in the table's order. */
+  function gridCsv(api) {
+    var columns = api.getAllDisplayedColumns();
+    var lines = [columns.map(function (c) { return csvCell(c.getColId()); }).join(",")];
+    var n = 0;
+    api.forEachNodeAfterFilterAndSort(function (node) {
+      if (!node.data) { return; }
+      n += 1;
+      lines.push(columns.map(function (c) { return csvCell(node.data[c.getColId()]); }).join(","));
+    });
+    return {text: lines.join("\r\n") + "\r\n", rows: n};
+  }
+
+  function gridExport(clicks) {
+    if (!clicks || !window.dash_ag_grid) { return ""; }
+    var api = window.dash_ag_grid.getApi("mm-grid");
+    if (!api) { return "the table is not ready yet"; }
+    var csv = gridCsv(api);
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(new Blob([csv.text], {type: "text/csv;charset=utf-8"}));
+    link.download = "modelmap-table.csv";
+    document.body.appendChild(link); link.click(); link.remove();
+    return "exported " + csv.rows + " rows";
   }
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
@@ -227,6 +321,10 @@
       },
       route: route,
       panes: panes,
+      find: find,
+      gridSearch: gridSearch,
+      jobUrl: function (job) { writeUrl({job: job}); return ""; },
+      gridExport: gridExport,
       settings: settings
     }
   });

@@ -7,7 +7,8 @@ from types import ModuleType
 
 #: (module, title) in navigation order.
 VIEWS: tuple[tuple[str, str], ...] = (
-    ("menu", "Menu"), ("filter", "Filter"), ("ranking", "Ranking"), ("map", "Map"),
+    ("menu", "Menu"), ("filter", "Filter"), ("table", "Table"), ("ranking", "Ranking"),
+    ("map", "Map"),
     ("plot", "Plot"), ("time", "Time"), ("summary", "Summary"), ("history", "History"),
     ("comparison", "Comparison"), ("data", "Data"), ("settings", "Settings"), ("help", "Help"),
 )

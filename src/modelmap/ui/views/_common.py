@@ -58,14 +58,40 @@ def control(label: str, component: Any, width: str | None = None) -> html.Div:
                     className="mm-control", style=style)
 
 
+#: What each view is for, in one line (shown under its title).
+LEADS = {
+    "menu": "Open a job and choose which methods to show.",
+    "filter": "Narrow the classifiers every view shows: status, title, conditions on any field.",
+    "table": "Every selected classifier with its numbers: sort, filter, search, export.",
+    "ranking": "Which classifiers score best, column by column, and how they move between "
+               "scores.",
+    "map": "Which classifiers predict alike: close points make the same predictions.",
+    "plot": "How parameters go with scores: any field against any other, association and "
+            "importance.",
+    "time": "What each extra second of training buys: score against time, with the Pareto "
+            "front.",
+    "summary": "One classifier in full: scores, times, parameters, confusion matrix, history.",
+    "history": "How the selected classifiers learned, epoch by epoch.",
+    "comparison": "Two classifiers side by side, and whether their difference is more than "
+                  "chance.",
+    "data": "The samples: classes, a projection, and which ones the classifiers get wrong.",
+    "settings": "Theme, colours and chart export, kept in this browser.",
+    "help": "How each view works, and every plugin with its parameters.",
+}
+
+
 def container(view: str, title: str, controls: list[Any], body: Any,
               note_id: str | None = None) -> html.Div:
-    """The frame of one view: title, controls, a loading body and a note line."""
+    """The frame of one view: title, its one-line purpose, controls, a loading body and a
+    note line."""
     note = [html.Div(id=note_id, className="mm-note")] if note_id else []
+    lead = LEADS.get(view)
+    heading = html.Div([html.H2(title, className="mm-view-title"),
+                        html.Div(lead, className="mm-lead") if lead else None])
     return html.Section([
         dcc.Store(id=vis_id(view), data=False),
-        html.Header([html.H2(title, className="mm-view-title"),
-                     html.Div(controls, className="mm-controls")], className="mm-view-header"),
+        html.Header([heading, html.Div(controls, className="mm-controls")],
+                    className="mm-view-header"),
         *note,
         dcc.Loading(html.Div(body, className="mm-view-body"), type="dot", delay_show=400,
                     parent_className="mm-loading", color="#6c757d"),
@@ -97,7 +123,7 @@ def view_input(data: UIData, selection: dict | None, colour: str | None,
         return "This job has no results yet. Run it with `modelmap run`; they appear here."
     if not rows:
         return "No classifier passes the current filters. Loosen them in Filter or Menu."
-    colours = _theme.colouring(rows, colour or "method", chosen)
+    colours = _theme.colouring(rows, colour or "method", chosen, table.base_rows())
     return ViewInput(table, rows, colours, chosen, selection.get("sort"))
 
 

@@ -11,7 +11,8 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from modelmap.ui import _theme
 from modelmap.ui._analysis import higher_is_better, mcnemar, wrong_matrix
-from modelmap.ui._data import UIData
+from modelmap.ui._data import UIData, is_reference
+from modelmap.ui.views._summary import class_axis
 from modelmap.ui.views._common import (SELECTION, SETTINGS, container, control, fmt, graph,
                                        guarded, state, vis_id)
 
@@ -126,8 +127,9 @@ def difference_figure(a: dict, b: dict, split: str, names: list[str],
     return {"data": [trace], "layout": _theme.layout(
         settings, title={"text": f"Confusion A − B ({split}); diagonal > 0: A gets more right",
                          "font": {"size": 13}},
-        xaxis={"title": {"text": "predicted"}}, yaxis={"autorange": "reversed",
-                                                       "title": {"text": "true"}},
+        xaxis={"title": {"text": "predicted"}, **class_axis(cols)},
+        yaxis={"autorange": "reversed", "title": {"text": "true"},
+               **class_axis(names[:len(diff)])},
         margin={"l": 10, "r": 10, "t": 40, "b": 10})}
 
 
@@ -144,8 +146,11 @@ def register(app: Any, data: UIData) -> None:
         options = [{"label": r["title"], "value": r["id"]} for r in rows]
         if ctx.triggered_id == "mm-focus" and focus in ids:
             a = focus
-        a = a if a in ids else (focus if focus in ids else (ids[0] if ids else None))
-        b = b if b in ids and b != a else next((i for i in ids if i != a), None)
+        # the best contenders by default: the references (optimal, naive) come last
+        ranked = [r["id"] for r in rows if not is_reference(r)] + \
+            [r["id"] for r in rows if is_reference(r)]
+        a = a if a in ids else (focus if focus in ids else (ranked[0] if ranked else None))
+        b = b if b in ids and b != a else next((i for i in ranked if i != a), None)
         return options, a, options, b
 
     def failed(text: str) -> tuple:

@@ -10,7 +10,7 @@ from dash import Input, Output, dcc, html, no_update
 
 from modelmap.ui import _theme
 from modelmap.ui._analysis import wrong_matrix
-from modelmap.ui._data import UIData
+from modelmap.ui._data import UIData, is_reference
 from modelmap.ui.views._common import (COLOUR, SELECTION, SETTINGS, ViewInput, container,
                                        control, graph, guarded, view_input, vis_id)
 
@@ -25,6 +25,9 @@ def layout() -> html.Div:
             id="mm-data-colour", value="hard", inline=True, className="mm-radio",
             options=[{"label": " hard samples", "value": "hard"},
                      {"label": " class", "value": "class"}])),
+        control("References", dcc.Checklist(
+            id="mm-data-refs", value=[], inline=True, className="mm-radio",
+            options=[{"label": " count optimal/naive as classifiers", "value": "count"}])),
     ]
     body = html.Div([
         graph("samples", linked=False, height="calc(100vh - 430px)", receives=True),
@@ -55,9 +58,13 @@ def classes_figure(job: dict[str, Any], settings: dict[str, str]) -> dict:
                "font": {"size": 13}}, margin={"l": 10, "r": 10, "t": 50, "b": 10})}
 
 
-def hard_samples(data: UIData, given: ViewInput, n_eval: int,
-                 y: np.ndarray) -> tuple[np.ndarray, list[int], np.ndarray] | None:
-    ok = [r["id"] for r in given.rows if r.get("status") == "ok"]
+def hard_samples(data: UIData, given: ViewInput, n_eval: int, y: np.ndarray,
+                 references: bool = False) -> tuple[np.ndarray, list[int], np.ndarray] | None:
+    """Wrong-counts per evaluated sample over the selected finished classifiers; the
+    references (optimal, naive) only when ``references`` (a naive classifier is wrong on
+    every sample outside the majority class, which says nothing about the samples)."""
+    ok = [r["id"] for r in given.rows if r.get("status") == "ok"
+          and (references or not is_reference(r))]
     ids, preds = data.predictions(ok, "pred_test") if ok else ([], None)
     if not ids or preds.shape[1] != n_eval:
         return None
@@ -66,7 +73,7 @@ def hard_samples(data: UIData, given: ViewInput, n_eval: int,
 
 
 def samples_figure(data: UIData, given: ViewInput, projection: dict, labels: dict,
-                   mode: str) -> tuple[dict, str]:
+                   mode: str, references: bool = False) -> tuple[dict, str]:
     settings, job = given.settings, given.table.job
     names = labels["class_names"] or []
     points = np.asarray(projection["points"]["data"], dtype=float)
@@ -74,8 +81,8 @@ def samples_figure(data: UIData, given: ViewInput, projection: dict, labels: dic
     n_train, n_test = labels["n_train"], labels["n_test"]
     start = n_train if n_test else 0  # cross-validation: out-of-fold predictions of train
     evaluated = np.arange(start, len(points))
-    result = hard_samples(data, given, len(evaluated), y_all[evaluated]) if mode == "hard" \
-        else None
+    result = hard_samples(data, given, len(evaluated), y_all[evaluated], references) \
+        if mode == "hard" else None
     traces, titles = [], {r["id"]: r["title"] for r in given.rows}
     palette = _theme.PALETTES[settings["palette"]]
     label_of = [class_label(v, names) for v in y_all]
@@ -100,7 +107,8 @@ def samples_figure(data: UIData, given: ViewInput, projection: dict, labels: dic
                 f"got each {'test' if n_test else 'out-of-fold'} sample wrong "
                 f"({int((counts == len(ids)).sum())} wrong by all, "
                 f"{int((counts == 0).sum())} by none). Hover a classifier elsewhere to ring "
-                "the samples it got wrong.")
+                "the samples it got wrong."
+                + ("" if references else " The references (optimal, naive) are not counted."))
     meta = _lookup(result, len(traces) - 1)
     traces.append(_theme.highlight_trace(settings, [], "lookup", **meta))
     axis = {"showticklabels": False, "zeroline": False, "title": None}
@@ -160,10 +168,10 @@ def register(app: Any, data: UIData) -> None:
                   Output("mm-data-note", "children"),
                   Input(SELECTION, "data"), Input(COLOUR, "value"), Input(SETTINGS, "data"),
                   Input(vis_id(NAME), "data"), Input("mm-data-projection", "value"),
-                  Input("mm-data-colour", "value"))
+                  Input("mm-data-colour", "value"), Input("mm-data-refs", "value"))
     @guarded(failed)
     def render(selection: dict | None, colour: str | None, settings: dict | None,
-               visible: bool, chosen: Any, mode: str) -> tuple:
+               visible: bool, chosen: Any, mode: str, refs: list | None = None) -> tuple:
         if not visible:
             return no_update, no_update, no_update, no_update, no_update
         given = view_input(data, selection, colour, settings)
@@ -178,5 +186,5 @@ def register(app: Any, data: UIData) -> None:
             text = "This job has no data projection; add one to its \"projections\" list."
             return _theme.message_figure(given.settings, text), classes, [], None, text
         picked = next((p for p in projections if p["id"] == chosen), projections[0])
-        fig, note = samples_figure(data, given, picked, labels, mode)
+        fig, note = samples_figure(data, given, picked, labels, mode, "count" in (refs or []))
         return fig, classes, options, picked["id"], note

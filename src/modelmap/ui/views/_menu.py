@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, html
+from dash import Input, Output, dcc, html
 
 from modelmap.ui._data import UIData
 from modelmap.ui.views._common import badge, container, state
@@ -21,6 +21,13 @@ def layout() -> html.Div:
                  html.P("Methods of the open job (uncheck to hide them everywhere):",
                         className="text-body-secondary small"),
                  dbc.Checklist(id="mm-methods", options=[], value=[], className="mm-methods"),
+                 html.Div([html.Label("Only the top", htmlFor="mm-top-n",
+                                      className="me-2 small"),
+                           dcc.Input(id="mm-top-n", type="number", min=1, step=1,
+                                     debounce=True, placeholder="all",
+                                     className="form-control form-control-sm mm-top-n"),
+                           html.Span("by the toolbar's sort", className="ms-2 small")],
+                          className="d-flex align-items-center mt-2"),
                  html.Hr(),
                  dbc.Switch(id="mm-folds", label="Also show per-fold results", value=False),
                  html.P("Cross-validated jobs run with save_clfs_for_folds keep one result per "

@@ -16,6 +16,20 @@ from modelmap.ui.views._common import (COLOUR, SELECTION, SETTINGS, ViewInput, c
                                        control, fmt, graph, guarded, view_input, vis_id)
 
 NAME = "plot"
+#: Parameters where 0 (or no value) means "no limit".
+UNLIMITED = frozenset({"param_max_depth", "param_max_leaf_nodes"})
+#: Parameters that seed or steer a run rather than shape the model; left out of importance.
+SEED_LIKE = ("random_state", "seed", "random_seed", "verbose", "n_jobs", "warm_start")
+MIN_N = 5  # association cells from fewer classifiers are greyed
+GL_POINTS = 2000
+
+
+def _value(row: dict[str, Any], name: str) -> Any:
+    value = row.get(name)
+    if value is None and name in UNLIMITED and row.get("status") == "ok" \
+            and any(k.startswith("param_") for k in row) and name in row:
+        return 0
+    return value
 
 
 def layout() -> html.Div:
@@ -49,16 +63,27 @@ def _axis(values: list[Any], jitter: float, rng: np.random.Generator) -> tuple[l
         return pos, {"tickmode": "array", "tickvals": list(range(len(levels))),
                      "ticktext": levels, "range": [-0.6, len(levels) - 0.4]}
     nums = [float(v) for v in present]
-    settings: dict[str, Any] = {}
+    settings: dict[str, Any] = {"autorange": True}
     if nums and min(nums) > 0 and max(nums) / min(nums) > 100:
         settings["type"] = "log"
-        scale = np.log10(max(nums) / min(nums)) * 0.02 * jitter
-        spread = 10 ** (rng.uniform(-scale, scale, len(values)))
-        return [None if v is None else float(v) * float(d)
-                for v, d in zip(values, spread)], settings
-    width = (max(nums) - min(nums)) if nums else 0.0
-    spread = rng.uniform(-0.02, 0.02, len(values)) * jitter * (width or 1.0)
-    return [None if v is None else float(v) + float(d) for v, d in zip(values, spread)], settings
+    # numbers are plotted where they are: jitter would move a score or a C off its value
+    return [None if v is None else float(v) for v in values], settings
+
+
+def _unlimited(values: list[Any]) -> tuple[list[Any], dict[str, Any]]:
+    """``max_depth``-like values where 0 (or None) means "no limit": drawn after the largest
+    limit, labelled ∞, rather than as the shallowest."""
+    limits = sorted({float(v) for v in values if isinstance(v, (int, float)) and v})
+    if not limits or not any(v in (0, None) for v in values):
+        return values, {}
+    step = (limits[-1] - limits[0]) / max(len(limits) - 1, 1) or 1.0
+    if all(v.is_integer() for v in limits):
+        step = max(1.0, float(round(step)))
+    far = limits[-1] + step
+    ticks = limits if len(limits) <= 25 else limits[:: max(1, len(limits) // 10)]
+    return ([far if v in (0, None) else v for v in values],
+            {"tickmode": "array", "tickvals": [*ticks, far],
+             "ticktext": [fmt(t) for t in ticks] + ["∞ (no limit)"]})
 
 
 def _sizes(values: list[Any]) -> list[float] | float:
@@ -72,24 +97,34 @@ def _sizes(values: list[Any]) -> list[float] | float:
 
 
 def scatter(given: ViewInput, x: str, y: str, size: str | None, jitter: float) -> dict:
-    rows = [r for r in reversed(given.rows) if r.get(x) is not None and r.get(y) is not None]
+    rows = [r for r in reversed(given.rows)
+            if _value(r, x) is not None and _value(r, y) is not None]
     if not rows:
         return _theme.message_figure(given.settings, f"No selected classifier has both "
                                      f"{label(x)} and {label(y)}.")
     rng = np.random.default_rng(0)
-    xs, xaxis = _axis([r.get(x) for r in rows], jitter, rng)
-    ys, yaxis = _axis([r.get(y) for r in rows], jitter, rng)
+    xs, xaxis = _axis([_value(r, x) for r in rows], jitter, rng)
+    ys, yaxis = _axis([_value(r, y) for r in rows], jitter, rng)
+    if x in UNLIMITED:
+        xs, extra = _unlimited(xs)
+        xaxis.update(extra)
+    if y in UNLIMITED:
+        ys, extra = _unlimited(ys)
+        yaxis.update(extra)
     hover = [f"<b>{r['title']}</b><br>{label(x)}: {fmt(r.get(x), 4)}<br>{label(y)}: "
              f"{fmt(r.get(y), 4)}" + (f"<br>{label(size)}: {fmt(r.get(size), 4)}" if size else "")
              for r in rows]
-    trace = {"type": "scatter", "mode": "markers", "x": xs, "y": ys,
+    # WebGL above 2,000 points: SVG markers make hovering 10,000 of them take seconds
+    trace = {"type": "scattergl" if len(rows) > GL_POINTS else "scatter", "mode": "markers",
+             "x": xs, "y": ys,
              "customdata": [r["id"] for r in rows], "hovertext": hover,
              "hovertemplate": "%{hovertext}<extra></extra>",
              "marker": {"size": _sizes([r.get(size) for r in rows]) if size else 10,
                         "color": [given.colours.of(r["id"]) for r in rows], "opacity": 0.85,
                         "line": {"width": 0.5, "color": "rgba(0,0,0,0.35)"}}}
+    # a new pair of axes starts from its own ranges (a kept zoom would hide data)
     return {"data": [trace, _theme.highlight_trace(given.settings, [0])],
-            "layout": _theme.layout(given.settings,
+            "layout": _theme.layout(given.settings, uirevision=f"{x}|{y}",
                                     xaxis={**xaxis, "title": {"text": label(x)}},
                                     yaxis={**yaxis, "title": {"text": label(y)}})}
 
@@ -101,26 +136,50 @@ def _param_columns(rows: list[dict], fields: Fields) -> dict[str, list]:
     return columns
 
 
+def _counts(params: dict[str, list], scores: dict[str, list], result: Any) -> list[list[int]]:
+    """How many classifiers each association cell is computed from."""
+    def present(v: Any) -> bool:
+        return v is not None and not (isinstance(v, float) and v != v)
+
+    return [[sum(1 for a, b in zip(params[p], scores[sc]) if present(a) and present(b))
+             for sc in result.scores] for p in result.params]
+
+
 def association(given: ViewInput) -> dict:
     rows = [r for r in given.rows if r.get("status") == "ok"]
     fields = given.table.fields
     scores = [s for s in fields.scores if s.startswith(("test_", "train_")) and
               not s.startswith(("test_std", "train_std"))][:8] + fields.times[:1]
-    result = association_matrix(_param_columns(rows, fields),
-                                {label(s): [r.get(s) for r in rows] for s in scores})
+    params = _param_columns(rows, fields)
+    score_columns = {label(s): [r.get(s) for r in rows] for s in scores}
+    result = association_matrix(params, score_columns)
     if not result.params or len(rows) < 3:
         return _theme.message_figure(given.settings, "Association needs at least 3 finished "
                                      "classifiers whose parameters vary.")
-    z = [[None if v != v else round(v, 3) for v in row] for row in result.values]
-    text = [[f"{m} {fmt(v, 2)}" if v is not None else "" for v in row]
-            for m, row in zip(result.measures, z)]
+    n = _counts(params, score_columns, result)
+    values = [[None if v != v else round(v, 3) for v in row] for row in result.values]
+    z = [[v if c >= MIN_N else None for v, c in zip(row, counts)]
+         for row, counts in zip(values, n)]
+    text = [[(f"{m} {fmt(v, 2)}<br>n={c}" if v is not None else f"n={c}")
+             for v, c in zip(row, counts)] for m, row, counts in zip(result.measures, values, n)]
+    few = [[0 if c < MIN_N else None for c in counts] for counts in n]
+    few_text = [[t if c < MIN_N else "" for t, c in zip(row, counts)]
+                for row, counts in zip(text, n)]
+    text = [[t if c >= MIN_N else "" for t, c in zip(row, counts)]
+            for row, counts in zip(text, n)]
     ylabels = [f"{p} ({'η' if m == 'η' else 'ρ'})" for p, m in zip(result.params,
                                                                    result.measures)]
     trace = {"type": "heatmap", "z": z, "x": result.scores, "y": ylabels, "text": text,
              "texttemplate": "%{text}", "zmin": -1, "zmax": 1, "colorscale": "RdBu",
              "reversescale": True, "hovertemplate": "%{y} ~ %{x}: %{text}<extra></extra>",
              "colorbar": {"thickness": 10, "len": 0.8}}
-    return {"data": [trace], "layout": _theme.layout(
+    grey = _theme.MUTED[given.settings["theme"]]
+    greyed = {"type": "heatmap", "z": few, "x": result.scores, "y": ylabels, "text": few_text,
+              "texttemplate": "%{text}", "showscale": False, "opacity": 0.35,
+              "colorscale": [[0, grey], [1, grey]], "textfont": {"color": grey},
+              "hovertemplate": "%{y} ~ %{x}: %{text} (fewer than " + str(MIN_N) +
+                               " classifiers: not shown)<extra></extra>"}
+    return {"data": [trace, greyed], "layout": _theme.layout(
         given.settings, title={"text": "Parameter ↔ score association (η categorical, "
                                        "ρ Spearman)", "font": {"size": 13}},
         yaxis={"autorange": "reversed"}, margin={"l": 10, "r": 10, "t": 40, "b": 10})}
@@ -128,8 +187,9 @@ def association(given: ViewInput) -> dict:
 
 def importance(given: ViewInput, target: str) -> dict:
     rows = [r for r in given.rows if r.get("status") == "ok"]
-    scores = parameter_importance(_param_columns(rows, given.table.fields),
-                                  [r.get(target) for r in rows], seed=0)
+    columns = {name: values for name, values in _param_columns(rows, given.table.fields).items()
+               if not name.lower().endswith(SEED_LIKE)}
+    scores = parameter_importance(columns, [r.get(target) for r in rows], seed=0)
     if not scores:
         return _theme.message_figure(given.settings, f"No parameter importance for "
                                      f"{label(target)}: it needs 3+ finished classifiers with "
@@ -140,10 +200,21 @@ def importance(given: ViewInput, target: str) -> dict:
              "hovertemplate": "%{y}: %{x:.1%}<extra></extra>",
              "text": [f"{scores[n]:.0%}" for n in names], "textposition": "auto"}
     return {"data": [trace], "layout": _theme.layout(
-        given.settings, title={"text": f"Parameter importance for {label(target)} "
-                                       "(random forest, seed 0)", "font": {"size": 13}},
+        given.settings, title={"text": f"Importance for {label(target)} (random forest, "
+                                       "seed 0; random_state &c. left out)",
+                               "font": {"size": 13}},
         xaxis={"tickformat": ".0%", "range": [0, 1]},
         margin={"l": 10, "r": 10, "t": 40, "b": 30})}
+
+
+def default_x(table: Any) -> str:
+    """The parameter that (nearly) every classifier has, else ``method``: a parameter only
+    some methods have would silently drop the others from the plot."""
+    rows = table.base_rows()
+    fields = [p for p in table.fields.params if not p.lower().endswith(SEED_LIKE)]
+    covered = {p: sum(1 for r in rows if r.get(p) is not None) for p in fields}
+    best = max(fields, key=lambda p: covered[p], default=None)
+    return best if best is not None and covered[best] >= 0.9 * len(rows) else "method"
 
 
 def register(app: Any, data: UIData) -> None:
@@ -159,7 +230,7 @@ def register(app: Any, data: UIData) -> None:
         every = f.params + f.scores + f.times + ["method"]
         options = [{"label": label(n), "value": n} for n in every]
         numeric = [{"label": label(n), "value": n} for n in f.numeric + f.params]
-        x = x if x in every else (f.params[0] if f.params else "method")
+        x = x if x in every else default_x(data.table(int(selection["job"])))
         y = y if y in every else (selection.get("sort") if selection.get("sort") in f.numeric
                                   else (f.scores[0] if f.scores else "method"))
         return options, x, options, y, numeric
@@ -191,6 +262,13 @@ def register(app: Any, data: UIData) -> None:
             given.sort if given.sort in given.table.fields.numeric else None)
         imp = importance(given, target) if target else _theme.message_figure(
             given.settings, "Put a score on y to see which parameters matter for it.")
-        note = ("Categorical values are spread over their category (jitter). η: correlation "
-                "ratio (how much of a score's variance the categories explain); ρ: Spearman.")
+        note = ("Jitter spreads categorical values over their category (numbers stay where "
+                "they are). η: correlation ratio (how much of a score's variance the "
+                f"categories explain); ρ: Spearman; cells from fewer than {MIN_N} classifiers "
+                "are greyed.")
+        shown = sum(1 for r in given.rows if _value(r, x) is not None
+                    and _value(r, y) is not None)
+        if shown < len(given.rows):
+            note = (f"{shown} of {len(given.rows)} selected classifiers have both {label(x)} "
+                    f"and {label(y)}; the others are not plotted. " + note)
         return scatter(given, x, y, size, float(jitter or 0)), association(given), imp, note

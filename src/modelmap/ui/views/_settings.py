@@ -56,6 +56,10 @@ def register(app: Any, data: Any) -> None:
     def sync(stored: dict | None, *values: str) -> tuple:
         if ctx.triggered_id in (None, "mm-settings"):
             chosen = _theme.settings_of(stored)
-            return (no_update, *(chosen[k] for k in _KEYS))
+            # on load, answer the stored settings (not no_update): Dash skips callbacks whose
+            # input was not updated, and the charts' config (scroll zoom on the Map, the
+            # export format) would wait for the first change in Settings
+            return (chosen if ctx.triggered_id is None else no_update,
+                    *(chosen[k] for k in _KEYS))
         fresh = _theme.settings_of(dict(zip(_KEYS, values)))
         return (fresh, *(no_update for _ in _KEYS))

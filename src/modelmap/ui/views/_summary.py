@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from modelmap.ui import _theme
-from modelmap.ui._data import UIData
+from modelmap.ui._data import UIData, is_reference
 from modelmap.ui.views._common import (SELECTION, SETTINGS, badge, container, control, fmt,
                                        graph, guarded, state, vis_id)
 
@@ -37,6 +37,13 @@ def layout() -> html.Div:
     return container(NAME, "Summary", controls, body)
 
 
+def class_axis(names: list[str]) -> dict[str, Any]:
+    """A category axis that labels every class (Plotly reads "0".."9" as numbers and would
+    label only every other one)."""
+    return {"type": "category", "tickmode": "array", "tickvals": list(names),
+            "ticktext": list(names)}
+
+
 def confusion_figure(matrix: Any, names: list[str], settings: dict[str, str], *,
                      percent: bool, ignore_diagonal: bool, title: str) -> dict[str, Any]:
     """Heatmap of a confusion matrix (rows: true class, columns: predicted)."""
@@ -62,8 +69,8 @@ def confusion_figure(matrix: Any, names: list[str], settings: dict[str, str], *,
              "colorbar": {"thickness": 10}, "xgap": 1, "ygap": 1}
     return {"data": [trace], "layout": _theme.layout(
         settings, title={"text": f"Confusion matrix ({title})", "font": {"size": 13}},
-        xaxis={"title": {"text": "predicted"}, "side": "bottom"},
-        yaxis={"title": {"text": "true"}, "autorange": "reversed"},
+        xaxis={"title": {"text": "predicted"}, "side": "bottom", **class_axis(names)},
+        yaxis={"title": {"text": "true"}, "autorange": "reversed", **class_axis(names)},
         margin={"l": 10, "r": 10, "t": 40, "b": 10})}
 
 
@@ -168,8 +175,9 @@ def register(app: Any, data: UIData) -> None:
             ids.add(focus)
         if ctx.triggered_id == "mm-focus" and focus in ids:
             return options, focus
-        value = current if current in ids else (focus if focus in ids else
-                                                (rows[0]["id"] if rows else None))
+        first = next((r["id"] for r in rows if not is_reference(r)),
+                     rows[0]["id"] if rows else None)  # the best contender, not "optimal"
+        value = current if current in ids else (focus if focus in ids else first)
         return options, value
 
     def failed(text: str) -> tuple:

@@ -9,7 +9,7 @@ from dash import Input, Output, dcc, html, no_update
 
 from modelmap.ui import _theme
 from modelmap.ui._analysis import higher_is_better, pareto_front
-from modelmap.ui._data import UIData, label
+from modelmap.ui._data import UIData, is_reference, label
 from modelmap.ui.views._common import (COLOUR, SELECTION, SETTINGS, ViewInput, container,
                                        control, fmt, graph, guarded, view_input, vis_id)
 
@@ -25,11 +25,28 @@ def layout() -> html.Div:
                      note_id="mm-time-note")
 
 
+def _usable(row: dict[str, Any], x: str, y: str) -> bool:
+    return all(isinstance(row.get(k), (int, float)) and row.get(k) == row.get(k) for k in (x, y))
+
+
+def _reference_lines(refs: list[dict], y: str, settings: dict[str, str]) -> tuple[list, list]:
+    """Each reference (optimal, naive) as a dotted horizontal line at its score."""
+    muted = _theme.MUTED[settings["theme"]]
+    shapes = [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": r[y],
+               "y1": r[y], "line": {"dash": "dot", "width": 1.5, "color": muted}} for r in refs]
+    notes = [{"text": f"{r['title']} (reference): {fmt(r[y], 4)}", "xref": "paper", "x": 1,
+              "xanchor": "right", "yref": "y", "y": r[y], "yanchor": "bottom",
+              "showarrow": False, "font": {"size": 11, "color": muted}} for r in refs]
+    return shapes, notes
+
+
 def figure(given: ViewInput, x: str, y: str) -> tuple[dict, str]:
-    rows = [r for r in reversed(given.rows) if isinstance(r.get(x), (int, float))
-            and isinstance(r.get(y), (int, float)) and r.get(x) == r.get(x)]
+    usable = [r for r in reversed(given.rows) if _usable(r, x, y)]
+    rows = [r for r in usable if not is_reference(r)]
+    refs = [r for r in usable if is_reference(r)]
     if not rows:
-        text = f"No selected classifier has both {label(x)} and {label(y)}."
+        text = f"No selected classifier has both {label(x)} and {label(y)}" + (
+            " (the references optimal and naive are not plotted against time)." if refs else ".")
         return _theme.message_figure(given.settings, text), ""
     higher = higher_is_better(y)
     front = pareto_front([r[x] for r in rows], [r[y] for r in rows], higher)
@@ -40,7 +57,7 @@ def figure(given: ViewInput, x: str, y: str) -> tuple[dict, str]:
               "hovertext": hover, "hovertemplate": "%{hovertext}<extra></extra>",
               "marker": {"size": 10, "color": [given.colours.of(r["id"]) for r in rows],
                          "opacity": 0.85, "line": {"width": 0.5, "color": "rgba(0,0,0,0.35)"}}}
-    ink = "#212529" if given.settings["theme"] == "bright" else "#dee2e6"
+    ink = _theme.INK[given.settings["theme"]]
     line = {"type": "scatter", "mode": "lines+markers", "name": "Pareto front",
             "x": [max(rows[i][x], 1e-6) for i in front], "y": [rows[i][y] for i in front],
             "customdata": [rows[i]["id"] for i in front], "line": {"shape": "hv", "width": 2,
@@ -48,14 +65,18 @@ def figure(given: ViewInput, x: str, y: str) -> tuple[dict, str]:
             "marker": {"size": 13, "symbol": "circle-open", "color": ink},
             "hovertext": [f"<b>{rows[i]['title']}</b> (on the front)" for i in front],
             "hovertemplate": "%{hovertext}<extra></extra>"}
+    shapes, notes = _reference_lines(refs, y, given.settings)
     fig = {"data": [line, points, _theme.highlight_trace(given.settings, [1])],
-           "layout": _theme.layout(given.settings,
+           "layout": _theme.layout(given.settings, shapes=shapes, annotations=notes,
                                    xaxis={"type": "log", "title": {"text": f"{label(x)} (s)"}},
                                    yaxis={"title": {"text": label(y)}})}
     best = rows[front[-1]] if front else None
     note = (f"{len(front)} classifiers are on the Pareto front: none is both faster and better. "
             + (f"Best {label(y)}: {best['title']} ({fmt(best[y], 4)} in {fmt(best[x], 3)} s)."
                if best else ""))
+    if refs:
+        note += (" References (" + ", ".join(r["title"] for r in refs) + ") are dotted lines, "
+                 "not points: they are not contenders.")
     return fig, note
 
 
