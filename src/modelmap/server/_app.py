@@ -67,6 +67,7 @@ def create_app(
     app.state.workspace = Path(workspace).resolve() if workspace is not None else None
     app.state.token = token or None
     app.state.debug = debug
+    app.state.ui_writes = is_loopback(host)  # the web app's callbacks carry no token
     app.state.responses = ResponseCache()
     _errors.install(app)
     _contract.install(app)

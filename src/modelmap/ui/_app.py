@@ -17,11 +17,14 @@ ASSETS = Path(__file__).parent / "assets"
 
 
 def create_dash(store: Store | str | os.PathLike[str], *, requests_pathname_prefix: str = "/",
-                workspace: str | os.PathLike[str] | None = None) -> dash.Dash:
+                workspace: str | os.PathLike[str] | None = None,
+                keep_maps: bool = True) -> dash.Dash:
     """The web app over ``store``: every view, linked, with no asset from the internet.
 
     ``requests_pathname_prefix`` is where the app is served (``/`` when mounted at the root
-    of the FastAPI app); ``workspace`` is where Help finds the workspace's plugins.
+    of the FastAPI app); ``workspace`` is where Help finds the workspace's plugins;
+    ``keep_maps=False`` computes classifier maps without storing them (its callbacks write
+    nothing to the store).
     """
     target = store if isinstance(store, Store) else Store(store)
     app = dash.Dash(
@@ -31,7 +34,7 @@ def create_dash(store: Store | str | os.PathLike[str], *, requests_pathname_pref
         update_title=None, compress=False,
     )
     app.enable_dev_tools(debug=False, dev_tools_ui=False, dev_tools_props_check=False)
-    data = UIData(target, workspace)
+    data = UIData(target, workspace, keep_maps=keep_maps)
     views = modules()
     app.layout = _layout.page(VIEWS, [view.layout() for view in views])
     _state.register(app, data)

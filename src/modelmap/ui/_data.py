@@ -129,8 +129,10 @@ class Table:
 class UIData:
     """The web app's reads of one store (thread-safe; Dash serves callbacks in threads)."""
 
-    def __init__(self, store: Store, workspace: str | Path | None = None) -> None:
+    def __init__(self, store: Store, workspace: str | Path | None = None, *,
+                 keep_maps: bool = True) -> None:
         self.store = store
+        self.keep_maps = keep_maps  # False: maps are computed, not stored (see mount)
         self.workspace = Path(workspace) if workspace is not None else None
         self._lock = threading.Lock()
         self._tables: OrderedDict[tuple, Table] = OrderedDict()
@@ -222,7 +224,8 @@ class UIData:
         return queries.data_projections(self.store, job_id)
 
     def classifier_map(self, ids: Sequence[int], **options: Any) -> dict[str, Any]:
-        return queries.classifier_map(self.store, list(ids), distances=False, **options)
+        return queries.classifier_map(self.store, list(ids), distances=False,
+                                      keep=self.keep_maps, **options)
 
     # -- plugins -----------------------------------------------------------------------
     def info(self) -> dict[str, Any]:

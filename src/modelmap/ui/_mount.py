@@ -27,7 +27,10 @@ def mount(fastapi_app: Any, store: Store | str | os.PathLike[str] | None = None,
     if target is None:
         raise ValueError("mount() needs a store: pass one, or mount on create_app(store)")
     workspace = getattr(state, "workspace", None)
-    dash_app = create_dash(target, workspace=workspace)
+    # on a non-loopback bind every write needs the token, which the app's callbacks do not
+    # carry: there the app computes maps without keeping them (create_app sets this)
+    keep_maps = getattr(state, "ui_writes", True)
+    dash_app = create_dash(target, workspace=workspace, keep_maps=keep_maps)
     router = fastapi_app.router
     router.routes[:] = [r for r in router.routes
                         if not (getattr(r, "path", None) in ("/", "") and not isinstance(r, Mount))]

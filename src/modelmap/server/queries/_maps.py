@@ -172,12 +172,14 @@ def map_key(store: Store, ids: Sequence[int], *, values: str = "pred_test",
 def classifier_map(store: Store, ids: Sequence[int], *, values: str = "pred_test",
                    metric: str = "euclidean", projection: str = "pca",
                    params: Mapping[str, Any] | None = None, distances: bool = True,
-                   encoding: str = "json") -> dict[str, Any]:
+                   encoding: str = "json", keep: bool = True) -> dict[str, Any]:
     """The 2-D map of results ``ids``: points, and the distance matrix if asked.
 
     Results are put in id order; ``results[k]`` is the id of ``points[k]``.  The map is
     computed once per set of inputs (results with their keys and finish times, options)
-    and cached in the store; ``cached`` tells whether it came from there.
+    and cached in the store; ``cached`` tells whether it came from there.  With
+    ``keep=False`` a map that is not cached yet is computed and answered but not stored (the
+    web app on a non-loopback bind: its callbacks carry no token, so they never write).
     """
     if encoding not in ENCODINGS:
         raise InvalidQueryError(f"unknown encoding {encoding!r}",
@@ -190,7 +192,7 @@ def classifier_map(store: Store, ids: Sequence[int], *, values: str = "pred_test
         if found is not None:
             _touch(store, key, found)
             return _answer(key, found, True, 0.0, distances, encoding)
-        return _compute(store, _unique(ids), options, distances, encoding)
+        return _compute(store, _unique(ids), options, distances, encoding, keep)
 
 
 def _touch(store: Store, key: str, found: dict[str, Any]) -> None:
@@ -199,7 +201,7 @@ def _touch(store: Store, key: str, found: dict[str, Any]) -> None:
 
 
 def _compute(store: Store, unique: list[int], options: dict[str, Any], distances: bool,
-             encoding: str) -> dict[str, Any]:
+             encoding: str, keep: bool = True) -> dict[str, Any]:
     from modelmap.projection import distance_matrix, embed
 
     values = options["values"]
@@ -215,7 +217,7 @@ def _compute(store: Store, unique: list[int], options: dict[str, Any], distances
     arrays = {"ids": np.array(unique, dtype=np.int64), "points": points, "distances": matrix}
     inputs = [[row["id"], row["key"], row["finished_at"]] for row in rows]
     meta = {"options": options, "titles": titles, "inputs": inputs, "seconds": seconds}
-    if not store.read_only:  # a read-only store serves maps without keeping them
+    if keep and not store.read_only:  # a read-only store serves maps without keeping them
         store.put_map(key, meta, arrays)
         store.trim_maps(MAX_CACHED_MAPS, MAX_CACHED_MAP_BYTES)
     return _answer(key, {"params": meta, "arrays": arrays}, False, seconds, distances, encoding)
