@@ -126,6 +126,8 @@ def test_bad_input_gets_a_clear_message(ws):
     assert "Traceback" not in proc.stderr
     missing = modelmap("compare", "Nope", cwd=root, check=2)
     assert "no job 'Nope' in the store" in missing.stderr
+    typo = modelmap("compare", "Iris smal", cwd=root, check=2)
+    assert "hint: did you mean 'Iris small'?" in typo.stderr
     png = modelmap("compare", "Iris small", "--png", "x.png", cwd=root, check=2)
     assert "--png draws the critical-difference diagram of several jobs" in png.stderr
     wrong = modelmap("compare", "Iris small", "Iris other", "--png", "cd.gif", cwd=root,

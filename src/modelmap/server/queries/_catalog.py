@@ -95,8 +95,14 @@ def find_job(store: Store, ref: JobRef) -> dict[str, Any]:
         _ids.row_id(ref, "job")
     job = store.job(ref)
     if job is None:
-        raise NotFoundError(f"no job {ref!r} in the store",
-                            hint="list the jobs with GET /api/jobs (or `modelmap cache ls`)")
+        hint = "list the jobs with GET /api/jobs (or `modelmap cache ls`)"
+        if isinstance(ref, str):
+            import difflib
+
+            close = difflib.get_close_matches(ref, [j["title"] for j in store.jobs()], n=3)
+            if close:
+                hint = f"did you mean {', '.join(repr(t) for t in close)}? " + hint
+        raise NotFoundError(f"no job {ref!r} in the store", hint=hint)
     return job
 
 
