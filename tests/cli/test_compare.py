@@ -155,3 +155,22 @@ def test_pairwise_comparisons_of_a_selection(ws):
         assert boot["omnibus"]["p"] is None and boot["omnibus"]["name"].startswith("none")
         matrix = np.array(boot["p_holm"], dtype=float)
         assert np.allclose(matrix, matrix.T, equal_nan=True) and np.nanmax(matrix) <= 1
+
+
+def test_a_job_whose_every_config_failed_ends_without_a_traceback(tmp_path):
+    import shutil
+
+    from tests.conftest import FIXTURES, write_job
+
+    root = tmp_path / "ws"
+    (root / "jobs").mkdir(parents=True)
+    shutil.copytree(FIXTURES / "plugins", root / "plugins")
+    (root / "modelmap.toml").write_text('[store]\nurl = "modelmap.db"\n', encoding="utf-8")
+    write_job(root, "bad", {"data": {"title": "All failed", "dataset": "sklearn_iris"},
+                            "classifiers": [{"title": "raises {n}", "method": "misbehave",
+                                             "behaviour": "raise",
+                                             "n": {"is_meta": True, "values": [1, 2]}}]})
+    run = modelmap("run", "bad", "-j", "1", cwd=root, check=1)
+    assert "Traceback" not in run.stderr and "best:" not in run.stdout
+    proc = modelmap("compare", "All failed", cwd=root)
+    assert proc.returncode in (0, 2) and "Traceback" not in proc.stderr

@@ -178,7 +178,12 @@ def print_best_lines(store, reports: list) -> None:
     for report in reports:
         if report.job_id is None or report.job_error:
             continue
-        line = best_line(store, report.job_id)
+        try:
+            line = best_line(store, report.job_id)
+        except Exception as exc:  # noqa: BLE001 - a summary line must not cost the run its end
+            err_console.print(f"note: {escape(report.title)}: no comparison "
+                              f"({type(exc).__name__}: {escape(str(exc))})")
+            continue
         if line:
             console.print(f"[bold]{escape(report.title)}[/] best: {escape(line)}",
                           soft_wrap=True)

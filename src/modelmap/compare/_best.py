@@ -125,8 +125,8 @@ def _finish(name: str, alpha: float, method: str, test: str, values: np.ndarray,
 
 
 def _correct(truth: Truth, pred: np.ndarray) -> np.ndarray:
-    right = pred == truth.y[None]
-    return right.reshape(right.shape[0], right.shape[1], -1).all(axis=2)
+    right = pred == truth.y[None]  # (k, n) or, multi-label, (k, n, labels): every label right
+    return right if right.ndim == 2 else right.all(axis=tuple(range(2, right.ndim)))
 
 
 def _exact(truth: Truth, pred: np.ndarray, name: str, alpha: float,
