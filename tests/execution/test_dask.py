@@ -108,7 +108,7 @@ def test_a_worker_killed_mid_job_loses_nothing(ws, cluster, tmp_path):
 
 
 def _worker_children(key: tuple) -> list[int]:
-    """The pids of this Dask worker's supervised children for runs with these limits."""
+    """The pids of this Dask worker's supervised children for runs with these settings."""
     from modelmap.execution import _dask
 
     executor = _dask._EXECUTORS.get(key)
@@ -132,7 +132,8 @@ def test_prestart_starts_every_workers_child_before_the_first_task(cluster):
         deadline = time.time() + 60
         children: dict = {}
         while time.time() < deadline:
-            children = executor._client.run(_worker_children, (123.0, None, 1))
+            # keyed by memory limit and retries: the time limit travels on each item
+            children = executor._client.run(_worker_children, (None, 1))
             if all(children.values()):
                 break
             time.sleep(0.5)
@@ -140,7 +141,7 @@ def test_prestart_starts_every_workers_child_before_the_first_task(cluster):
         assert set(children) == set(workers)  # (a test before may have killed one)
         assert all(len(pids) == 1 for pids in children.values()), children
         # the tasks of this run use that very child: the same pid trains the config
-        again = executor._client.run(_worker_children, (123.0, None, 1))
+        again = executor._client.run(_worker_children, (None, 1))
         assert again == children
 
 

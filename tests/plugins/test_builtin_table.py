@@ -146,3 +146,20 @@ def test_a_builtin_takes_only_its_declared_parameters() -> None:
     assert clf.clf.get_params() == {"priors": None, "var_smoothing": 1e-3}
     assert re.fullmatch(r"Gaussian Naive Bayes \(scikit-learn's GaussianNB\), from _table\.",
                         module.__doc__)
+
+
+def test_finding_the_generated_builtins_reads_no_file_of_the_current_folder(tmp_path,
+                                                                            monkeypatch):
+    """A generated built-in has no file of its own: its code identity comes from the table.
+    Hashing its module path ('.') read every .py file under the current folder, seconds in
+    a project with a .venv each time plugins were found (configs then ran past their
+    timeout in the workers)."""
+    from modelmap.plugins import Registry, _loading
+
+    hashed = []
+    original = _loading.source_hash
+    monkeypatch.setattr(_loading, "source_hash", lambda path: hashed.append(path) or
+                        original(path))
+    monkeypatch.chdir(tmp_path)
+    Registry.discover(None)
+    assert all(Path(p).resolve() != tmp_path.resolve() for p in hashed), hashed

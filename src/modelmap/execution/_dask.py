@@ -11,6 +11,8 @@ worker that dies itself makes Dask retry its task elsewhere; when Dask gives up
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import logging
 import multiprocessing as mp
 import threading
@@ -41,27 +43,30 @@ _EXECUTORS: dict[tuple, Any] = {}
 _EXECUTORS_LOCK = threading.Lock()
 
 
-def _worker_executor(timeout: float | None, max_memory: int | None, retries: int):
-    """One supervised child per Dask worker process, reused across tasks."""
+def _worker_executor(max_memory: int | None, retries: int):
+    """One supervised child per Dask worker process, reused across tasks.
+
+    The time limit is not part of the key: each task brings its own on its item, so the
+    child that :func:`prestart_worker` started is the one the tasks use (keyed by the limit,
+    a job with a data 'timeout' got a second, cold executor whose fork server was still
+    importing scikit-learn when the first config's clock ran out)."""
     from modelmap.execution._local import LocalExecutor
 
-    key = (timeout, max_memory, retries)
+    key = (max_memory, retries)
     with _EXECUTORS_LOCK:  # prestart (event loop) and a task (worker thread) may race
         if key not in _EXECUTORS:
-            _EXECUTORS[key] = LocalExecutor(1, timeout=timeout, max_memory=max_memory,
-                                            retries=retries)
+            _EXECUTORS[key] = LocalExecutor(1, max_memory=max_memory, retries=retries)
         return _EXECUTORS[key]
 
 
-async def prestart_worker(timeout: float | None, max_memory: int | None,
-                          retries: int) -> bool:
+async def prestart_worker(max_memory: int | None, retries: int) -> bool:
     """Start this Dask worker's supervised child now, without waiting for it: its fork
     server imports scikit-learn while the driver prepares the job, instead of when the
     first task arrives.  Run on every worker by :meth:`DaskExecutor.prestart` (a
     coroutine, because Dask runs only those without waiting for them)."""
     if mp.current_process().daemon:
         return False
-    executor = _worker_executor(timeout, max_memory, retries)
+    executor = _worker_executor(max_memory, retries)
     executor.prestart()
     executor.warm_up(1)
     return True
@@ -78,7 +83,8 @@ def run_on_worker(bundle: tuple[str, bytes], plugins: tuple[str, bytes] | None, 
                       run_id=run_id)
     if mp.current_process().daemon:  # daemonic Dask workers cannot have children
         return run_item(context, item)
-    executor = _worker_executor(timeout, max_memory, retries)
+    executor = _worker_executor(max_memory, retries)
+    item = replace(item, timeout=timeout)  # the limit computed by the driver's rule
     results = [res for _, res in executor.run(context, [item])]
     return results[0]
 
@@ -122,7 +128,7 @@ class DaskExecutor:
     def prestart(self) -> None:
         """Have every worker start its child process now (see :func:`prestart_worker`)."""
         try:
-            self._client.run(prestart_worker, self.timeout, self.max_memory, self.retries,
+            self._client.run(prestart_worker, self.max_memory, self.retries,
                              wait=False)
         except Exception:  # noqa: BLE001 - only a head start: the first task does it too
             pass

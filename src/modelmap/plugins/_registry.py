@@ -124,12 +124,15 @@ def _make_plugin(kind: str, module: Any, origin: str) -> Plugin | str:
     problems = validate_info(info)
     if problems:
         return "PluginError: invalid get_info(): " + " ".join(problems)
-    path = _loading.module_path(module)
-    code = _loading.source_hash(path)
     if origin == "builtin" and hasattr(module, "__modelmap_source_hash__"):
-        # built-ins made from a table (plugins/classifiers/_table.py) name their own
-        path, code = getattr(module, "__modelmap_path__", path), module.__modelmap_source_hash__
-    return Plugin(kind, info["name"], module, info, origin, path, code)
+        # built-ins made from a table (plugins/classifiers/_table.py) name their own; they
+        # have no file, and hashing module_path's "." would read every .py file under the
+        # current folder (seconds in a project with a .venv, each time plugins are found)
+        path = getattr(module, "__modelmap_path__", _loading.module_path(module))
+        return Plugin(kind, info["name"], module, info, origin, path,
+                      module.__modelmap_source_hash__)
+    path = _loading.module_path(module)
+    return Plugin(kind, info["name"], module, info, origin, path, _loading.source_hash(path))
 
 
 def _discover_builtins(collector: _Collector) -> None:
