@@ -13,7 +13,7 @@ from modelmap.errors import StoreError
 JobRef = int | str
 
 #: Reference classifiers (perfect predictions, the majority class): shown, not contenders.
-REFERENCE_METHODS = ("optimal", "optimal_multi_label", "naive")
+REFERENCE_METHODS = frozenset({"optimal", "optimal_multi_label", "naive", "naive_multi_label"})
 
 
 @dataclass(frozen=True)

@@ -82,13 +82,10 @@ def fields_of(flat: Iterable[dict[str, Any]]) -> Fields:
     return Fields(scores=scores, times=times, params=params)
 
 
-#: Methods whose results are references (a perfect and a majority-class prediction), not
-#: contenders: never "best", never on a Pareto front, not counted among hard samples.
-REFERENCE_METHODS = frozenset({"optimal", "naive", "optimal_multi_label", "naive_multi_label"})
-
-
-def is_reference(row: dict[str, Any]) -> bool:
-    return row.get("method") in REFERENCE_METHODS
+# Methods whose results are references (a perfect and a majority-class prediction), not
+# contenders: never "best", never on a Pareto front, not counted among hard samples. One list
+# for the app and the comparisons (the app had its own, which also named naive_multi_label).
+from modelmap.store import REFERENCE_METHODS, is_reference  # noqa: E402,F401
 
 
 def label(field_name: str) -> str:
