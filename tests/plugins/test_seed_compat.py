@@ -70,7 +70,7 @@ def test_validate_info_accepts_parameters_none_or_missing_and_names_a_wrong_type
 def test_class_names_numbers_become_strings_and_other_values_are_still_refused() -> None:
     import numpy as np
 
-    from modelmap.data._validate import check_plugin_output
+    from modelmap.data._plugin_output import check_plugin_output
     from modelmap.errors import DataError
 
     raw = {"X_train": [[0.0]], "y_train": [0], "X_test": [], "y_test": [],

@@ -7,7 +7,7 @@ job's data and register it, for a batch run and a tuning run alike.
 
 from modelmap.batch._report import BatchBreak, Events, JobReport, SilentEvents
 from modelmap.batch._data import NOT_IN_KEY, data_args, prepare_data, store_job
-from modelmap.batch._run import Batch
+from modelmap.batch._batch import Batch
 from modelmap.batch._service import Service
 
 __all__ = ["NOT_IN_KEY", "Batch", "BatchBreak", "Events", "JobReport", "Service", "SilentEvents",

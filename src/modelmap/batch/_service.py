@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from modelmap.batch._data import prepare_data
-from modelmap.batch._run import Batch
+from modelmap.batch._batch import Batch
 from modelmap.batch._report import JobReport
 from modelmap.jobs import Job, load_job
 from modelmap.plugins import Registry

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import typer
 
-from modelmap.cli._cache import app as cache_app
-from modelmap.cli._compare import EPILOG as COMPARE_EPILOG
-from modelmap.cli._compare import compare
-from modelmap.cli._misc import expand, init, plugins
-from modelmap.cli._run import EPILOG as RUN_EPILOG
-from modelmap.cli._run import run
-from modelmap.cli._serve import EPILOG as SERVE_EPILOG
-from modelmap.cli._serve import serve
-from modelmap.cli._tune import EPILOG as TUNE_EPILOG, tune
+from modelmap.cli._cmd_cache import app as cache_app
+from modelmap.cli._cmd_compare import EPILOG as COMPARE_EPILOG
+from modelmap.cli._cmd_compare import compare
+from modelmap.cli._cmd_setup import expand, init, plugins
+from modelmap.cli._cmd_run import EPILOG as RUN_EPILOG
+from modelmap.cli._cmd_run import run
+from modelmap.cli._cmd_serve import EPILOG as SERVE_EPILOG
+from modelmap.cli._cmd_serve import serve
+from modelmap.cli._cmd_tune import EPILOG as TUNE_EPILOG, tune
 
 app = typer.Typer(
     name="modelmap",

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from modelmap.data import _columns
-from modelmap.data import _validate as v
+from modelmap.data import _plugin_output as v
 from modelmap.data._bundle import CV_TEST, CV_TRAIN, HOLDOUT, Bundle, _jsonable
 from modelmap.errors import DataError
 

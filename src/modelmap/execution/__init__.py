@@ -2,7 +2,7 @@
 
 from modelmap.execution._interrupt import Interrupts, graceful_interrupts, watch_sigint
 from modelmap.execution._local import LocalExecutor
-from modelmap.execution._work import Context, WorkItem, run_item, run_items, time_limit
+from modelmap.execution._items import Context, WorkItem, run_item, run_items, time_limit
 
 
 def executor_for(cluster: str | None, n_jobs: int | None, **options):

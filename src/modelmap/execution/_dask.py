@@ -24,7 +24,7 @@ from typing import Any
 
 from modelmap.errors import ModelmapError
 from modelmap.execution._ship import digest, unpack, zip_folder
-from modelmap.execution._work import Context, WorkItem, run_item, time_limit
+from modelmap.execution._items import Context, WorkItem, run_item, time_limit
 from modelmap.training import TrainResult
 
 Outcome = tuple[WorkItem, list[TrainResult]]

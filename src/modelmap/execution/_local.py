@@ -27,8 +27,8 @@ from dataclasses import dataclass, field, replace
 from multiprocessing.connection import wait
 
 from modelmap.errors import ModelmapError
-from modelmap.execution._work import Context, WorkItem, time_limit
-from modelmap.execution._worker import worker_main
+from modelmap.execution._items import Context, WorkItem, time_limit
+from modelmap.execution._worker_loop import worker_main
 from modelmap.training import STATUS_TIMEOUT, TrainResult
 
 Outcome = tuple[WorkItem, list[TrainResult]]
@@ -38,11 +38,12 @@ MAX_CHUNK = 64
 MAX_FORKSERVER_RESTARTS = 3  # per executor; then a dead server's workers count as deaths
 # What the fork server imports once, so that every worker starts with it: the built-in
 # plugins import their scikit-learn modules lazily, so the common ones are listed here.
-_PRELOAD = ["modelmap.execution._worker", "modelmap.execution._work", "modelmap.training._train",
+_PRELOAD = ["modelmap.execution._worker_loop", "modelmap.execution._items",
+            "modelmap.training._train",
             "modelmap.plugins", "modelmap.store._results", "sklearn.ensemble", "sklearn.svm",
             "sklearn.neighbors",
             "sklearn.tree", "sklearn.linear_model", "sklearn.naive_bayes",
-            "sklearn.neural_network", "sklearn.calibration", "modelmap.execution._frozen",
+            "sklearn.neural_network", "sklearn.calibration", "modelmap.execution._fork_preload",
             "modelmap.execution._state"]
 
 

@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse
 
 import modelmap
 from modelmap.server import _contract, _errors, _routes, _routes_admin, _routes_compare
-from modelmap.server._cache import ResponseCache
+from modelmap.server._response_cache import ResponseCache
 from modelmap.server._responses import StrictJSONResponse
 from modelmap.server._security import Guard, allowed_hosts, is_loopback
 from modelmap.store import Store

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 import modelmap
 from modelmap.server import _public, queries
-from modelmap.server._cache import ResponseCache
+from modelmap.server._response_cache import ResponseCache
 from modelmap.server._deps import (Canonical, DatasetName, Encoding, JobId, Listing, MapKey,
                                    ResultId, ResultKey, registry_of, store_of)
 from modelmap.server._models import ArraysRequest, MapRequest

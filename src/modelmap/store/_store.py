@@ -14,7 +14,7 @@ from sqlalchemy import Connection, cast, func, select
 from sqlalchemy.types import Text
 
 from modelmap.errors import StoreError
-from modelmap.store import _arrays, _delete, _engine, _extras, _jobs, _results, _sizes
+from modelmap.store import _arrays, _delete, _engine, _maps, _jobs, _results, _sizes
 from modelmap.store import _schema as s
 from modelmap.store._claims import Claims
 from modelmap.store._codec import decode_array, from_json, to_json
@@ -322,35 +322,35 @@ class Store:
         encoded = _arrays.encode({"points": points}, f"projection '{key}'")
         with self._write(f"store projection '{key}'") as conn:
             job = _jobs.job_id(conn, job_id)
-            return _extras.put_projection(conn, job, key, title, method, args, encoded)
+            return _maps.put_projection(conn, job, key, title, method, args, encoded)
 
     def projections(self, job_id: JobRef) -> list[dict[str, Any]]:
         """The job's projections, each with its ``points`` array."""
         with self._read("read projections") as conn:
-            return _extras.projections(conn, _jobs.job_id(conn, job_id))
+            return _maps.projections(conn, _jobs.job_id(conn, job_id))
 
     def put_map(self, key: str, params: dict, arrays: Mapping[str, np.ndarray]) -> int:
         """Cache a classifier map (upsert by key; its arrays are replaced); return its id."""
         params = to_json(params, f"map '{key}' params")
         encoded = _arrays.encode(arrays, f"map '{key}'")
         with self._write(f"store map '{key}'") as conn:
-            return _extras.put_map(conn, key, params, encoded)
+            return _maps.put_map(conn, key, params, encoded)
 
     def trim_maps(self, max_maps: int, max_bytes: int) -> int:
         """Drop the least recently used cached maps beyond ``max_maps`` maps or
         ``max_bytes`` bytes (the newest is kept); return how many were dropped."""
         with self._write("trim the map cache") as conn:
-            drop = _extras.maps_to_drop(conn, max_maps, max_bytes)
+            drop = _maps.maps_to_drop(conn, max_maps, max_bytes)
             return _delete.maps(conn, drop)["maps"] if drop else 0
 
     def touch_map(self, key: str) -> None:
         """Mark the cached map ``key`` as just used (for :meth:`trim_maps`)."""
         with self._write(f"mark map '{key}' used") as conn:
-            _extras.touch_map(conn, key)
+            _maps.touch_map(conn, key)
 
     def get_map(self, key: str) -> dict[str, Any] | None:
         with self._read("read a map") as conn:
-            return _extras.get_map(conn, key)
+            return _maps.get_map(conn, key)
 
     # -- deleting and housekeeping -------------------------------------------------------
     def delete_result(self, key_or_id: ResultRef, job: JobRef | None = None) -> dict[str, int]:

@@ -16,11 +16,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from modelmap.tuning._api import tune
+    from modelmap.tuning._tune import tune
     from modelmap.tuning._events import SilentTuneEvents, TuneEvents
     from modelmap.tuning._halving_cv import HalvingSearchCV
     from modelmap.tuning._job import TuningJob, load_tuning_job
-    from modelmap.tuning._run import TuningResult
+    from modelmap.tuning._loop import TuningResult
     from modelmap.tuning._search_cv import StepSearchCV
     from modelmap.tuning._settings import Settings, StepwiseSettings
     from modelmap.tuning._space import Family, Param, Space

@@ -25,7 +25,7 @@ def worker_main(conn: Connection, max_memory: int | None) -> None:
     from threadpoolctl import threadpool_limits
 
     from modelmap.execution._state import CleanState
-    from modelmap.execution._work import run_item
+    from modelmap.execution._items import run_item
     from modelmap.store import preencode
 
     threadpool_limits(1)  # n workers × 1 BLAS thread, not n × cores

@@ -18,7 +18,7 @@ from modelmap.tuning._events import SilentTuneEvents, TuneEvents
 from modelmap.tuning._fidelity import fidelity_args
 from modelmap.tuning._history import history_frame, top_list, write_tables
 from modelmap.tuning._job import TuningJob, load_tuning_job
-from modelmap.tuning._run import Tuner, TuningResult
+from modelmap.tuning._loop import Tuner, TuningResult
 from modelmap.tuning._strategy import Trial
 from modelmap.tuning.strategies import strategy_class
 

@@ -128,7 +128,7 @@ def run(
                 break
     console.print(summary_table(reports))
     if not batch.interrupts:
-        from modelmap.cli._compare import print_best_lines
+        from modelmap.cli._cmd_compare import print_best_lines
 
         print_best_lines(store, reports)
     _closing(reports, store, batch.interrupts > 0)
