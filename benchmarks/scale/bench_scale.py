@@ -225,7 +225,7 @@ def store_figures(db: Path) -> dict[str, float]:
 
 
 def app_figures(db: Path, title: str) -> dict[str, float]:
-    from modelmap.server import queries
+    from modelmap import queries
     from modelmap.store import Store
 
     start = time.perf_counter()

@@ -139,7 +139,7 @@ def test_pairwise_comparisons_of_a_selection(ws):
     import numpy as np
 
     from modelmap import Store
-    from modelmap.server import queries
+    from modelmap import queries
 
     root, _ = ws
     with Store(root / "modelmap.db") as store:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from statsmodels.stats.contingency_tables import mcnemar as sm_mcnemar
 
-from modelmap.server import queries
+from modelmap import queries
 
 ROW_FIELDS = {"key", "title", "method_name", "score", "ci_low", "ci_high", "rank", "p_vs_best",
               "p_holm", "tied_with_best", "is_reference"}

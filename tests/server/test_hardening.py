@@ -152,8 +152,8 @@ def _n_maps(store) -> int:
 
 
 def test_the_map_cache_is_bounded_least_recently_used_first(store, ids, monkeypatch):
-    from modelmap.server import queries
-    from modelmap.server.queries import _maps
+    from modelmap import queries
+    from modelmap.queries import _maps
 
     monkeypatch.setattr(_maps, "MAX_CACHED_MAPS", 3)
     monkeypatch.setattr(_maps, "_TOUCH_AFTER", -1.0)
@@ -173,8 +173,8 @@ def test_the_map_cache_is_bounded_least_recently_used_first(store, ids, monkeypa
 
 
 def test_the_map_cache_is_bounded_in_bytes(store, ids, monkeypatch):
-    from modelmap.server import queries
-    from modelmap.server.queries import _maps
+    from modelmap import queries
+    from modelmap.queries import _maps
 
     monkeypatch.setattr(_maps, "MAX_CACHED_MAP_BYTES", 1)  # below any map: keep the newest
     results = [ids["KNN 1"], ids["KNN 3"], ids["KNN 5"]]

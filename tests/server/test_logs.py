@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from modelmap.cli import app
-from modelmap.server.queries import LOG_PREVIEW
+from modelmap.queries import LOG_PREVIEW
 
 pytestmark = pytest.mark.timeout(120)
 BIG = 5 * 1024 * 1024

@@ -216,7 +216,7 @@ def test_help_is_a_handful_of_components_however_many_plugins(data):
 
 
 def test_ranking_carries_the_compare_layers_intervals_and_ties(data):
-    from modelmap.server import queries
+    from modelmap import queries
 
     given = view_input(data, selection(data, "Iris"), "method", None)
     fig, _, _, note = _ranking._render(given, ["test_accuracy", "fit_time"], "none", "mean",

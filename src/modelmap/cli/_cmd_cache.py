@@ -62,7 +62,7 @@ def ls(
     debug: DebugOpt = False,
 ) -> None:
     """Tree of datasets → jobs → classifiers with size on disk, key, status and age."""
-    from modelmap.server import queries
+    from modelmap import queries
 
     with open_store(workspace(ws_path), store_url, read_only=True) as store:
         tree = [d for d in queries.tree(store) if dataset is None or d["name"] == dataset]
@@ -119,7 +119,7 @@ def show(
     debug: DebugOpt = False,
 ) -> None:
     """Everything stored about one result: args, scores, times, machine, arrays, log, error."""
-    from modelmap.server import queries
+    from modelmap import queries
 
     limit = None if full_log else queries.LOG_PREVIEW
     with open_store(workspace(ws_path), store_url, read_only=True) as store:
@@ -187,7 +187,7 @@ def _confirm(plan: list[str], yes: bool) -> bool:
 
 def _plan(store: Any, keys: list[str], dataset: str | None, job: str | None, failed: bool,
           maps: bool) -> list[tuple[str, Any]]:
-    from modelmap.server import queries
+    from modelmap import queries
 
     plan: list[tuple[str, Any]] = []
     for key in keys:
@@ -286,7 +286,7 @@ def export(
     debug: DebugOpt = False,
 ) -> None:
     """Write a job's results (one row per classifier, every score and parameter) to a file."""
-    from modelmap.server import queries
+    from modelmap import queries
 
     if (csv is None) == (xlsx is None):
         raise typer.BadParameter("give exactly one of --csv FILE or --xlsx FILE")

@@ -124,7 +124,7 @@ def compare(
     ranks across them (one data set each), Friedman, Iman-Davenport, the Nemenyi critical
     difference, Holm-adjusted Wilcoxon pairs, and the critical-difference diagram (--png).
     """
-    from modelmap.server import queries
+    from modelmap import queries
 
     store = open_store(workspace(ws_path), store_url, read_only=True)  # never creates one
     refs = [_ref(store, text) for text in jobs]
@@ -173,7 +173,7 @@ def _several_jobs(out: dict[str, Any], as_json: bool, png: Path | None) -> None:
 def print_best_lines(store, reports: list) -> None:
     """The last lines of ``modelmap run``: per job, the best classifier on test accuracy
     with its interval and how many classifiers are tied with it."""
-    from modelmap.server.queries import best_line
+    from modelmap.queries import best_line
 
     for report in reports:
         if report.job_id is None or report.job_error:

@@ -1,7 +1,7 @@
 """The results server: ``create_app(store)`` builds the FastAPI app (JSON API under ``/api``).
 
 Routes validate requests and serialize answers; the work is done by the query layer,
-:mod:`modelmap.server.queries`, which the web app and ``modelmap cache`` call as well.
+:mod:`modelmap.queries`, which the web app and ``modelmap cache`` call as well.
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ from fastapi import Path, Query, Request
 from pydantic import BeforeValidator
 from starlette.convertors import Convertor, register_url_convertor
 
-from modelmap.server.queries import MAX_LIMIT
-from modelmap.server.queries._ids import DATASET_PATTERN, KEY_PATTERN, MAP_KEY_PATTERN, MAX_ID
+from modelmap.queries import MAX_LIMIT
+from modelmap.queries import DATASET_PATTERN, KEY_PATTERN, MAP_KEY_PATTERN, MAX_ID
 from modelmap.store import Store
 
 _CANONICAL = re.compile(r"0|[1-9][0-9]{0,17}")

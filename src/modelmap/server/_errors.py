@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 from modelmap.errors import ArgumentError, DataError, ModelmapError, PluginError, StoreError
 from modelmap.server import _public
 from modelmap.server._responses import error_response
-from modelmap.server.queries import QueryError
+from modelmap.queries import QueryError
 
 log = logging.getLogger("modelmap.server")
 

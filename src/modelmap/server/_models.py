@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
 
 from modelmap.projection import MAP_METRICS, MAP_PROJECTIONS, MAP_VALUES
-from modelmap.server.queries import ENCODINGS, MAX_IDS, MAX_MAP_RESULTS, RESULT_ARRAYS
-from modelmap.server.queries._ids import MAX_ID
+from modelmap.queries import ENCODINGS, MAX_IDS, MAX_MAP_RESULTS, RESULT_ARRAYS
+from modelmap.queries import MAX_ID
 
 RowId = Annotated[int, Field(strict=True, ge=1, le=MAX_ID)]  # 1, never "1", 1.0 or true
 ParamName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_]{1,64}$")]

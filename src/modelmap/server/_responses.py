@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi.responses import JSONResponse
 
-from modelmap.server.queries._json import clean
+from modelmap.queries import clean
 
 
 class StrictJSONResponse(JSONResponse):

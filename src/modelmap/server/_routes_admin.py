@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from modelmap.server import queries
+from modelmap import queries
 from modelmap.server._deps import Canonical, DatasetName, JobId, ResultId, store_of
-from modelmap.server.queries._ids import MAX_ID
+from modelmap.queries import MAX_ID
 from modelmap.server._responses import StrictJSONResponse
 from modelmap.server._responses import StrictJSONResponse as reply
 from modelmap.store import Store

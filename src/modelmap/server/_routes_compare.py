@@ -11,9 +11,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from modelmap.server import queries
+from modelmap import queries
 from modelmap.server._deps import Canonical, store_of
-from modelmap.server.queries._ids import MAX_ID
+from modelmap.queries import MAX_ID
 from modelmap.store import Store
 
 router = APIRouter(prefix="/api/compare", tags=["compare"])

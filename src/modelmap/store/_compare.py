@@ -22,7 +22,7 @@ def comparison(store: Any, job: int | str, score: str = "test_accuracy", alpha: 
                include_references: bool = False, resamples: int = RESAMPLES) -> dict[str, Any]:
     """Every classifier of ``job`` with an interval of ``score``, its rank, p-values against
     the best and whether it is tied with the best at ``alpha`` (see
-    :func:`modelmap.server.queries.compare_job`, which caches this)."""
+    :func:`modelmap.queries.compare_job`, which caches this)."""
     alpha = check_alpha(alpha)
     data = load(store, job, score)
     refs = np.array([is_reference(r) for r in data.rows], dtype=bool)

@@ -1,4 +1,4 @@
-"""What the views read, through the query layer (:mod:`modelmap.server.queries`), in process.
+"""What the views read, through the query layer (:mod:`modelmap.queries`), in process.
 
 :class:`UIData` wraps a :class:`~modelmap.store.Store`: jobs, the flat result table of a
 job (cached while the store's results fingerprint stays the same), selections (filter
@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from modelmap.server import queries
+from modelmap import queries
 from modelmap.store import Store
 
 BASE_FIELDS = ("title", "method", "status", "fold")

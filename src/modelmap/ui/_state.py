@@ -10,7 +10,7 @@ from typing import Any
 
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
-from modelmap.server.queries import QueryError
+from modelmap.queries import QueryError
 from modelmap.ui import _theme
 from modelmap.ui._analysis import higher_is_better
 from modelmap.ui._data import UIData, label

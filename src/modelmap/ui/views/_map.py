@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html, no_update
 
 from modelmap.projection import MAP_METRICS, MAP_PROJECTIONS
-from modelmap.server.queries import MAX_MAP_RESULTS
+from modelmap.queries import MAX_MAP_RESULTS
 from modelmap.ui import _theme
 from modelmap.ui._data import UIData, label
 from modelmap.ui.views._common import (COLOUR, SELECTION, SETTINGS, ViewInput, container,

@@ -9,7 +9,7 @@ from typing import Any
 
 from dash import ClientsideFunction, Input, Output, State, dcc, html, no_update
 
-from modelmap.server import queries
+from modelmap import queries
 from modelmap.ui import _theme
 from modelmap.ui._analysis import aggregate, higher_is_better
 from modelmap.ui._data import UIData, is_reference, label

@@ -6,9 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from modelmap.server.queries import _ids
-from modelmap.server.queries._errors import NotFoundError
-from modelmap.server.queries._json import ENCODINGS, clean, encode_array
+from modelmap.queries import _ids
+from modelmap.queries._errors import NotFoundError
+from modelmap.queries._json import ENCODINGS, clean, encode_array
 from modelmap.store import Store
 
 JobRef = int | str
@@ -147,7 +147,7 @@ def dataset_projections(store: Store, name: str, encoding: str = "json") -> list
 
 
 def _bad_encoding(encoding: str) -> Exception:
-    from modelmap.server.queries._errors import InvalidQueryError
+    from modelmap.queries._errors import InvalidQueryError
 
     return InvalidQueryError(f"unknown encoding {encoding!r}",
                              hint=f"use one of {', '.join(ENCODINGS)}")

@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from modelmap.server.queries._errors import InvalidQueryError
+from modelmap.queries._errors import InvalidQueryError
 
 OPERATORS = ("<=", ">=", "!=", "=", "<", ">", "~")
 _FILTER = re.compile(r"^\s*([A-Za-z0-9_.\-]{1,200})\s*(<=|>=|!=|=|<|>|~)(.{0,1000})$", re.S)

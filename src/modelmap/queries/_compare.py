@@ -15,9 +15,9 @@ from typing import Any
 
 from modelmap.compare import RESAMPLES, check_alpha
 from modelmap.errors import DataError
-from modelmap.server.queries._catalog import JobRef, find_job
-from modelmap.server.queries._errors import InvalidQueryError
-from modelmap.server.queries._json import clean
+from modelmap.queries._catalog import JobRef, find_job
+from modelmap.queries._errors import InvalidQueryError
+from modelmap.queries._json import clean
 from modelmap.store import Store, comparison
 
 

@@ -7,10 +7,10 @@ import json
 import math
 from typing import Any
 
-from modelmap.server.queries import _ids, _rows
-from modelmap.server.queries._catalog import JobRef, find_job, list_jobs
-from modelmap.server.queries._errors import InvalidQueryError, NotFoundError
-from modelmap.server.queries._json import clean
+from modelmap.queries import _ids, _rows
+from modelmap.queries._catalog import JobRef, find_job, list_jobs
+from modelmap.queries._errors import InvalidQueryError, NotFoundError
+from modelmap.queries._json import clean
 from modelmap.store import Store
 
 EXPORT_FORMATS = ("csv", "xlsx")

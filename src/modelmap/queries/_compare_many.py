@@ -13,10 +13,10 @@ from modelmap.compare import (RESAMPLES, bootstrap_p, bootstrap_weights, check_s
                               pairwise_mcnemar,
                               rank_analysis, weighted_scores)
 from modelmap.errors import DataError, StoreError
-from modelmap.server.queries._catalog import JobRef, find_job
-from modelmap.server.queries._compare import _MEMO, _checked, versions
-from modelmap.server.queries._errors import InvalidQueryError, NotFoundError
-from modelmap.server.queries._json import clean
+from modelmap.queries._catalog import JobRef, find_job
+from modelmap.queries._compare import _MEMO, _checked, versions
+from modelmap.queries._errors import InvalidQueryError, NotFoundError
+from modelmap.queries._json import clean
 from modelmap.store import Store, is_reference, stored_score
 from modelmap.store import comparison_data as load
 

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from modelmap.server.queries._json import clean
+from modelmap.queries._json import clean
 from modelmap.store import Store
 
 _MAX_ENTRIES = 16

@@ -11,10 +11,10 @@ import numpy as np
 
 from modelmap.errors import DataError, PluginError
 from modelmap.jobs import content_hash
-from modelmap.server.queries import _ids
-from modelmap.server.queries._errors import InvalidQueryError, NotFoundError
-from modelmap.server.queries._json import ENCODINGS, encode_array
-from modelmap.server.queries._results import existing
+from modelmap.queries import _ids
+from modelmap.queries._errors import InvalidQueryError, NotFoundError
+from modelmap.queries._json import ENCODINGS, encode_array
+from modelmap.queries._results import existing
 from modelmap.store import Store
 
 #: Version of the map computation; part of every cache key.

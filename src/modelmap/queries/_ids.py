@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from modelmap.server.queries._errors import InvalidQueryError
+from modelmap.queries._errors import InvalidQueryError
 
 #: Dataset names: plugin names (letters, digits, underscore).
 DATASET_PATTERN = r"^[A-Za-z0-9_]{1,100}$"

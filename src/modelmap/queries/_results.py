@@ -7,10 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from modelmap.server.queries import _filters, _ids, _rows
-from modelmap.server.queries._catalog import JobRef, find_job, list_jobs
-from modelmap.server.queries._errors import InvalidQueryError, NotFoundError
-from modelmap.server.queries._json import ENCODINGS, clean, encode_array
+from modelmap.queries import _filters, _ids, _rows
+from modelmap.queries._catalog import JobRef, find_job, list_jobs
+from modelmap.queries._errors import InvalidQueryError, NotFoundError
+from modelmap.queries._json import ENCODINGS, clean, encode_array
 from modelmap.store import Store
 
 #: Arrays a result may have (predictions, probabilities, confusion matrices).
