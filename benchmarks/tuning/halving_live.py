@@ -9,11 +9,16 @@ validation score (at full resources), the wall time, and the ratios to HalvingRa
 
     python benchmarks/tuning/halving_live.py                    # 27 candidates, seed 0
     python benchmarks/tuning/halving_live.py --candidates 81 --seeds 0 1 2 --jobs 2
+    python benchmarks/tuning/halving_live.py --tasks svc_digits --train-scores
+
+``return_train_score`` is each class's default (True for HalvingRandomSearchCV, False for
+modelmap's, as GridSearchCV) unless ``--train-scores`` sets it True for both.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import warnings
@@ -23,9 +28,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "src"))
 
-from scipy.stats import loguniform, randint  # noqa: E402
+from scipy.stats import loguniform, randint, uniform  # noqa: E402
 from sklearn.datasets import load_digits, make_classification  # noqa: E402
-from sklearn.ensemble import HistGradientBoostingClassifier  # noqa: E402
+from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier  # noqa: E402
 from sklearn.experimental import enable_halving_search_cv  # noqa: E402,F401
 from sklearn.model_selection import (HalvingRandomSearchCV, StratifiedKFold,  # noqa: E402
                                      cross_val_score)
@@ -41,6 +46,10 @@ def tasks(rows: int) -> dict:
     return {
         "svc_digits": (SVC(), {"C": loguniform(1e-2, 1e3), "gamma": loguniform(1e-5, 1e-1)},
                        X_d, y_d),
+        f"rf_generated_{rows}": (
+            RandomForestClassifier(n_estimators=50, random_state=0, n_jobs=1),
+            {"max_depth": randint(2, 32), "max_features": uniform(0.05, 0.6),
+             "min_samples_leaf": randint(1, 20)}, X_g, y_g),
         f"hgb_generated_{rows}": (
             HistGradientBoostingClassifier(max_iter=100, random_state=0),
             {"learning_rate": loguniform(1e-3, 1), "max_leaf_nodes": randint(4, 64),
@@ -48,9 +57,12 @@ def tasks(rows: int) -> dict:
     }
 
 
-def searches(estimator, space, X, y, n: int, seed: int, jobs: int) -> dict:
+def searches(estimator, space, X, y, n: int, seed: int, jobs: int,
+             train_scores: bool = False) -> dict:
     common = dict(n_candidates=n, factor=3, cv=3, random_state=seed, n_jobs=jobs,
                   min_resources="exhaust")
+    if train_scores:
+        common["return_train_score"] = True
     out = {}
     for name, cls in (("HalvingRandomSearchCV", HalvingRandomSearchCV),
                       ("modelmap HalvingSearchCV", HalvingSearchCV)):
@@ -70,8 +82,9 @@ def _optuna(estimator, space, X, y, n: int, seed: int, jobs: int, rungs: list[in
     cv = StratifiedKFold(3, shuffle=True, random_state=seed)
 
     def objective(trial):
-        params = {k: (trial.suggest_float(k, d.a, d.b, log=True) if hasattr(d, "pdf")
-                      else trial.suggest_int(k, d.a, d.b)) for k, d in _bounds(space).items()}
+        params = {k: (trial.suggest_int(k, d.a, d.b) if d.kind == "int" else
+                      trial.suggest_float(k, d.a, d.b, log=d.kind == "log"))
+                  for k, d in _bounds(space).items()}
         score = 0.0
         for step, size in enumerate(rungs):
             rows = nested_subsample(y, np.zeros(len(y), dtype=np.int64), size / len(y), seed)
@@ -95,18 +108,17 @@ def _optuna(estimator, space, X, y, n: int, seed: int, jobs: int, rungs: list[in
 
 
 class _Range:
-    def __init__(self, a, b, log):
-        self.a, self.b = a, b
-        if log:
-            self.pdf = True
+    def __init__(self, a, b, kind):
+        self.a, self.b, self.kind = a, b, kind  # kind: "log", "float" or "int"
 
 
 def _bounds(space: dict) -> dict:
     out = {}
     for name, dist in space.items():
         low, high = dist.support()
-        out[name] = _Range(float(low), float(high), True) if dist.dist.name == "loguniform" \
-            else _Range(int(low), int(high), False)
+        kind = {"loguniform": "log", "uniform": "float"}.get(dist.dist.name, "int")
+        out[name] = _Range(int(low), int(high), kind) if kind == "int" else \
+            _Range(float(low), float(high), kind)
     return out
 
 
@@ -116,18 +128,26 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--rows", type=int, default=20_000)
+    parser.add_argument("--tasks", nargs="+", help="svc_digits, rf_generated, hgb_generated")
+    parser.add_argument("--train-scores", action="store_true",
+                        help="return_train_score=True for both halving searches")
     options = parser.parse_args()
+    print(f"load average before: {os.getloadavg()}")
     X, y = load_digits(return_X_y=True)  # start the worker pools before anything is timed
     HalvingRandomSearchCV(SVC(), {"C": [1, 2]}, cv=3, n_jobs=options.jobs).fit(X, y)
     print("| task | seed | search | best validation | wall s | score - HRS | wall / HRS |")
     print("|---|---:|---|---:|---:|---:|---:|")
     for task, (estimator, space, X, y) in tasks(options.rows).items():
+        if options.tasks and not any(task.startswith(t) for t in options.tasks):
+            continue
         for seed in options.seeds:
-            results = searches(estimator, space, X, y, options.candidates, seed, options.jobs)
+            results = searches(estimator, space, X, y, options.candidates, seed, options.jobs,
+                               options.train_scores)
             ref_score, ref_wall = results["HalvingRandomSearchCV"]
             for name, (score, wall) in results.items():
                 print(f"| {task} | {seed} | {name} | {score:.4f} | {wall:.1f} | "
                       f"{score - ref_score:+.4f} | {wall / ref_wall:.2f} |", flush=True)
+    print(f"load average after: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,14 @@ resources are comparable.  ``resource`` is ``"n_samples"`` or the name of an int
 parameter of the estimator (``n_estimators``, ``max_iter``) with ``max_resources`` given.
 Iteration ``i`` evaluates ``ceil(n / factor**i)`` candidates with ``min_resources *
 factor**i`` of the resource; ``best_*`` come from the last iteration only.
+
+Two things make it cheaper than ``HalvingRandomSearchCV`` for the same candidates and
+choices (``_overlap.py``): within an iteration the candidates are dispatched slowest first
+(by their fit time in the iteration before), so the workers finish together; and when the
+last iteration has one candidate — the winner whatever its score — the final ``refit`` on
+all rows runs in a thread beside that iteration's CV folds instead of after them.
+``return_train_score`` defaults to False (``GridSearchCV``'s default; scoring the
+training rows costs a prediction per fit).
 """
 
 from __future__ import annotations
@@ -25,8 +33,10 @@ from sklearn.model_selection._search import BaseSearchCV
 from sklearn.utils.validation import _num_samples
 
 from modelmap.tuning._fidelity import nested_subsample
+from modelmap.tuning._overlap import EarlyRefit, slowest_first
 
 N_SAMPLES = "n_samples"
+_EARLY: dict[int, EarlyRefit] = {}  # the refit of each search being fitted, by id
 
 
 class _NestedSubsample:
@@ -59,7 +69,7 @@ class HalvingSearchCV(BaseSearchCV):
                  resource: str = N_SAMPLES, max_resources: int | str = "auto",
                  min_resources: int | str = "smallest", aggressive_elimination: bool = False,
                  cv: Any = 5, scoring: Any = None, refit: Any = True,
-                 error_score: Any = np.nan, return_train_score: bool = True,
+                 error_score: Any = np.nan, return_train_score: bool = False,
                  random_state: Any = None, n_jobs: int | None = None, verbose: int = 0
                  ) -> None:
         super().__init__(estimator=estimator, scoring=scoring, n_jobs=n_jobs, refit=refit,
@@ -73,6 +83,20 @@ class HalvingSearchCV(BaseSearchCV):
         self.min_resources = min_resources
         self.aggressive_elimination = aggressive_elimination
         self.random_state = random_state
+
+    def fit(self, X: Any, y: Any = None, **params: Any) -> HalvingSearchCV:
+        """Run the search; with ``refit``, the last candidate is refitted during the last
+        iteration (see the module docstring)."""
+        early = EarlyRefit(self, X, y, params)
+        _EARLY[id(self)] = early  # not an attribute: the search travels to the workers
+        try:
+            with early.deferring():
+                super().fit(X, y, **params)
+            early.finish()
+        finally:
+            early.close()
+            del _EARLY[id(self)]
+        return self
 
     # -- the schedule -------------------------------------------------------------------------
     def _check_input_parameters(self, X: Any, y: Any, split_params: Any) -> None:
@@ -140,32 +164,44 @@ class HalvingSearchCV(BaseSearchCV):
         self.n_iterations_ = iterations
         self.n_resources_: list[int] = []
         self.n_candidates_: list[int] = []
-        seed = self.random_state if isinstance(self.random_state, Integral) else 0
+        seconds = [0.0] * len(candidates)  # mean fit time in the iteration before
         for i in range(iterations):
             power = max(0, i - (iterations - possible)) if iterations > possible else i
             n_resources = int(min(self.max_resources_,
                                   self.min_resources_ * self.factor ** power))
             self.n_resources_.append(n_resources)
             self.n_candidates_.append(len(candidates))
-            params = candidates
-            cv = None
-            if self.resource == N_SAMPLES:
-                if n_resources < self._n_samples_fit:
-                    cv = _NestedSubsample(self._checked_cv_orig,
-                                          n_resources / self._n_samples_fit, int(seed),
-                                          is_classifier(self.estimator))
-            else:
-                params = [{**c, self.resource: n_resources} for c in candidates]
+            params, cv = self._iteration(candidates, n_resources)
             more = {"iter": [i] * len(params), "n_resources": [n_resources] * len(params)}
-            results = evaluate_candidates(params, cv, more)
+            order = slowest_first(seconds)
+            if i == iterations - 1 and len(params) == 1:
+                early = _EARLY.get(id(self))
+                if early is not None:
+                    early.start(params[0])
+            results = evaluate_candidates([params[j] for j in order], cv, more)
             if i == iterations - 1:
                 break
-            scores = np.asarray(results[self._metric_key()][-len(params):], dtype=float)
+            scores, seconds = np.empty(len(params)), np.empty(len(params))
+            scores[order] = np.asarray(results[self._metric_key()][-len(params):], dtype=float)
+            seconds[order] = np.asarray(results["mean_fit_time"][-len(params):], dtype=float)
             scores = np.where(np.isnan(scores), -np.inf, scores)
             keep = max(1, int(math.ceil(len(candidates) / self.factor)))
-            order = np.argsort(-scores, kind="stable")[:keep]
-            candidates = [candidates[j] for j in sorted(order)]
+            kept = sorted(np.argsort(-scores, kind="stable")[:keep])
+            candidates = [candidates[j] for j in kept]
+            seconds = [float(seconds[j]) for j in kept]
         self.n_remaining_candidates_ = len(candidates)
+
+    def _iteration(self, candidates: list[dict[str, Any]], n_resources: int
+                   ) -> tuple[list[dict[str, Any]], Any]:
+        """The parameters and the CV splitter of an iteration with ``n_resources``."""
+        if self.resource != N_SAMPLES:
+            return [{**c, self.resource: n_resources} for c in candidates], None
+        if n_resources >= self._n_samples_fit:
+            return candidates, None
+        seed = self.random_state if isinstance(self.random_state, Integral) else 0
+        return candidates, _NestedSubsample(self._checked_cv_orig,
+                                            n_resources / self._n_samples_fit, int(seed),
+                                            is_classifier(self.estimator))
 
     def _metric_key(self) -> str:
         if callable(self.scoring) or isinstance(self.scoring, str) or self.scoring is None:
