@@ -174,3 +174,25 @@ def test_subsample_rungs_on_a_dask_cluster(toy_ws: Path) -> None:
     with Store(toy_ws / "modelmap.db") as store:
         frame = store.results("Toy · tuning")
     assert len(frame) == 14 and frame["tag_resource"].nunique() >= 3
+
+
+def test_epochs_of_the_mlp_with_a_history_as_the_fidelity(toy_ws: Path, executor) -> None:
+    """The built-in ``mlpc`` (one history value per epoch) with ``max_iter`` as the fidelity:
+    each rung trains that many epochs, and the chosen config has the full number."""
+    job = {"data": {"title": "Epochs", "dataset": "sklearn_iris", "random_state": 3},
+           "tuning": {"strategy": "halving", "budget": 13, "keep": 1,
+                      "fidelity": {"param": "max_iter", "min": 5, "max": 45}},
+           "classifiers": [{"title": "MLP {learning_rate_init}", "method": "mlpc",
+                            "hidden_layer_sizes": [8],
+                            "learning_rate_init": {"tune": True, "type": "float",
+                                                   "min": 0.01, "max": 0.5, "log": True}}]}
+    result = run(toy_ws, executor, job)
+    with Store(toy_ws / "modelmap.db") as store:
+        frame = store.results("Epochs · tuning")
+    assert sorted(set(frame["tag_resource"])) == [5, 15, 45]
+    assert frame.loc[frame["tag_rung"] == 2, "tag_resource"].eq(45).all()
+    assert frame.loc[frame["tag_rung"] == 0].shape[0] == 9
+    batch = load_job(result.files["result"], registry=Registry.discover(toy_ws))
+    assert batch.classifiers[0].args["max_iter"] == 45
+    best = result.best  # 45 epochs at a learning rate that learns: a model, not a guess
+    assert best is not None and best.score is not None and best.score > 0.8
