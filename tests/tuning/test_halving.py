@@ -234,3 +234,14 @@ def test_a_budget_smaller_than_the_rungs_is_rejected() -> None:
         "tuning.budget or --budget: 3 evaluations cannot take a config through the 4 rungs "
         "(halving, eta 3)\n  hint: use a budget of at least 4 (every rung counts), or a larger "
         "fidelity min for fewer rungs")
+
+
+def test_under_a_time_budget_brackets_are_standard_sized() -> None:
+    """A count budget sizes the first bracket to the count; under a time budget the clock
+    ends the run, so brackets keep eta**3 = 27 configs and reach the full fidelity early."""
+    counted = replay(SPACE, settings(budget=1000), score, budget=1000)
+    timed = replay(SPACE, settings(budget=1000, time_budget=60), score, budget=1000)
+    first_full = [next(t.number for t in trials if t.candidate.fidelity == 1.0)
+                  for trials in (counted, timed)]
+    assert by_rung(timed[:40]) == Counter({0: 27, 1: 9, 2: 3, 3: 1})
+    assert first_full[1] == 40 and first_full[0] > 900

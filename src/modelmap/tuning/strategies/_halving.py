@@ -5,7 +5,9 @@ value of a cost parameter such as ``n_estimators``) and only the best ``1/eta`` 
 rung again at ``eta`` times the fidelity, up to the full fidelity (see :mod:`._brackets`).
 
 * ``halving`` runs brackets that start every config at the lowest rung, the first one as
-  large as the budget (in evaluations) allows, then more while evaluations are left.
+  large as the budget (in evaluations) allows, then more while evaluations are left; with
+  a time budget no bracket has more than ``eta**(rungs - 1)`` configs, so the first
+  full-fidelity result comes early and later brackets use what time is left.
 * ``hyperband`` cycles through brackets that start at every rung in turn (the most
   aggressive first), hedging against a lowest rung too cheap to tell configs apart.
 
@@ -298,8 +300,10 @@ class Halving(_BracketSearch):
     def shape(self, index: int) -> tuple[int, int]:
         limit = self.settings.max_evaluations
         rungs = len(self.levels)
-        n = largest_bracket(limit, self.eta, rungs) if limit is not None else \
-            int(round(self.eta ** self.top))
+        standard = int(round(self.eta ** self.top))
+        n = largest_bracket(limit, self.eta, rungs) if limit is not None else standard
+        if self.settings.time_budget is not None:  # the clock ends the run, not the count:
+            n = min(n, standard)  # a full-fidelity result after one standard bracket
         return 0, max(1, n)
 
 
