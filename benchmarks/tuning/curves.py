@@ -1,14 +1,19 @@
 """Precompute learning-curve tables: every grid config's 3-fold CV accuracy and fit time on
-nested, stratified subsamples of 1/27, 1/9 and 1/3 of the rows (1 is the grid itself).
+nested, stratified subsamples of 1/27, 1/9, 1/3 and all of the rows.
+
+The full-fidelity rows repeat the grid's scores but time every config again in the same
+run, so a rung's fit time can be taken as a ratio to the full fit measured under the same
+load (the grid itself was timed on another machine).
 
 The subsample is the one ``modelmap tune --strategy halving`` trains on: the rows of the
 same 3 stratified folds as ``grids.py`` (seed 0), ``fraction`` of every (class, fold) cell
 and at least one row of each, nested (``modelmap.tuning._fidelity.nested_subsample``, seed
 0); each row keeps its fold.  Written to ``grids/curves/<task>.csv`` with a ``fidelity``
-column.  Forests need no table: their grid has ``n_estimators`` at 6 values, which the
-replay uses as the fidelity parameter.
+column.  Forests need no table for their parameter fidelity: their grid has ``n_estimators``
+at 6 values, which the replay uses as the fidelity parameter (``rf_*`` here computes a
+subsample table of the forests too).
 
-    python benchmarks/tuning/curves.py                    # svc_* (the default)
+    python benchmarks/tuning/curves.py                    # svc_* and mlp_* (the default)
     python benchmarks/tuning/curves.py mlp_wine --jobs 2
 """
 
@@ -32,7 +37,7 @@ from grids import DATASETS, GRIDS, configs  # noqa: E402
 
 from modelmap.tuning._fidelity import nested_subsample  # noqa: E402
 
-FIDELITIES = (1 / 27, 1 / 9, 1 / 3)
+FIDELITIES = (1 / 27, 1 / 9, 1 / 3, 1.0)
 
 
 def folds_of(y: np.ndarray) -> np.ndarray:
@@ -64,7 +69,8 @@ def evaluate(model: str, dataset: str, params: dict, fidelity: float) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("tasks", nargs="*", default=[f"svc_{d}" for d in DATASETS])
+    parser.add_argument("tasks", nargs="*",
+                        default=[f"{m}_{d}" for m in ("svc", "mlp") for d in DATASETS])
     parser.add_argument("--jobs", type=int, default=2)
     options = parser.parse_args()
     (HERE / "grids" / "curves").mkdir(parents=True, exist_ok=True)

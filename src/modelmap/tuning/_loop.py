@@ -126,6 +126,11 @@ class Tuner:
             return None
         return self.settings.time_budget - (time.time() - self.started)
 
+    def _stop_margin(self) -> float:
+        """Seconds a candidate stopped at its time limit needs to be killed and recorded:
+        items end this much before the time budget does (3 % of it, at most 2 s)."""
+        return min(2.0, 0.03 * (self.settings.time_budget or 0.0))
+
     def _fit(self, batch: list[Candidate], time_left: float | None) -> list[Candidate]:
         """Drop the candidates whose pessimistic time estimate does not fit the time left."""
         if time_left is None:
@@ -162,7 +167,8 @@ class Tuner:
         stage = self.evaluator.validation
         assert stage is not None
         numbers = {c.signature: len(self.trials) + i + 1 for i, c in enumerate(batch)}
-        items = {c.signature: self.evaluator.item(c, self.run_id, stage, time_left)
+        limit = None if time_left is None else max(0.1, time_left - self._stop_margin())
+        items = {c.signature: self.evaluator.item(c, self.run_id, stage, limit)
                  for c in batch}
         results: dict[str, Any] = {}
         todo = []

@@ -21,12 +21,18 @@ Objective = Callable[[int, Mapping[str, Any]], tuple[float | None, float]]
 
 
 def replay(space: Space, settings: Settings, objective: Objective, *, budget: int,
-           strategy: Strategy | None = None, folds: int | None = None) -> list[Trial]:
-    """Trials of ``settings.strategy`` (or ``strategy``) over ``budget`` evaluations."""
+           strategy: Strategy | None = None, folds: int | None = None,
+           fit_seconds: float | None = None) -> list[Trial]:
+    """Trials of ``settings.strategy`` (or ``strategy``) over ``budget`` evaluations; with
+    ``fit_seconds``, also until the trials' summed fit time reaches it (a time budget on
+    one worker: the strategy is told the time left, as in a real run)."""
     settings = dataclasses.replace(settings, budget=budget)
     strategy = strategy or make_strategy(space, settings)
     trials: list[Trial] = []
-    while len(trials) < budget:
+    spent = 0.0
+    while len(trials) < budget and (fit_seconds is None or spent < fit_seconds):
+        if fit_seconds is not None:
+            strategy.time_left = fit_seconds - spent
         asked = strategy.ask(settings.batch_size)[: budget - len(trials)]
         if not asked:
             break
@@ -42,5 +48,6 @@ def replay(space: Space, settings: Settings, objective: Objective, *, budget: in
                           fit_time * (folds or settings.cv))
             trials.append(trial)
             told.append(trial)
+            spent += trial.seconds
         strategy.tell(told)
     return trials
