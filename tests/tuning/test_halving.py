@@ -161,9 +161,15 @@ def test_time_estimate_scales_the_lower_rung_and_a_short_budget_promotes_the_bes
     replay(SPACE, s, score, budget=10, strategy=strategy)  # rung 0 only so far
     strategy.time_left = 0.5  # the best config climbs 3 rungs: about 0.54 s
     asked = strategy.ask(4)
-    assert len(asked) == 1 and asked[0].rung == 1  # no new config: the best climbs
+    # no new config: the best goes to the full fidelity at once (0.375 s fits, the climb not)
+    assert len(asked) == 1 and asked[0].rung == 3
     estimate = strategy.estimate(asked[0])
-    assert estimate == pytest.approx(1.25 * (0.1 / 27 * 3) * 3, rel=1e-6)  # 3 folds, x eta
+    assert estimate == pytest.approx(1.25 * (0.1 / 27 * 3) * 27, rel=1e-6)  # 3 folds, x 27
+    strategy.tell([])
+    strategy.time_left = 0.3  # the full fidelity alone does not fit: one rung up
+    asked = strategy.ask(4)
+    assert len(asked) == 1 and asked[0].rung == 1
+    assert strategy.estimate(asked[0]) == pytest.approx(1.25 * (0.1 / 27 * 3) * 3, rel=1e-6)
 
 
 def test_cut_short_candidates_are_asked_again() -> None:
@@ -245,3 +251,19 @@ def test_under_a_time_budget_brackets_are_standard_sized() -> None:
                   for trials in (counted, timed)]
     assert by_rung(timed[:40]) == Counter({0: 27, 1: 9, 2: 3, 3: 1})
     assert first_full[1] == 40 and first_full[0] > 900
+
+
+def test_short_of_time_the_leader_goes_straight_to_the_full_fidelity() -> None:
+    """When the time left no longer covers the best config's climb rung by rung but does
+    cover its full-fidelity evaluation alone, it is promoted straight to the top."""
+    from modelmap.tuning.strategies import make_strategy
+
+    s = settings(budget=1000, time_budget=100)
+    strategy = make_strategy(SPACE, s)
+    replay(SPACE, s, score, budget=27, strategy=strategy)  # the first rung: 27 configs
+    assert by_rung(strategy.trials) == Counter({0: 27})
+    first = strategy.trials[0].seconds  # every rung-0 fit costs the same here
+    direct = 1.25 * first * 27  # TIME_MARGIN x the time at 27 x the fidelity
+    strategy.time_left = 1.2 * direct  # < 2 x the climb through rungs 1, 2 and 3
+    asked = strategy.ask(1)
+    assert [c.rung for c in asked] == [3] and asked[0].fidelity == 1.0

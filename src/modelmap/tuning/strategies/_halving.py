@@ -20,7 +20,8 @@ its number (``round``) through the rungs.  Only full-fidelity scores count as re
 Under a time budget (``time_left``) the fit time of a config at the next rung is estimated
 from its time at the lower one (scaled by the fidelity ratio to a power measured on the
 configs that ran on two rungs); once the time left only just covers taking the best config
-to the full fidelity, no new config is started and the best one is promoted instead.
+to the full fidelity, no new config is started and the best one is promoted instead —
+straight to the full fidelity when that fits the time left.
 """
 
 from __future__ import annotations
@@ -279,13 +280,19 @@ class _BracketSearch(Strategy):
         return climb is not None and self.time_left < RESERVE * climb
 
     def _force_best(self) -> Candidate | None:
+        """The leader one rung up — or straight to the full fidelity when that alone fits
+        the time left (a climb rung by rung would not: it costs the rungs between too)."""
         leader = self._leader()
         if leader is None:
             return None
         config, rung = leader
+        target = rung + 1
+        direct = self._scaled(config.seconds[rung], rung, self.top)
+        if self.time_left is not None and direct <= self.time_left:
+            target = self.top
         bracket = self.brackets[config.bracket]
-        bracket.add(config.number, rung + 1)
-        return self._candidate(config, rung + 1, "promoted")
+        bracket.add(config.number, target)
+        return self._candidate(config, target, "promoted")
 
 
 def _full(trial: Trial) -> bool:
