@@ -128,8 +128,9 @@ class Tuner:
 
     def _stop_margin(self) -> float:
         """Seconds a candidate stopped at its time limit needs to be killed and recorded:
-        items end this much before the time budget does (3 % of it, at most 2 s)."""
-        return min(2.0, 0.03 * (self.settings.time_budget or 0.0))
+        items end this much before the time budget does (10 % of it, at most 2 s; at 3 %
+        a 10 s hyperband run ended at 10.8 s on a loaded machine)."""
+        return min(2.0, 0.1 * (self.settings.time_budget or 0.0))
 
     def _fit(self, batch: list[Candidate], time_left: float | None) -> list[Candidate]:
         """Drop the candidates whose pessimistic time estimate does not fit the time left."""
