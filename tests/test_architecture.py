@@ -8,6 +8,12 @@ where cycles hide):
    such name needs a public home (the other package's ``__init__`` re-exports it).
 3. **No cycles** between packages.
 
+And one door to the store: the API, the web app and the CLI (``server``, ``ui``, ``cli``)
+read and write stored results only through ``modelmap.queries``.  They may import
+``Store`` from ``modelmap.store`` (to open one, and as a type) and nothing else from it,
+and they call no method of a store but ``close`` (a call ``….store.m()``, ``store.m()``
+or ``x_store.m()`` where ``m`` is a public method of ``Store``).
+
 The debts that were in the tree when the rules were written are listed in ``KNOWN_*`` below
 (issue 12 pays them off). The lists only shrink: a new violation fails, and so does an entry
 that is no longer needed, so that it is struck off when it is paid.
@@ -174,3 +180,62 @@ def test_the_scanner_sees_imports_inside_functions(tmp_path: Path) -> None:
                      "    from ..server import queries\n")
     names = _imported(Path("ui/views/_map.py"), tree)
     assert "modelmap.store._results" in names and "modelmap.ui.server" in names
+
+
+# -- one door to the store -----------------------------------------------------------------
+DOOR_USERS = ("server", "ui", "cli")
+STORE_NAMES_ALLOWED = {"Store"}    # opening a store, and its type in annotations
+STORE_CALLS_ALLOWED = {"close"}    # its lifecycle; every read and write goes through queries
+
+
+def _store_methods() -> set[str]:
+    from modelmap.store import Store
+
+    return {name for name in dir(Store) if not name.startswith("_")
+            and callable(getattr(Store, name, None))}
+
+
+def _is_store(node: ast.expr) -> bool:
+    name = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+    return name == "store" or name.endswith("_store")
+
+
+def _store_uses(rel: Path, tree: ast.AST, methods: set[str]) -> list[str]:
+    """``file:line what`` of every use of the store that goes around the query layer."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "modelmap.store":
+            extra = {alias.name for alias in node.names} - STORE_NAMES_ALLOWED
+            found += [f"{rel}:{node.lineno} imports {name} from modelmap.store"
+                      for name in sorted(extra)]
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            module = node.module if isinstance(node, ast.ImportFrom) else None
+            names = [module] if module else [alias.name for alias in node.names]
+            found += [f"{rel}:{node.lineno} imports {name}" for name in names
+                      if name and name.startswith("modelmap.store")]
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and node.func.attr in methods - STORE_CALLS_ALLOWED and _is_store(node.func.value)):
+            found.append(f"{rel}:{node.lineno} calls store.{node.func.attr}()")
+    return found
+
+
+def test_the_api_the_web_app_and_the_cli_use_the_store_only_through_queries() -> None:
+    methods = _store_methods()
+    uses = []
+    for package in DOOR_USERS:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            uses += _store_uses(path.relative_to(ROOT), tree, methods)
+    assert uses == [], "read and write through modelmap.queries (add a query if one is missing)"
+
+
+def test_the_door_rule_sees_store_imports_and_calls() -> None:
+    tree = ast.parse("from modelmap.store import Store, is_reference\n"
+                     "import modelmap.store._results\n"
+                     "def f(store, data):\n"
+                     "    store.close()\n    data.store.result(1)\n    src_store.jobs()\n"
+                     "    queries.delete_job(store, 1)\n")
+    uses = _store_uses(Path("cli/x.py"), tree, {"close", "result", "jobs", "delete_job"})
+    assert [use.split(" ", 1)[1] for use in uses] == [
+        "imports is_reference from modelmap.store", "imports modelmap.store._results",
+        "calls store.result()", "calls store.jobs()"]
