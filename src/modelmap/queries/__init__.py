@@ -41,7 +41,8 @@ __all__ = [
     "compare_pairwise", "data_projections", "dataset_projections", "delete_dataset",
     "delete_failed", "delete_job", "delete_maps", "delete_result", "export_frame",
     "export_results", "export_store", "find_job", "find_result", "get_job", "get_result",
-    "is_reference", "job_labels", "list_datasets", "list_jobs", "list_results", "listing_version", "map_key",
-    "map_options", "removal_plan", "remove", "resolve_result", "result_arrays",
+    "is_reference", "job_labels", "list_datasets", "list_jobs", "list_results",
+    "listing_version", "map_key", "map_options", "removal_plan", "remove", "resolve_result",
+    "result_arrays",
     "result_histories", "result_log", "server_info", "sizes", "tree", "vacuum",
 ]
