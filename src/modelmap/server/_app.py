@@ -47,8 +47,8 @@ def create_app(
     found (for ``/api/info``).  The JSON API is under ``/api`` (OpenAPI at
     ``/api/openapi.json``, docs at ``/api/docs``); ``/`` redirects to the API docs until
     the caller mounts something there (:func:`modelmap.app.create_app` mounts the web app,
-    wrapped in :func:`beside_api`).  Without ``debug``, answers carry no absolute path, host name or process id of the
-    server (see :mod:`._public`).
+    wrapped in :func:`beside_api`).  Without ``debug``, answers carry no absolute path,
+    host name or process id of the server (see :mod:`._public`).
     """
     owned = not isinstance(store, Store)
     target = Store(store) if owned else store
