@@ -34,7 +34,8 @@ ROOT = Path(__file__).resolve().parents[1] / "src" / "modelmap"
 # violations, which keeps each layer free of cycles by construction).
 LAYERS: list[set[str]] = [
     {"errors", "_gc"},
-    {"jobs", "data", "workspace", "compare", "params"},
+    {"jobs", "workspace", "compare", "params"},
+    {"data"},                   # reads the job's data section: defaults in one place, jobs/
     {"projection"},
     {"plugins"},
     {"training"},

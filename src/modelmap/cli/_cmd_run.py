@@ -119,7 +119,7 @@ def run(
             except ModelmapError as exc:
                 if break_ or debug:
                     raise
-                reports.append(JobReport(job.title, job.data["dataset"],
+                reports.append(JobReport(job.title, job.data.dataset,
                                          n_classifiers=len(job.classifiers),
                                          n_projections=len(job.projections), job_error=str(exc)))
                 err_console.print(f"[bold red]error in job {escape(job.title)}:[/] "
