@@ -240,3 +240,28 @@ def test_the_door_rule_sees_store_imports_and_calls() -> None:
     assert [use.split(" ", 1)[1] for use in uses] == [
         "imports is_reference from modelmap.store", "imports modelmap.store._results",
         "calls store.result()", "calls store.jobs()"]
+
+
+# -- small functions -------------------------------------------------------------------
+MAX_FUNCTION_LINES = 60  # from `def` to the function's last line (decorators not counted)
+
+
+def _long_functions(rel: Path, tree: ast.AST, limit: int = MAX_FUNCTION_LINES) -> list[str]:
+    return [f"{rel}:{node.lineno} {node.name} ({node.end_lineno - node.lineno + 1} lines)"
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.end_lineno - node.lineno + 1 > limit]
+
+
+def test_no_function_is_longer_than_60_lines() -> None:
+    found = []
+    for path in sorted(ROOT.rglob("*.py")):
+        rel = path.relative_to(ROOT)
+        found += _long_functions(rel, ast.parse(path.read_text(encoding="utf-8")))
+    assert found == [], "split these into functions that each do one thing"
+
+
+def test_the_length_rule_counts_from_def_to_the_last_line() -> None:
+    body = "".join(f"    x{i} = {i}\n" for i in range(59))
+    tree = ast.parse(f"@decorator\ndef fits():\n{body}\ndef long():\n{body}    return 1\n")
+    assert _long_functions(Path("m.py"), tree) == ["m.py:63 long (61 lines)"]
