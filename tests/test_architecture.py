@@ -265,3 +265,23 @@ def test_the_length_rule_counts_from_def_to_the_last_line() -> None:
     body = "".join(f"    x{i} = {i}\n" for i in range(59))
     tree = ast.parse(f"@decorator\ndef fits():\n{body}\ndef long():\n{body}    return 1\n")
     assert _long_functions(Path("m.py"), tree) == ["m.py:63 long (61 lines)"]
+
+
+# -- no repeated blocks ----------------------------------------------------------------
+PYLINT_DUPLICATES = ["--disable=all", "--enable=duplicate-code", "--min-similarity-lines=10",
+                     "--score=n"]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_no_block_of_10_lines_is_repeated_in_src() -> None:
+    """The duplicate-code check of `make lint` (pylint; about 25-60 s)."""
+    import importlib.util
+    import subprocess
+    import sys
+
+    if importlib.util.find_spec("pylint") is None:
+        pytest.skip("pylint is not installed (pip install -e '.[test]' installs it)")
+    done = subprocess.run([sys.executable, "-m", "pylint", *PYLINT_DUPLICATES, str(ROOT)],
+                          capture_output=True, text=True, timeout=280)
+    assert done.returncode == 0 and "R0801" not in done.stdout, done.stdout[-5000:]
