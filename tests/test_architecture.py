@@ -285,3 +285,15 @@ def test_no_block_of_10_lines_is_repeated_in_src() -> None:
     done = subprocess.run([sys.executable, "-m", "pylint", *PYLINT_DUPLICATES, str(ROOT)],
                           capture_output=True, text=True, timeout=280)
     assert done.returncode == 0 and "R0801" not in done.stdout, done.stdout[-5000:]
+
+
+def test_the_module_table_in_the_design_notes_matches_the_layers() -> None:
+    notes = (ROOT.parents[1] / "docs" / "design-notes.md").read_text(encoding="utf-8")
+    table = notes[notes.index("## Module table"):]
+    rows = {}
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 3 and cells[0].isdigit():
+            name = cells[1].split("`")[1].removesuffix("/").removesuffix(".py")
+            rows[name] = int(cells[0])
+    assert rows == LAYER, "update docs/design-notes.md's module table (and DESIGN.md's)"
