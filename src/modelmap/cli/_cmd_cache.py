@@ -187,7 +187,8 @@ def _confirm(plan: list[str], yes: bool) -> bool:
              "\n\n  modelmap cache rm --failed\n\n  modelmap cache rm --maps -y")
 @reports_errors
 def rm(
-    keys: Annotated[list[str] | None, typer.Argument(help="Result keys or unique prefixes.",
+    keys: Annotated[list[str] | None, typer.Argument(help="Result keys or unique prefixes "
+                                                     "(4 characters or more).",
                                                      show_default=False)] = None,
     dataset: Annotated[str | None, typer.Option("--dataset", help="Remove a dataset with "
                                                 "its jobs and results.")] = None,

@@ -1,12 +1,15 @@
 """The query layer: plain functions from a :class:`~modelmap.store.Store` to JSON-able dicts.
 
-The REST API (:mod:`modelmap.server`), the web app and ``modelmap cache`` all read the
-store through these functions; routes only validate and serialize.  Errors are
+The REST API (:mod:`modelmap.server`), the web app and ``modelmap cache`` all read and
+write the store through these functions (nothing else; ``tests/test_architecture.py``
+checks it); routes only validate and serialize.  Errors are
 :class:`QueryError` subclasses whose ``status`` is the HTTP status to answer with, or the
 :class:`~modelmap.errors.ModelmapError` of the layer below (``DataError`` for a map that
 cannot be computed, ``StoreError`` for a store that cannot be read).
 
-Every returned value is strict JSON: NaN and infinities become ``None``.
+Every returned value is strict JSON (NaN and infinities become ``None``), except what only
+in-process readers get: :func:`export_frame` (a DataFrame), :func:`job_labels` (arrays),
+:func:`result_histories` (as stored) and :class:`Removal` steps.
 """
 
 from __future__ import annotations
