@@ -108,3 +108,11 @@ def test_candidates_are_dispatched_slowest_first() -> None:
 
     assert slowest_first([0.1, 3.0, 0.5, 3.0]) == [1, 3, 2, 0]
     assert slowest_first([0.0, 0.0]) == [0, 1]
+
+
+def test_multi_metric_scoring_with_refit_true_is_refused_as_by_scikit_learn() -> None:
+    search = HalvingSearchCV(SVC(), SPACE, n_candidates=3, cv=3, random_state=0, n_jobs=2,
+                             scoring=["accuracy", "balanced_accuracy"])
+    with pytest.raises(ValueError, match="refit"):
+        search.fit(X, y)
+    assert search.refit is True

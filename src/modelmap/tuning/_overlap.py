@@ -7,7 +7,7 @@ end of an iteration for one slow candidate dispatched last.  ``EarlyRefit`` refi
 iteration's single candidate — the winner whatever its score — on all rows in a thread
 while that iteration's CV folds run in the workers; ``fit`` then uses that model instead of
 refitting after the search.  It is used only when the result is the same as the plain
-refit's: ``refit=True``, no fit parameters to route, and more than one job.
+refit's: ``refit=True``, one metric, no fit parameters to route, and more than one job.
 """
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ class EarlyRefit:
 
     def __init__(self, search: Any, X: Any, y: Any, params: dict[str, Any]) -> None:
         self.search, self.X, self.y = search, X, y
-        self.eligible = (search.refit is True and not params
+        single = search.scoring is None or isinstance(search.scoring, str) \
+            or callable(search.scoring)  # multi-metric: scikit-learn's own checks apply
+        self.eligible = (search.refit is True and single and not params
                          and effective_n_jobs(search.n_jobs) > 1)
         self.pool: ThreadPoolExecutor | None = None
         self.future: Future | None = None
