@@ -17,7 +17,8 @@ from modelmap.queries._admin import (EXPORT_FORMATS, delete_dataset, delete_fail
 from modelmap.queries._catalog import (data_projections, dataset_projections, find_job,
                                        get_job, list_datasets, list_jobs, server_info)
 from modelmap.queries._compare import best_line, compare_job
-from modelmap.queries._compare_many import compare_jobs, compare_pairwise
+from modelmap.queries._compare_many import (MAX_JOBS, MAX_PAIRWISE, compare_jobs,
+                                            compare_pairwise)
 from modelmap.queries._errors import InvalidQueryError, NotFoundError, QueryError
 from modelmap.queries._ids import DATASET_PATTERN, KEY_PATTERN, MAP_KEY_PATTERN, MAX_ID
 from modelmap.queries._json import ENCODINGS, clean
@@ -31,7 +32,7 @@ from modelmap.queries._results import (LOG_PREVIEW, MAX_IDS, MAX_LIMIT, MAX_LOG_
 __all__ = [
     "DATASET_PATTERN", "KEY_PATTERN", "MAP_KEY_PATTERN", "MAX_ID",
     "ENCODINGS", "EXPORT_FORMATS", "LOG_PREVIEW", "MAX_IDS", "MAX_LIMIT", "MAX_LOG_PAGE",
-    "MAX_MAP_RESULTS", "RESULT_ARRAYS",
+    "MAX_JOBS", "MAX_MAP_RESULTS", "MAX_PAIRWISE", "RESULT_ARRAYS",
     "InvalidQueryError", "NotFoundError", "QueryError",
     "best_line", "cached_map", "clean", "classifier_map", "compare_job", "compare_jobs",
     "compare_pairwise", "data_projections", "dataset_projections", "delete_dataset",

@@ -23,6 +23,7 @@ def stores() -> list[Any]:
         dcc.Store(id="mm-focus", storage_type="session"),
         dcc.Store(id="mm-compare", storage_type="session"),
         dcc.Store(id="mm-selection"),
+        dcc.Store(id="mm-picked", storage_type="session"),
         dcc.Store(id="mm-titles", data={}),
         dcc.Store(id="mm-highlight"),
         dcc.Store(id="mm-jobs", data=[]),
