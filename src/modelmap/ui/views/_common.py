@@ -77,6 +77,8 @@ LEADS = {
     "history": "How the selected classifiers learned, epoch by epoch.",
     "comparison": "The ticked classifiers pair by pair, and two side by side: is their "
                   "difference more than chance?",
+    "across": "The same classifiers over several jobs (data sets): average ranks and the "
+              "critical-difference diagram.",
     "data": "The samples: classes, a projection, and which ones the classifiers get wrong.",
     "settings": "Theme, colours and chart export, kept in this browser.",
     "help": "How each view works, and every plugin with its parameters.",
