@@ -24,15 +24,19 @@ pytestmark = pytest.mark.slow
 SHOTS = Path("/tmp/shots-14b")
 
 
-def shoot(page: Any, name: str) -> None:
-    """A screenshot in the light theme and one in the dark theme."""
-    for theme in ("light", "dark"):
-        page.evaluate("(t) => document.documentElement.setAttribute('data-bs-theme', t)", theme)
-        page.wait_for_timeout(150)
-        path = screenshot(page, f"{name}-{theme}")
+def shoot(page: Any, name: str, view_name: str, chart: str) -> None:
+    """A screenshot in the light theme and one in the dark theme (set in Settings, so the
+    charts are drawn dark too)."""
+    for theme in ("dark", "bright"):
+        view(page, "settings")
+        page.click(f"#mm-set-theme input[value={theme}]")
+        view(page, view_name)
+        wait_chart(page, chart)
+        settle(page)
+        page.wait_for_timeout(300)
+        path = screenshot(page, f"{name}-{'light' if theme == 'bright' else 'dark'}")
         if SHOTS.is_dir():
             shutil.copy(path, SHOTS / path.name)
-    page.evaluate("() => document.documentElement.setAttribute('data-bs-theme', 'light')")
 
 
 def synthetic(store: Any, n: int, title: str, seed: int = 0) -> None:
@@ -93,7 +97,7 @@ def test_comparison_of_many_shows_exact_mcnemar_holm_p_values(page, ui_store):
     heads = page.locator(".mm-param-table thead th").all_inner_texts()
     assert heads[1:] == shown["x"]
     assert page.locator(".mm-param-table td.mm-differs").count() > 0
-    shoot(page, "comparison-many-10")
+    shoot(page, "comparison-many-10", "comparison", "pairwise")
 
 
 def test_ticking_two_sets_a_and_b_and_the_difference_matrix(page, ui_store):
@@ -162,7 +166,7 @@ def test_comparison_of_a_thousand(page, ui_store):
     assert len(heatmap(page, "pairwise")["x"]) == queries.MAX_PAIRWISE
     assert "800 more ticked classifiers are not in the matrix" in page.inner_text(
         "#mm-compare-pairwise-note")
-    shoot(page, "comparison-many-1000")
+    shoot(page, "comparison-many-1000", "comparison", "pairwise")
 
 
 def _across_expected(store: Any, titles: list[str], alpha: float = 0.05) -> dict[str, Any]:
@@ -223,4 +227,4 @@ def test_the_critical_difference_diagram_over_three_jobs(page, ui_store):
     cd = page.evaluate(f"""() => ({GD})('cd').data.find(d => d.meta && d.meta.mm === 'cd')
         .text[1]""")
     assert cd == f"CD = {expected['cd']:.2f}"
-    shoot(page, "across-cd")
+    shoot(page, "across-cd", "across", "cd")

@@ -54,7 +54,8 @@ def pairwise_figure(answer: dict[str, Any], settings: dict[str, str]) -> dict[st
               f"<br>p (unadjusted) = {fmt(raw[i][j], 4)}" if i != j else labels[i]
               for j in range(n)] for i in range(n)]
     trace = {"type": "heatmap", "z": holm, "x": labels, "y": labels, "zmin": 0, "zmax": 1,
-             "colorscale": colorscale(answer["alpha"], settings["theme"]), "xgap": 1, "ygap": 1,
+             "colorscale": colorscale(answer["alpha"], settings["theme"]),
+             "xgap": 1 if n <= 50 else 0, "ygap": 1 if n <= 50 else 0,
              "text": text, "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>",
              "colorbar": {"thickness": 10, "title": {"text": "p (Holm)", "side": "right"}},
              "meta": {"mm": "pairwise"}}
