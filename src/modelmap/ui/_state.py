@@ -57,8 +57,8 @@ def register(app: Any, data: UIData) -> None:
 
 def _register_jobs(app: Any, data: UIData) -> None:
     @app.callback(Output("mm-jobs", "data"), Input("mm-poll", "n_intervals"),
-                  State("mm-jobs", "data"))
-    def jobs(_: Any, known: list | None) -> Any:
+                  Input("mm-deleted", "data"), State("mm-jobs", "data"))
+    def jobs(_: Any, _deleted: Any, known: list | None) -> Any:
         fresh = [_job_summary(j) for j in data.jobs()]
         return no_update if fresh == known else fresh
 
@@ -127,15 +127,18 @@ def _register_selection(app: Any, data: UIData) -> None:
                   Input("mm-q", "value"), Input("mm-filter-apply", "n_clicks"),
                   Input("mm-sort", "value"), Input("mm-sort-desc", "n_clicks"),
                   Input("mm-new", "n_clicks"), Input("mm-top-n", "value"),
-                  State("mm-filters", "value"))
+                  Input("mm-deleted", "data"), State("mm-filters", "value"))
     def select(job: Any, methods: list | None, statuses: list | None, folds: list | None,
                q: str | None, _apply: Any, sort: str | None, flips: int | None, _new: Any,
-               top: Any, filters_text: str | None) -> tuple:
+               top: Any, _deleted: Any, filters_text: str | None) -> tuple:
         best_first = not (flips or 0) % 2
         arrow = sort_arrow(sort, best_first)
         if job is None:
             return None, None, {}, arrow
-        table = data.table(int(job))
+        try:
+            table = data.table(int(job))
+        except QueryError:  # the job was just deleted; the job list moves on to another
+            return None, None, {}, arrow
         filters = [line.strip() for line in (filters_text or "").splitlines() if line.strip()]
         descending = sort_descending(sort, best_first)
         order = None if not sort else ("-" if descending else "") + sort + ",title"
