@@ -32,6 +32,9 @@ def shoot(page: Any, name: str, view_name: str, chart: str) -> None:
         page.click(f"#mm-set-theme input[value={theme}]")
         view(page, view_name)
         wait_chart(page, chart)
+        ink = {"bright": "#212529", "dark": "#dee2e6"}[theme]  # the chart redrawn in it
+        page.wait_for_function(f"(c) => (({GD})('{chart}').layout.font || {{}}).color === c",
+                               arg=ink)
         settle(page)
         page.wait_for_timeout(300)
         path = screenshot(page, f"{name}-{'light' if theme == 'bright' else 'dark'}")
