@@ -28,6 +28,8 @@ def stores() -> list[Any]:
         dcc.Store(id="mm-highlight"),
         dcc.Store(id="mm-jobs", data=[]),
         dcc.Store(id="mm-dummy"),
+        dcc.Store(id="mm-url-state"),
+        dcc.Store(id="mm-url-restored", data=False),
         dcc.Location(id="mm-url", refresh=False),
         dcc.Interval(id="mm-poll", interval=POLL_MS),
         dcc.Download(id="mm-download"),

@@ -160,6 +160,8 @@ def register(app: Any, data: UIData) -> None:
     @app.callback(Output("mm-across-jobs", "options"), Output("mm-across-jobs", "value"),
                   Input("mm-jobs", "data"), State("mm-across-jobs", "value"))
     def jobs(known: list | None, picked: list | None) -> tuple:
+        if not known:  # the job list is not read yet: keep a value from the address
+            return no_update, no_update
         usable = [j for j in known or [] if (j.get("counts") or {}).get("ok")]
         options = [{"label": f"{j['title']} · {j['dataset']}", "value": j["id"]} for j in usable]
         ids = [j["id"] for j in usable]

@@ -161,8 +161,8 @@ def register(app: Any, data: UIData) -> None:
                   Input(SELECTION, "data"), Input("mm-focus", "data"), Input(PICKED, "data"),
                   State("mm-compare-a", "value"), State("mm-compare-b", "value"))
     def pick(selection: dict | None, focus: Any, picked: list | None, a: Any, b: Any) -> tuple:
-        if not selection or selection.get("job") is None:
-            return [], None, [], None
+        if not selection or selection.get("job") is None:  # keep values from the address
+            return no_update, no_update, no_update, no_update
         rows = data.table(selection["job"]).rows(selection["ids"])
         ids = [r["id"] for r in rows]
         options = [{"label": r["title"], "value": r["id"]} for r in rows]

@@ -158,8 +158,8 @@ def register(app: Any, data: UIData, view: str) -> None:
                   Input("mm-compare-many", "value"), *lassos, State(PICKED, "data"))
     def tick(selection: dict | None, listed: list | None, on_map: dict | None,
              on_ranking: dict | None, picked: list | None) -> tuple:
-        if not selection or selection.get("job") is None:
-            return [], [], []
+        if not selection or selection.get("job") is None:  # keep ticks from the address
+            return no_update, [], no_update
         table = data.table(int(selection["job"]))
         known = set(table.flat)
         trigger = ctx.triggered_id
