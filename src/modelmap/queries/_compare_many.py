@@ -47,7 +47,11 @@ def compare_pairwise(store: Store, keys: Sequence[str], *, score: str = "test_ac
             full.append(store.resolve_key(key, None if job is None else found["id"]))
         except StoreError as exc:
             raise NotFoundError(exc.message, hint=exc.hint) from None
-    job_ids = {found["id"]} if job is not None else {store.result(k)["job_id"] for k in full}
+    try:
+        job_ids = {found["id"]} if job is not None else {store.result(k)["job_id"]
+                                                         for k in full}
+    except StoreError as exc:  # a key in several jobs
+        raise InvalidQueryError(exc.message, hint="give the job as well (job=...)") from None
     if len(job_ids) > 1:
         raise InvalidQueryError("the classifiers belong to different jobs",
                                 hint="compare classifiers of one job (one data split)")
