@@ -83,7 +83,7 @@ class Served:
         ``serve --host 0.0.0.0`` does, still served on 127.0.0.1)."""
         import uvicorn
 
-        from modelmap.server import create_app
+        from modelmap.app import create_app
         from modelmap.ui import mount
 
         app = create_app(store, **options)

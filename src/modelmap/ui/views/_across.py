@@ -51,8 +51,8 @@ def default_jobs(data: UIData, ids: list[int], most: int = DEFAULT_JOBS) -> list
     chosen: list[int] = []
     common: set[str] | None = None
     for job_id in ids[:20]:
-        rows = data.store.result_rows(job_id, include_folds=False, columns=("method", "status"))
-        methods = {r["method"] for r in rows if r["status"] == "ok"}
+        methods = {item["method"] for item in data.table(job_id).items
+                   if item.get("fold") is None and item["status"] == "ok"}
         both = methods if common is None else common & methods
         if len(both) >= 2:
             chosen, common = chosen + [job_id], both

@@ -150,6 +150,11 @@ def _chart_ids(selected: dict | None, known: set[int]) -> list[int]:
 
 
 def register(app: Any, data: UIData, view: str) -> None:
+    _register_ticks(app, data)
+    _register_render(app, data, view)
+
+
+def _register_ticks(app: Any, data: UIData) -> None:
     lassos = [Input({"type": "mm-linked", "name": name}, "selectedData")
               for name in ("map", "ranking")]
 
@@ -189,6 +194,8 @@ def register(app: Any, data: UIData, view: str) -> None:
         return [{"label": n.removeprefix("test_").replace("_", " "), "value": n}
                 for n in names], value
 
+
+def _register_render(app: Any, data: UIData, view: str) -> None:
     def failed(text: str) -> tuple:
         return (state(text, kind="danger", icon="!"), _theme.message_figure(
             _theme.settings_of(None), text), None, None)
