@@ -57,7 +57,7 @@ def test_wrong_counts_are_over_every_test_sample_without_the_reference(large):
     counts = (preds != y_test).sum(axis=0)
     shown = np.asarray(hard["customdata"]) - 80_000
     assert hard["marker"]["color"] == counts[shown].tolist()
-    assert f"({int((counts == 2).sum())} wrong by all, {int((counts == 0).sum())} by none, " \
+    assert f"({int((counts == 2).sum()):,} wrong by all, {int((counts == 0).sum()):,} by none, " \
            "of all 20,000)" in note and "not counted" in note
     lookup = fig["data"][-1]["meta"]["lookup"]  # positions in the drawn trace
     assert lookup[str(ids[0])] == np.flatnonzero(preds[0][shown] != y_test[shown]).tolist()

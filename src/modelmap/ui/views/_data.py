@@ -114,8 +114,8 @@ def samples_figure(data: UIData, given: ViewInput, projection: dict, labels: dic
                                   settings, webgl))
         note = (f"Colour and size: how many of the {len(ids)} selected finished classifiers "
                 f"got each {'test' if n_test else 'out-of-fold'} sample wrong "
-                f"({int((counts == len(ids)).sum())} wrong by all, "
-                f"{int((counts == 0).sum())} by none"
+                f"({int((counts == len(ids)).sum()):,} wrong by all, "
+                f"{int((counts == 0).sum()):,} by none"
                 + (f", of all {len(counts):,}" if len(shown) < len(evaluated) else "")
                 + "). Hover a classifier elsewhere to ring the samples it got wrong."
                 + ("" if references else " The references (optimal, naive) are not counted."))
