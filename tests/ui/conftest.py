@@ -81,7 +81,7 @@ class Served:
     def __init__(self, store: modelmap.Store) -> None:
         import uvicorn
 
-        from modelmap.server import create_app
+        from modelmap.app import create_app
         from modelmap.ui import mount
 
         app = create_app(store)

@@ -20,7 +20,7 @@ from modelmap.ui.views._common import view_input
 def client(ui_store):
     from fastapi.testclient import TestClient
 
-    from modelmap.server import create_app
+    from modelmap.app import create_app
     from modelmap.ui import mount
 
     app = create_app(ui_store)

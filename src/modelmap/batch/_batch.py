@@ -75,7 +75,7 @@ class Batch:
     # -- the run --------------------------------------------------------------------------
     def run(self, job: Job) -> JobReport:
         started = time.time()
-        report = JobReport(job.title, job.data["dataset"], n_classifiers=len(job.classifiers),
+        report = JobReport(job.title, job.data.dataset, n_classifiers=len(job.classifiers),
                            n_projections=len(job.projections))
         for text in job.notices:
             self.events.notice(text)
@@ -147,7 +147,7 @@ class Batch:
         return True
 
     def _known_data_key(self, job: Job) -> tuple[int, str] | None:
-        plugin = self.registry.dataset(job.data["dataset"])
+        plugin = self.registry.dataset(job.data.dataset)
         if not plugin.info.get("static"):
             return None
         row = self.store.job(job.title)
@@ -160,7 +160,7 @@ class Batch:
         return (row["id"], data_key) if data_key == row["data_key"] else None
 
     def _items(self, job: Job, data_key: str) -> list[WorkItem]:
-        timeout = job.data.get("timeout")
+        timeout = job.data.timeout
         items = []
         for config in job.classifiers:
             args = config.as_args()
