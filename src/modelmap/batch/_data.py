@@ -64,10 +64,12 @@ def prepare_data(job: Job, registry: Registry, workspace: Path | None = None,
     bundle = prepare(raw, job.data, dataset=name,
                      info_class_names=class_names_as_strings(plugin.info.get("class_names"))
                      or None)
+    del raw  # the plugin's own arrays or DataFrame: the bundle holds what is needed
     for text in bundle.notices:
         notice(text)
     check_missing_support(job, bundle, registry)
     _gc.settle()  # the heavy modules are loaded (a no-op outside the command line)
+    _gc.release_memory()  # what reading and preparing freed goes back to the system
     return bundle, content_hash(data_args(job), plugin.source_hash, bundle.fingerprint)
 
 

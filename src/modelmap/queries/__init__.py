@@ -22,7 +22,8 @@ from modelmap.queries._catalog import (data_projections, dataset_projections, fi
                                        get_job, job_labels, list_datasets, list_jobs,
                                        server_info)
 from modelmap.queries._compare import best_line, compare_job
-from modelmap.queries._compare_many import compare_jobs, compare_pairwise
+from modelmap.queries._compare_many import (MAX_JOBS, MAX_PAIRWISE, compare_jobs,
+                                            compare_pairwise)
 from modelmap.queries._errors import InvalidQueryError, NotFoundError, QueryError
 from modelmap.queries._ids import DATASET_PATTERN, KEY_PATTERN, MAP_KEY_PATTERN, MAX_ID
 from modelmap.queries._json import ENCODINGS, clean
@@ -38,7 +39,7 @@ from modelmap.store import REFERENCE_METHODS, is_reference
 __all__ = [
     "DATASET_PATTERN", "KEY_PATTERN", "MAP_KEY_PATTERN", "MAX_ID",
     "ENCODINGS", "EXPORT_FORMATS", "LOG_PREVIEW", "MAX_IDS", "MAX_LIMIT", "MAX_LOG_PAGE",
-    "MAX_MAP_RESULTS", "REFERENCE_METHODS", "RESULT_ARRAYS",
+    "MAX_JOBS", "MAX_MAP_RESULTS", "MAX_PAIRWISE", "REFERENCE_METHODS", "RESULT_ARRAYS",
     "InvalidQueryError", "NotFoundError", "QueryError", "Removal",
     "best_line", "cached_map", "clean", "classifier_map", "compare_job", "compare_jobs",
     "compare_pairwise", "data_projections", "dataset_projections", "delete_dataset",
