@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 import modelmap
-from modelmap.server import _public, queries
+from modelmap import queries
+from modelmap.server import _public
 from modelmap.server._response_cache import ResponseCache
 from modelmap.server._deps import (Canonical, DatasetName, Encoding, JobId, Listing, MapKey,
                                    ResultId, ResultKey, registry_of, store_of)
