@@ -132,6 +132,7 @@ class UIData:
         self.keep_maps = keep_maps  # False: maps are computed, not stored (see mount)
         self.workspace = Path(workspace) if workspace is not None else None
         self._lock = threading.Lock()
+        self._building: dict[tuple, threading.Lock] = {}  # one build per job at a time
         self._tables: OrderedDict[tuple, Table] = OrderedDict()
         self._histories: OrderedDict[tuple, Any] = OrderedDict()
         self._info: dict[str, Any] | None = None
@@ -145,9 +146,19 @@ class UIData:
         return tuple(self.store.results_version(job_id))
 
     def table(self, job_id: int, include_folds: bool = True) -> Table:
-        """All results of the job (cached until a result is written or deleted)."""
-        version = self.version(job_id)
+        """All results of the job (cached until a result is written or deleted).
+
+        The views' callbacks ask for it at once when a job opens; one of them builds it
+        and the others wait for that (building 10,000 results takes seconds, and a dozen
+        concurrent builds made opening a large job take ten times as long)."""
         key = (job_id, include_folds)
+        with self._lock:
+            building = self._building.setdefault(key, threading.Lock())
+        with building:
+            return self._table(job_id, include_folds, key)
+
+    def _table(self, job_id: int, include_folds: bool, key: tuple) -> Table:
+        version = self.version(job_id)
         with self._lock:
             cached = self._tables.get(key)
             if cached is not None and cached.version == version:

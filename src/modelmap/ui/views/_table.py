@@ -75,18 +75,27 @@ def default_columns(fields: Fields) -> list[str]:
     return ["method", "status", *scores[:8], *fields.times[:2], *fields.params]
 
 
-def row_data(rows: list[dict[str, Any]], fields: Fields) -> list[dict[str, Any]]:
-    """One record per classifier; lists and dicts (e.g. hidden_layer_sizes) as text."""
-    keys = ["id", "title", "method", "status", *fields.scores, *fields.times, *fields.params]
+def _compact(value: Any) -> Any:
+    """A cell value for the browser: floats to 7 significant digits (the grid shows 4; a
+    float's 17 digits made half of a 10,000-row table's 4 MB), NaN as empty, lists and
+    dicts (e.g. hidden_layer_sizes) as text."""
+    if isinstance(value, float):
+        return None if value != value else float(f"{value:.7g}")
+    return value if isinstance(value, (str, int, type(None))) else str(value)
+
+
+def row_data(rows: list[dict[str, Any]], fields: Fields,
+             shown: list[str] | None = None) -> list[dict[str, Any]]:
+    """One record per classifier with the columns ``shown`` (all when ``None``): the
+    browser receives only what the grid can display (no empty cells: a missing key is an
+    empty cell to AG Grid); picking a column asks again."""
+    keys = ["title", "method", "status", *fields.scores, *fields.times, *fields.params]
+    if shown is not None:
+        keep = set(shown) | {"title"}
+        keys = [k for k in keys if k in keep]
     out = []
     for row in rows:
-        record = {}
-        for key in keys:
-            value = row.get(key)
-            if isinstance(value, float) and value != value:
-                value = None
-            record[key] = value if isinstance(value, (str, int, float, type(None))) \
-                else str(value)
+        record = {key: value for key in keys if (value := _compact(row.get(key))) is not None}
         record["id"] = str(row["id"])  # AG Grid row ids are strings
         out.append(record)
     return out
@@ -126,7 +135,8 @@ def register(app: Any, data: UIData) -> None:
         note = (f"{len(rows)} classifiers, one per row, in the toolbar's order: click a header "
                 "to sort, type under it to filter (numbers: =, <, > and ranges), Search looks "
                 "in every cell; Columns picks what is shown.")
-        return (row_data(rows, table.fields), column_defs(table.fields, shown), None, note)
+        return (row_data(rows, table.fields, shown), column_defs(table.fields, shown), None,
+                note)
 
     app.clientside_callback(ClientsideFunction("modelmap", "gridSearch"),
                             Output(GRID, "dashGridOptions"),
