@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from modelmap.server import create_app, queries
+from modelmap import queries
+from modelmap.server import create_app
 
 pytestmark = pytest.mark.timeout(180)
 

@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from modelmap.tuning.strategies import STRATEGIES, make_strategy
 
 _LAZY = {
-    "tune": "_api", "TuningResult": "_run", "TuningJob": "_job", "load_tuning_job": "_job",
+    "tune": "_tune", "TuningResult": "_loop", "TuningJob": "_job", "load_tuning_job": "_job",
     "StepSearchCV": "_search_cv", "Settings": "_settings", "StepwiseSettings": "_settings",
     "STRATEGIES": "strategies", "Space": "_space", "Family": "_space", "Param": "_space",
     "Strategy": "_strategy", "Candidate": "_strategy", "Trial": "_strategy",
