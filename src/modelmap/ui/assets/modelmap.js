@@ -288,12 +288,23 @@
   /* Table: export the rows and columns shown, in the table's order. */
   function gridCsv(api) {
     var columns = api.getAllDisplayedColumns();
-    var lines = [columns.map(function (c) { return csvCell(c.getColId()); }).join(",")];
+    var ids = [];  // a score with an interval is exported with its low and high
+    columns.forEach(function (c) {
+      var id = c.getColId();
+      ids.push([id]);
+      if ((c.getColDef().headerClass || "").indexOf("mm-ci") >= 0) {
+        ids.push([id + "_low", "ci:" + id, 0], [id + "_high", "ci:" + id, 1]);
+      }
+    });
+    var lines = [ids.map(function (c) { return csvCell(c[0]); }).join(",")];
     var n = 0;
     api.forEachNodeAfterFilterAndSort(function (node) {
       if (!node.data) { return; }
       n += 1;
-      lines.push(columns.map(function (c) { return csvCell(node.data[c.getColId()]); }).join(","));
+      lines.push(ids.map(function (c) {
+        var v = c.length > 1 ? (node.data[c[1]] || [])[c[2]] : node.data[c[0]];
+        return csvCell(v);
+      }).join(","));
     });
     return {text: lines.join("\r\n") + "\r\n", rows: n};
   }
@@ -309,6 +320,27 @@
     document.body.appendChild(link); link.click(); link.remove();
     return "exported " + csv.rows + " rows";
   }
+
+  /* Table: a score cell with its interval and marks, from the row's "ci:<score>" entry
+   * ([low, high, tied with the best]) and "ref" (a reference, never "best"). */
+  function num(v) {
+    return Math.abs(v) >= 1e5 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3)
+      : String(+v.toFixed(4));
+  }
+  function scoreCell(params, column) {
+    var v = params.value;
+    if (v === null || v === undefined) { return ""; }
+    var text = typeof v === "number" ? num(v) : String(v);
+    var ci = params.data && params.data["ci:" + column];
+    if (ci) {
+      text = (typeof v === "number" ? v.toFixed(3) : text) + " [" + ci[0].toFixed(2) + ", "
+        + ci[1].toFixed(2) + "]";
+      if (params.data.ref) { text += " ref"; } else if (ci[2]) { text += " \u2248best"; }
+    }
+    return text;
+  }
+  window.dashAgGridFunctions = Object.assign(window.dashAgGridFunctions || {},
+                                             {mmScore: scoreCell});
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     modelmap: {
