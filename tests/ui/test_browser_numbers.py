@@ -1,0 +1,154 @@
+"""The web app's numbers at scale (issue 14, part C), in Chromium: the Table's intervals, the
+Filter's score ranges and description of the filtered set, and pickers that stay light with
+thousands of classifiers.  Screenshots in both themes go to test-artifacts/ui/.
+
+Each test fails on any browser console error (see the ``page`` fixture).
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from typing import Any
+
+import pytest
+
+from modelmap import queries
+from tests.ui.browser import open_job, screenshot, selected_count, settle, view
+
+pytestmark = pytest.mark.slow
+CELL = re.compile(r"^\d\.\d{3} \[\d\.\d\d, \d\.\d\d\]( ≈best| ref)?$")
+
+
+def both_themes(page: Any, name: str, shown: str) -> None:
+    """Screenshots of the view ``shown`` in the bright and the dark theme."""
+    screenshot(page, f"{name}-bright")
+    for theme, attribute in (("dark", "dark"), ("bright", "light")):
+        view(page, "settings")
+        page.click(f"#mm-set-theme input[value={theme}]")
+        page.wait_for_function("(t) => document.documentElement.getAttribute('data-bs-theme')"
+                               " === t", arg=attribute)
+        view(page, shown)
+        settle(page)
+        if theme == "dark":
+            screenshot(page, f"{name}-dark")
+
+
+def grid_ready(page: Any, n: int) -> None:
+    page.wait_for_function("(n) => window.dash_ag_grid && dash_ag_grid.getApi('mm-grid')"
+                           " && dash_ag_grid.getApi('mm-grid').getDisplayedRowCount() === n",
+                           arg=n, timeout=60_000)
+
+
+def cell(page: Any, title: str, column: str) -> str:
+    """The text the grid shows in ``column`` of the row titled ``title`` (scrolled to)."""
+    handle = page.wait_for_function("""([title, column]) => {
+      const api = dash_ag_grid.getApi('mm-grid');
+      let node = null;
+      api.forEachNode(n => { if (n.data && n.data.title === title) node = n; });
+      if (!node) return null;
+      api.ensureNodeVisible(node, 'middle');
+      api.ensureColumnVisible(column);
+      const row = document.querySelector(
+        `#mm-grid .ag-center-cols-container .ag-row[row-id="${node.id}"]`);
+      const el = row && row.querySelector(`[col-id="${column}"]`);
+      return el && el.innerText ? el.innerText : null;
+    }""", arg=[title, column], timeout=10_000)
+    return handle.json_value()
+
+
+def test_table_shows_each_score_with_its_interval_and_marks_references(page, ui_store):
+    open_job(page, "Iris")
+    view(page, "table")
+    grid_ready(page, len(ui_store.result_rows("Iris")))
+    settle(page)
+    answer = queries.compare_job(ui_store, "Iris", score="test_accuracy")
+    best = answer["rows"][0]
+    text = cell(page, best["title"], "test_accuracy")
+    assert text == (f"{best['score']:.3f} [{best['ci_low']:.2f}, {best['ci_high']:.2f}] ≈best")
+    tied = [r for r in answer["rows"] if not r["tied_with_best"]]
+    if tied:  # one that is distinguishable from the best carries no mark
+        assert cell(page, tied[0]["title"], "test_accuracy").endswith("]")
+    for ref in answer["references"]:  # a perfect reference is 'ref', never '≈best'
+        assert cell(page, ref["title"], "test_accuracy").endswith("] ref")
+    assert all(CELL.match(cell(page, r["title"], "test_accuracy")) for r in answer["rows"][:5])
+    header = page.locator("#mm-grid [role=columnheader][col-id=test_accuracy]")
+    assert "[CI]" in header.inner_text()
+    note = page.inner_text("#mm-table-note")
+    assert "Wilson" in note and "α = 0.05" in note and "never best" in note
+    both_themes(page, "table-intervals", "table")
+    page.click("#mm-table-ci")  # off: plain numbers again
+    page.wait_for_function("(t) => !document.querySelector('#mm-grid [role=columnheader]"
+                           "[col-id=test_accuracy]').innerText.includes('[CI]')")
+    assert re.match(r"^\d(\.\d+)?$", cell(page, best["title"], "test_accuracy"))
+
+
+def test_filter_ranges_narrow_the_selection_and_describe_the_filtered_set(page, ui_store):
+    open_job(page, "Iris")
+    view(page, "filter")
+    settle(page)
+    ok = [r for r in ui_store.result_rows("Iris") if r["status"] == "ok"
+          and r["method"] not in ("optimal", "naive")]
+    page.wait_for_selector("#mm-filter-stats table")
+    stats = page.inner_text("#mm-filter-stats")
+    accuracy = [r["scores"]["test"]["accuracy"] for r in ok]
+    line = next(x for x in stats.splitlines() if x.startswith("test accuracy"))
+    n, mean, median, low, high = line.split("\t")[1:]
+    assert int(n) == len(ok)
+    assert abs(float(mean) - statistics.fmean(accuracy)) < 1e-4
+    assert abs(float(median) - statistics.median(accuracy)) < 1e-4
+    assert float(low) == pytest.approx(min(accuracy), abs=1e-4)
+    assert page.locator("#mm-filter-stats").inner_text().startswith(f"{len(ok)} finished")
+    confusion = page.evaluate("""() => {
+      const gd = document.getElementById(JSON.stringify({name: 'filter-confusion',
+                                                         type: 'mm-graph'}))
+                 .querySelector('.js-plotly-plot');
+      return gd.data[0].z;
+    }""")
+    assert len(confusion) == 3 and sum(map(sum, confusion)) == pytest.approx(30, abs=0.01)
+    shown, total = selected_count(page)
+    handle = page.locator(".mm-range").first.locator("[role=slider]").first
+    box = handle.bounding_box()
+    track = page.locator(".mm-range").first.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(track["x"] + track["width"] * 0.9, box["y"] + box["height"] / 2, steps=8)
+    page.mouse.up()
+    page.wait_for_function("(n) => { const m = document.getElementById('mm-selection-count')"
+                           ".textContent.match(/^(\\d+) of/); return m && +m[1] < n; }",
+                           arg=shown)
+    settle(page)
+    fewer, _ = selected_count(page)
+    assert 0 < fewer < shown
+    after = page.inner_text("#mm-filter-stats")
+    assert not after.startswith(f"{len(ok)} finished")
+    both_themes(page, "filter-ranges", "filter")
+
+
+def test_pickers_list_a_few_hundred_of_thousands_and_search_the_rest(page, ui_store):
+    from tests.ui.synthetic import fill
+
+    if ui_store.job("Synthetic 1000") is None:
+        fill(ui_store, 1000, "Synthetic 1000")
+    sent: list[int] = []  # how many options the server sends the picker
+
+    def answered(response: Any) -> None:
+        if "_dash-update-component" in response.url and \
+                "mm-summary-pick.options" in (response.request.post_data or ""):
+            body = response.json().get("response", {}).get("mm-summary-pick", {})
+            if "options" in body:
+                sent.append(len(body["options"]))
+
+    page.on("response", answered)
+    open_job(page, "Synthetic 1000")
+    view(page, "summary")
+    settle(page)
+    assert sent and 0 < sent[-1] <= 200
+    page.click("#mm-summary-pick")
+    page.fill("input.dash-dropdown-search", "#987")
+    target = page.get_by_role("option", name=re.compile(r"#987$"))
+    target.first.wait_for()
+    target.first.click()
+    page.wait_for_function("() => document.getElementById('mm-summary-info').innerText"
+                           ".includes('#987')")
+    screenshot(page, "summary-search-1000")
