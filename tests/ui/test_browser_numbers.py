@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from modelmap import queries
+from modelmap.ui._data import readable
 from tests.ui.browser import open_job, screenshot, selected_count, settle, view
 
 pytestmark = pytest.mark.slow
@@ -53,7 +54,7 @@ def cell(page: Any, title: str, column: str) -> str:
         `#mm-grid .ag-center-cols-container .ag-row[row-id="${node.id}"]`);
       const el = row && row.querySelector(`[col-id="${column}"]`);
       return el && el.innerText ? el.innerText : null;
-    }""", arg=[title, column], timeout=10_000)
+    }""", arg=[readable(title), column], timeout=10_000)
     return handle.json_value()
 
 
@@ -152,3 +153,27 @@ def test_pickers_list_a_few_hundred_of_thousands_and_search_the_rest(page, ui_st
     page.wait_for_function("() => document.getElementById('mm-summary-info').innerText"
                            ".includes('#987')")
     screenshot(page, "summary-search-1000")
+
+
+def _has_font(char: str) -> bool:
+    import subprocess
+
+    found = subprocess.run(["fc-list", f":charset={ord(char):X}"], capture_output=True,
+                           text=True, check=False)
+    return bool(found.stdout.strip())
+
+
+def test_every_character_of_the_titles_shown_has_a_font(page, ui_store):
+    import shutil
+
+    if not shutil.which("fc-list"):
+        pytest.skip("fc-list (fontconfig) is not installed")
+    open_job(page, "Iris")
+    view(page, "table")
+    grid_ready(page, len(ui_store.result_rows("Iris")))
+    titles = page.evaluate("""() => { const out = [];
+      dash_ag_grid.getApi('mm-grid').forEachNode(n => out.push(n.data.title)); return out; }""")
+    stored = {r["title"] for r in ui_store.result_rows("Iris")}
+    assert "🟊 Optimal" in stored and "★ Optimal" in titles  # shown with a glyph fonts have
+    missing = {c for t in titles for c in t if ord(c) > 127 and not _has_font(c)}
+    assert not missing, f"no installed font draws {sorted(missing)}"

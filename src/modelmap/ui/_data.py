@@ -26,11 +26,24 @@ SPLIT_ORDER = ("test", "train", "test_std", "train_std")
 MAX_HISTORIES = 400
 
 
+#: Characters in seed-style titles that (nearly) no installed font draws, and what the app
+#: shows instead: U+1F7CA (🟊, "🟊 Optimal") is in no emoji font and became a box; U+24C3
+#: (Ⓝ, "Ⓝ Naive") is missing from DejaVu and Noto Color Emoji.  ★ (U+2605) is in DejaVu
+#: Sans, which every Chromium install has.  The store keeps the titles as written.
+GLYPHS = str.maketrans({"\U0001F7CA": "\u2605", "\u24C3": "(N)"})
+
+
+def readable(title: Any) -> Any:
+    """``title`` with the characters of :data:`GLYPHS` replaced (for display)."""
+    return title.translate(GLYPHS) if isinstance(title, str) else title
+
+
 def flatten(item: dict[str, Any]) -> dict[str, Any]:
     """Field name → value: the names of ``Store.results`` columns (``test_accuracy``,
     ``fit_time``, ``param_C``, ``tag_round``) plus ``id``, title, method, status, fold."""
     flat = {"id": item["id"], "finished_at": item.get("finished_at"),
             **{name: item.get(name) for name in BASE_FIELDS}}
+    flat["title"] = readable(flat["title"])
     for split, values in (item.get("scores") or {}).items():
         if isinstance(values, dict):
             for name, value in values.items():

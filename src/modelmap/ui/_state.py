@@ -158,7 +158,7 @@ def _register_selection(app: Any, data: UIData) -> None:
         selection = {"job": int(job), "ids": ids, "sort": sort, "desc": descending,
                      "version": list(table.version), "n_total": len(base),
                      "n_failed": sum(1 for i in base if i["status"] != "ok")}
-        titles = {str(i["id"]): i["title"] for i in table.items}
+        titles = {str(i): r["title"] for i, r in table.flat.items()}
         return selection, error, titles, arrow
 
 

@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from modelmap.ui import _theme
-from modelmap.ui._data import UIData, is_reference
+from modelmap.ui._data import UIData, is_reference, readable
 from modelmap.ui.views._common import (SELECTION, SETTINGS, badge, container, control, fmt,
                                        graph, guarded, state, vis_id)
 
@@ -126,7 +126,7 @@ def info(result: dict[str, Any]) -> list[Any]:
     metrics = sorted({m for split in scores.values() if isinstance(split, dict) for m in split})
     splits = [s for s in ("train", "test", "test_std") if s in scores]
     status = result.get("status")
-    head = [html.H3(result["title"], className="mm-subtitle"),
+    head = [html.H3(readable(result["title"]), className="mm-subtitle"),
             html.Div([badge(result["method"], "primary"),
                       badge(status, "success" if status == "ok" else "danger"),
                       *( [badge(f"fold {result['fold']}", "info")] if result.get("fold")
