@@ -177,3 +177,77 @@ def test_every_character_of_the_titles_shown_has_a_font(page, ui_store):
     assert "🟊 Optimal" in stored and "★ Optimal" in titles  # shown with a glyph fonts have
     missing = {c for t in titles for c in t if ord(c) > 127 and not _has_font(c)}
     assert not missing, f"no installed font draws {sorted(missing)}"
+
+
+def marker_sizes(page: Any, name: str) -> list[float]:
+    return page.evaluate("""(key) => {
+      const gd = document.getElementById(JSON.stringify({name: key, type: 'mm-linked'}))
+                 .querySelector('.js-plotly-plot');
+      const t = gd.data.find(d => (d.type || '').startsWith('scatter') && d.marker
+                             && d.customdata && d.customdata.length);
+      const s = t.marker.size;
+      return Array.isArray(s) ? s.slice(0, 5) : [s];
+    }""", name)
+
+
+def test_one_marker_size_setting_scales_map_plot_and_time(page, ui_store):
+    from tests.ui.browser import wait_chart
+
+    open_job(page, "Iris")
+    before = {}
+    for name in ("map", "plot", "time"):
+        view(page, name)
+        wait_chart(page, name, timeout=60_000)
+        settle(page)
+        before[name] = marker_sizes(page, name)
+    view(page, "settings")
+    page.click("#mm-set-marker input[value=large]")
+    for name in ("map", "plot", "time"):
+        view(page, name)
+        page.wait_for_function("""([key, first]) => {
+          const gd = document.getElementById(JSON.stringify({name: key, type: 'mm-linked'}))
+                     .querySelector('.js-plotly-plot');
+          const t = gd.data.find(d => (d.type || '').startsWith('scatter') && d.marker
+                                 && d.customdata && d.customdata.length);
+          const s = Array.isArray(t.marker.size) ? t.marker.size[0] : t.marker.size;
+          return Math.abs(s - 1.6 * first) < 1e-6;
+        }""", arg=[name, before[name][0]], timeout=30_000)
+        after = marker_sizes(page, name)
+        assert after == pytest.approx([1.6 * s for s in before[name]])
+    screenshot(page, "time-large-markers")
+    view(page, "settings")
+    page.click("#mm-set-marker input[value=medium]")
+
+
+def importance_bars(page: Any) -> dict[str, Any]:
+    return page.evaluate("""() => {
+      const gd = document.getElementById(JSON.stringify({name: 'importance', type: 'mm-graph'}))
+                 .querySelector('.js-plotly-plot');
+      const t = (gd.data || []).find(d => d.type === 'bar');
+      return {names: t ? t.y : [], title: ((gd.layout.title || {}).text) || ''};
+    }""")
+
+
+def test_importance_per_method_leaves_seeds_out_unless_asked(page, ui_store):
+    from tests.ui.browser import pick
+
+    from tests.ui.synthetic import fill
+
+    if ui_store.job("Synthetic 1000") is None:
+        fill(ui_store, 1000, "Synthetic 1000")
+    open_job(page, "Synthetic 1000")
+    view(page, "plot")
+    settle(page)
+    pick(page, "mm-plot-imp-method", "randomforest")
+    n = sum(1 for r in ui_store.result_rows("Synthetic 1000") if r["method"] == "randomforest")
+    page.wait_for_function("(t) => document.getElementById(JSON.stringify({name: 'importance',"
+                           " type: 'mm-graph'})).querySelector('.js-plotly-plot').layout.title"
+                           ".text.includes(t)", arg=f"within randomforest ({n})")
+    bars = importance_bars(page)
+    assert "max_depth" in bars["names"] and "random_state" not in bars["names"]
+    page.click("#mm-plot-imp-seeds")
+    page.wait_for_function("() => document.getElementById(JSON.stringify({name: 'importance',"
+                           " type: 'mm-graph'})).querySelector('.js-plotly-plot').data[0].y"
+                           ".includes('random_state')")
+    assert "left out" not in importance_bars(page)["title"]
+    screenshot(page, "plot-importance-randomforest")

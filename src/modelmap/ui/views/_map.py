@@ -82,7 +82,8 @@ def figure(given: ViewInput, answer: dict[str, Any], labels: bool) -> dict[str, 
     counts = [len(stacked[r["id"]]) for r in rows]
     hover = [_hover(r, [titles[i] for i in stacked[r["id"]] if i != r["id"]], given.sort)
              for r in rows]
-    size = 11 if len(rows) <= 100 else 8 if len(rows) <= 500 else 6
+    size = (11 if len(rows) <= 100 else 8 if len(rows) <= 500 else 6) * \
+        _theme.marker_scale(given.settings)
     top = {members[-1] for members in stacked.values()}  # drawn last, so on top
     trace = {"type": "scattergl" if len(rows) > 2000 and not labels else "scatter",
              "mode": "markers+text" if labels else "markers",
