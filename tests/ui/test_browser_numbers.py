@@ -251,3 +251,93 @@ def test_importance_per_method_leaves_seeds_out_unless_asked(page, ui_store):
                            ".includes('random_state')")
     assert "left out" not in importance_bars(page)["title"]
     screenshot(page, "plot-importance-randomforest")
+
+
+RUNG_JOB = {
+    "data": {"title": "Rung demo", "dataset": "sklearn_iris", "test_size": 0.2,
+             "random_state": 0},
+    "tuning": {"strategy": "halving", "budget": 13, "eta": 3, "batch_size": 1},
+    "classifiers": [{"title": "KNN {n_neighbors}", "method": "kneighbors",
+                     "n_neighbors": {"tune": True, "type": "int", "min": 1, "max": 40,
+                                     "initial": 5}}],
+}
+
+
+def test_a_halving_runs_rungs_show_candidates_promotions_and_score_by_fidelity(
+        page, ui_store, ui_store_path, tmp_path):
+    import warnings
+
+    from modelmap.tuning import tune
+
+    if ui_store.job("Rung demo · tuning") is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tune(RUNG_JOB, store=ui_store_path, n_jobs=1, output_dir=tmp_path, outputs=False)
+    rows = [r for r in ui_store.result_rows("Rung demo · tuning") if r["status"] == "ok"]
+    tags = [(r["tags"]["bracket"], r["tags"]["config"], r["tags"]["rung"]) for r in rows]
+    by_rung: dict[int, int] = {}
+    for _, _, rung in tags:
+        by_rung[rung] = by_rung.get(rung, 0) + 1
+    promoted = {rung: sum(1 for b, c, r in tags if r == rung and (b, c, r + 1) in tags)
+                for rung in by_rung}
+    assert len(by_rung) >= 2
+    open_job(page, "Rung demo · tuning")
+    view(page, "plot")
+    page.wait_for_selector("#mm-rungs-box table", timeout=60_000)
+    settle(page)
+    table = page.inner_text("#mm-rungs-box table").splitlines()[1:]
+    shown = {int(line.split("\t")[1]): (int(line.split("\t")[4]), int(line.split("\t")[5]))
+             for line in table}
+    assert shown == {rung: (by_rung[rung], promoted[rung]) for rung in by_rung}
+    points = page.evaluate("""() => {
+      const gd = document.getElementById(JSON.stringify({name: 'rungs', type: 'mm-linked'}))
+                 .querySelector('.js-plotly-plot');
+      return {n: gd.data[1].x.length, filled: gd.data[1].marker.symbol
+              .filter(s => s === 'circle').length, log: gd.layout.xaxis.type};
+    }""")
+    assert points == {"n": len(rows), "filled": sum(promoted.values()), "log": "log"}
+    page.locator("#mm-rungs-box").scroll_into_view_if_needed()
+    both_themes(page, "plot-rungs", "plot")
+
+
+MAP_LABELS = """() => {
+  const gd = document.getElementById(JSON.stringify({name: 'map', type: 'mm-linked'}))
+             .querySelector('.js-plotly-plot');
+  const boxes = Array.from(gd.querySelectorAll('svg.mm-overlay text.mm-map-label'))
+    .map(t => { const b = t.getBBox(); return [b.x, b.y, b.x + b.width, b.y + b.height,
+                                               t.textContent]; });
+  const overlaps = boxes.filter((a, i) => boxes.some((b, j) => j > i && a[0] < b[2]
+    && b[0] < a[2] && a[1] < b[3] && b[1] < a[3])).length;
+  return {n: boxes.length, overlaps, texts: boxes.map(b => b[4])};
+}"""
+
+
+def test_map_labels_never_overlap_and_more_appear_on_zoom(page, ui_store):
+    from tests.ui.browser import wait_chart
+
+    from tests.ui.synthetic import fill
+
+    if ui_store.job("Synthetic 1000") is None:
+        fill(ui_store, 1000, "Synthetic 1000")
+    open_job(page, "Synthetic 1000")
+    view(page, "map")
+    wait_chart(page, "map", timeout=120_000)
+    page.click("#mm-map-labels")
+    page.wait_for_function("() => document.querySelectorAll('svg.mm-overlay text.mm-map-label')"
+                           ".length > 0", timeout=60_000)
+    settle(page)
+    whole = page.evaluate(MAP_LABELS)
+    assert 0 < whole["n"] <= 40 and whole["overlaps"] == 0
+    screenshot(page, "map-labels-1000")
+    page.evaluate("""() => {
+      const gd = document.getElementById(JSON.stringify({name: 'map', type: 'mm-linked'}))
+                 .querySelector('.js-plotly-plot');
+      const [x0, x1] = gd._fullLayout.xaxis.range, [y0, y1] = gd._fullLayout.yaxis.range;
+      const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2, dx = (x1 - x0) / 8, dy = (y1 - y0) / 8;
+      return Plotly.relayout(gd, {'xaxis.range': [cx - dx, cx + dx],
+                                  'yaxis.range': [cy - dy, cy + dy]});
+    }""")
+    page.wait_for_timeout(300)
+    zoomed = page.evaluate(MAP_LABELS)
+    assert zoomed["overlaps"] == 0 and set(zoomed["texts"]) != set(whole["texts"])
+    screenshot(page, "map-labels-zoomed")

@@ -15,7 +15,7 @@ from modelmap.ui import _theme
 from modelmap.ui._analysis import higher_is_better
 from modelmap.ui._data import UIData, label
 from modelmap.ui.views._common import error_text, fmt
-from modelmap.ui.views._filter import RANGE, bounds_of, range_filters
+from modelmap.ui.views._filter import RANGES
 
 STATUSES = ("ok", "failed", "timeout")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -128,20 +128,18 @@ def _register_selection(app: Any, data: UIData) -> None:
                   Input("mm-q", "value"), Input("mm-filter-apply", "n_clicks"),
                   Input("mm-sort", "value"), Input("mm-sort-desc", "n_clicks"),
                   Input("mm-new", "n_clicks"), Input("mm-top-n", "value"),
-                  Input({"type": RANGE, "field": ALL}, "value"),
-                  State("mm-filters", "value"), State({"type": RANGE, "field": ALL}, "id"))
+                  Input(RANGES, "data"), State("mm-filters", "value"))
     def select(job: Any, methods: list | None, statuses: list | None, folds: list | None,
                q: str | None, _apply: Any, sort: str | None, flips: int | None, _new: Any,
-               top: Any, ranges: list | None = None, filters_text: str | None = None,
-               range_ids: list | None = None) -> tuple:
+               top: Any, ranges: dict | None = None, filters_text: str | None = None) -> tuple:
         best_first = not (flips or 0) % 2
         arrow = sort_arrow(sort, best_first)
         if job is None:
             return None, None, {}, arrow
         table = data.table(int(job))
         filters = [line.strip() for line in (filters_text or "").splitlines() if line.strip()]
-        filters += range_filters(ranges or [], range_ids or [], bounds_of(  # Filter's sliders
-            table.base_rows(), [i.get("field") for i in range_ids or []]))
+        if ranges and ranges.get("job") == int(job):  # Filter's score sliders
+            filters += ranges.get("filters", [])
         descending = sort_descending(sort, best_first)
         order = None if not sort else ("-" if descending else "") + sort + ",title"
         query = dict(methods=methods, statuses=statuses or [], q=q, sort=order,

@@ -117,9 +117,45 @@
       if (data[i].meta && data[i].meta.mm === "highlight") { meta = data[i].meta; break; }
     }
     var svg = overlay(gd);
-    if (!svg || !meta || current === null || !gd._fullLayout) { return; }
+    if (!svg || !meta || !gd._fullLayout) { return; }
+    if (meta.labels) { labels(svg, gd, meta.labels); }
+    if (current === null) { return; }
     var groups = collect(gd, meta, current);
     if (groups.length) { draw(svg, groups, meta, gd._fullLayout); }
+  }
+
+  /* Map labels: after every redraw (zoom, pan), the titles of the points in view, best
+   * first, each placed above its point unless it would overlap one already placed, up to
+   * spec.max; zooming in leaves room for more. spec: {trace, text: [title or ""], max}. */
+  function labels(svg, gd, spec) {
+    var t = gd.data[spec.trace], fl = gd._fullLayout, size = fl._size;
+    if (!t || !t.x) { return; }
+    var xa = fl.xaxis, ya = fl.yaxis, placed = [], n = 0;
+    var g = document.createElementNS(SVG, "g");
+    g.setAttribute("class", "mm-map-labels");
+    for (var i = t.x.length - 1; i >= 0 && n < spec.max; i--) {
+      var text = spec.text[i];
+      if (!text) { continue; }
+      var px = xa._offset + xa.d2p(t.x[i]), py = ya._offset + ya.d2p(t.y[i]);
+      if (!(px >= size.l && px <= size.l + size.w && py >= size.t && py <= size.t + size.h)) {
+        continue;
+      }
+      var w = 6 * text.length + 6, box = [px - w / 2, py - 22, px + w / 2, py - 7];
+      var free = placed.every(function (b) {
+        return box[2] < b[0] || box[0] > b[2] || box[3] < b[1] || box[1] > b[3];
+      });
+      if (!free) { continue; }
+      placed.push(box);
+      var el = document.createElementNS(SVG, "text");
+      el.setAttribute("x", px); el.setAttribute("y", py - 10);
+      el.setAttribute("text-anchor", "middle");
+      el.setAttribute("class", "mm-map-label");
+      el.style.fill = spec.color || "#212529";
+      el.textContent = text;
+      g.appendChild(el);
+      n += 1;
+    }
+    svg.appendChild(g);
   }
 
   function paintAll() {

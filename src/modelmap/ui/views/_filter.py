@@ -8,7 +8,7 @@ import statistics
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, dcc, html, no_update
+from dash import ALL, Input, Output, State, dcc, html, no_update
 
 from modelmap.ui import _theme
 from modelmap.ui._data import UIData, is_reference, label
@@ -18,6 +18,7 @@ from modelmap.ui.views._common import (SELECTION, SETTINGS, container, fmt, grap
 NAME = "filter"
 EXAMPLES = "test_accuracy>=0.9\nparam_kernel=rbf\nfit_time<1"
 RANGE = "mm-range"  # the pattern-matching id type of a score's range slider
+RANGES = "mm-range-filters"  # {"job", "filters"}: the sliders' conditions, read by the selection
 MAX_RANGES = 8  # sliders for this many scores (test scores first)
 
 
@@ -34,6 +35,7 @@ def layout() -> html.Div:
                       className="form-control"),
             html.H3("Score ranges", className="mm-section-title mt-3"),
             html.Div(id="mm-ranges", className="mm-ranges"),
+            dcc.Store(id=RANGES, data=None), dcc.Store(id="mm-ranges-job", data=None),
             html.H3("Conditions (one per line)", className="mm-section-title mt-3"),
             dcc.Textarea(id="mm-filters", placeholder=EXAMPLES, className="form-control",
                          style={"height": "100px", "fontFamily": "monospace"}),
@@ -123,10 +125,16 @@ def summary_table(rows: list[dict[str, Any]], scores: list[str]) -> html.Table:
 
 def register(app: Any, data: UIData) -> None:
     @app.callback(Output("mm-filter-fields", "children"), Output("mm-ranges", "children"),
-                  Input("mm-job", "data"))
-    def fields(job: Any) -> Any:
+                  Output("mm-ranges-job", "data"),
+                  Input("mm-job", "data"), Input(vis_id(NAME), "data"),
+                  State("mm-ranges-job", "data"))
+    def fields(job: Any, visible: bool, built_for: Any) -> Any:
+        # built when Filter is on screen, once per job: opening a job must not wait for
+        # new sliders (the selection listens to them), and showing Filter again keeps them
+        if not visible or (job is not None and job == built_for):
+            return no_update, no_update, no_update
         if job is None:
-            return "Open a job to see its fields.", None
+            return "Open a job to see its fields.", None, None
         table = data.table(int(job))
         f = table.fields
         groups = [("scores", f.scores), ("times", f.times), ("parameters and tags", f.params),
@@ -135,7 +143,22 @@ def register(app: Any, data: UIData) -> None:
         sliders = [_slider(s, *bounds[s]) for s in range_scores(f) if s in bounds] or \
             html.Span("No score varies in this job.", className="small")
         return [html.Div([html.B(f"{name}: "), ", ".join(values) or "none"],
-                         className="mb-1") for name, values in groups], sliders
+                         className="mb-1") for name, values in groups], sliders, job
+
+    @app.callback(Output(RANGES, "data"), Input({"type": RANGE, "field": ALL}, "value"),
+                  State({"type": RANGE, "field": ALL}, "id"), State("mm-job", "data"),
+                  State(RANGES, "data"))
+    def ranges(values: list | None, ids: list | None, job: Any, current: dict | None) -> Any:
+        """The sliders' conditions, updated only when they change: new sliders (a job
+        opened) at both ends would otherwise select everything a second time."""
+        if job is None:
+            return no_update
+        fields = [i.get("field") for i in ids or []]
+        fresh = {"job": int(job), "filters": range_filters(
+            values or [], ids or [], bounds_of(data.table(int(job)).base_rows(), fields))}
+        same = current and current.get("filters") == fresh["filters"] and (
+            not fresh["filters"] or current.get("job") == fresh["job"])
+        return no_update if same else fresh
 
     def failed(text: str) -> tuple:
         return state(text, kind="danger", icon="!"), _theme.message_figure(

@@ -13,6 +13,7 @@ from modelmap.ui import _theme
 from modelmap.ui._analysis import (association_matrix, category, is_categorical,
                                    parameter_importance)
 from modelmap.ui._data import Fields, UIData, is_reference, label
+from modelmap.ui.views import _rungs
 from modelmap.ui.views._common import (COLOUR, SELECTION, SETTINGS, ViewInput, container,
                                        control, fmt, graph, guarded, view_input, vis_id)
 
@@ -54,6 +55,7 @@ def layout() -> html.Div:
                            className="mm-half"),
                   html.Div(graph("importance", linked=False, height="360px"),
                            className="mm-half")], className="mm-row"),
+        _rungs.layout(),
     ])
     return container(NAME, "Plot", controls, body, note_id="mm-plot-note")
 
@@ -236,6 +238,8 @@ def default_x(table: Any) -> str:
 
 
 def register(app: Any, data: UIData) -> None:
+    _rungs.register(app, data)
+
     @app.callback(Output("mm-plot-x", "options"), Output("mm-plot-x", "value"),
                   Output("mm-plot-y", "options"), Output("mm-plot-y", "value"),
                   Output("mm-plot-size", "options"), Output("mm-plot-imp-method", "options"),
