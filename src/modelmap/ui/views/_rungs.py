@@ -63,6 +63,7 @@ def figure(given: ViewInput, runs: list[dict[str, Any]], score: str) -> dict[str
         ly.append(r.get(score))
         last = line
     muted = _theme.MUTED[given.settings["theme"]]
+    ticks = sorted({float(r["tag_fidelity"]) for r in runs})  # the rungs
     hover = [f"<b>{r['title']}</b><br>config {r.get('tag_config')} · bracket "
              f"{r.get('tag_bracket')} · rung {r['tag_rung']}<br>fidelity "
              f"{fmt(r['tag_fidelity'], 3)} (resource {fmt(r.get('tag_resource'))})<br>"
@@ -81,8 +82,8 @@ def figure(given: ViewInput, runs: list[dict[str, Any]], score: str) -> dict[str
     return {"data": [lines, points, _theme.highlight_trace(given.settings, [1])],
             "layout": _theme.layout(
                 given.settings,
-                xaxis={"type": "log", "title": {"text": "fidelity (share of the full fidelity, "
-                                                        "log)"}},
+                xaxis={"type": "log", "tickvals": ticks, "ticktext": [fmt(t, 3) for t in ticks],
+                       "title": {"text": "fidelity (share of the full fidelity, log)"}},
                 yaxis={"title": {"text": label(score)}},
                 margin={"l": 60, "r": 10, "t": 10, "b": 50})}
 
