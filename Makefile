@@ -35,9 +35,12 @@ demo: install
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# ruff, and no block of 10 or more lines repeated in src/ (pylint's duplicate-code check)
 lint: install
 	$(PY) -m pip install --quiet ruff
 	$(VENV)/bin/ruff check src tests
+	$(PY) -m pylint --disable=all --enable=duplicate-code --min-similarity-lines=10 \
+		--score=n src/modelmap
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache

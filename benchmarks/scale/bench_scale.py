@@ -15,11 +15,16 @@ Measured, each against its peer in the same run:
 - wall time of ``modelmap run -j N`` (process start included) vs a plain loop over the
   same configs that stores nothing (pandas + scikit-learn Pipeline(ColumnTransformer,
   classifier), joblib ``n_jobs=N``, fit, predict test and train, accuracy); the ratio;
+- the same jobs on Dask: a ``dask scheduler`` and N ``dask worker`` processes on
+  127.0.0.1, started and stopped here, ``modelmap run --cluster tcp://...``;
+- how often the data is prepared (calls of ``prepare`` in the driver) and read by each
+  worker process (``machine.data_loads`` of its results);
 - store bytes per result and bytes per stored probability value (target <= 2.5);
 - peak RSS of the driver (target <= 1.5 x the prepared data + 300 MB) and of the largest
-  worker;
-- time to open the job as the app does (job list, result listing, data projection) and
-  to compute a classifier map of all results' test probabilities.
+  worker process (sampled every 0.2 s);
+- time to open the job as the app does (job list, result listing, data projection),
+  to compute a classifier map of all results' test probabilities, and of
+  ``modelmap compare`` on the job.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -94,32 +100,25 @@ def job(title: str, classifiers: list[dict], subset: int | None = None) -> dict:
 
 
 DRIVER = r'''
-import resource, sys, threading, time
+import resource, sys, time
+import modelmap.batch._data as data
 from modelmap.cli import app
-peak = [0]
-def watch():  # the largest worker's RSS, sampled (workers outlive RUSAGE_CHILDREN)
-    try:
-        import psutil
-    except ImportError:
-        return
-    me = psutil.Process()
-    while True:
-        for child in me.children(recursive=True):
-            try:
-                peak[0] = max(peak[0], child.memory_info().rss // 1024)
-            except psutil.Error:
-                pass
-        time.sleep(0.2)
-threading.Thread(target=watch, daemon=True).start()
-sys.argv = ["modelmap", "run", *sys.argv[1:]]
+prepares = [0]
+_prepare = data.prepare
+def counted(*args, **kwargs):  # every preparation of a job's data in this process
+    prepares[0] += 1
+    return _prepare(*args, **kwargs)
+data.prepare = counted
+sys.argv = ["modelmap", *sys.argv[1:]]
 start = time.perf_counter()
 try:
     app()
 except SystemExit as exc:
-    code = exc.code
+    if exc.code:
+        print("EXIT", exc.code)
 print("WALL", time.perf_counter() - start)
 print("RSS", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
-print("CHILDREN", peak[0])
+print("PREPARES", prepares[0])
 '''
 
 LOOP = r'''
@@ -179,21 +178,129 @@ def figures(stdout: str) -> dict[str, float]:
     out = {}
     for line in stdout.splitlines():
         parts = line.split()
-        if len(parts) == 2 and parts[0] in ("WALL", "RSS", "CHILDREN"):
+        if len(parts) == 2 and parts[0] in ("WALL", "RSS", "PREPARES", "EXIT"):
             out[parts[0]] = float(parts[1])
     return out
 
 
-def run_modelmap(ws: Path, job_file: str, n_jobs: int) -> dict[str, float]:
+class Sampler:
+    """Peak RSS of every process under some roots, sampled every 0.2 s in a thread."""
+
+    def __init__(self, roots: list[int], include_roots: bool) -> None:
+        import threading
+
+        self.roots, self.include_roots = roots, include_roots
+        self.peaks: dict[int, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            for root in self.roots:
+                try:
+                    top = psutil.Process(root)
+                    procs = top.children(recursive=True) + ([top] if self.include_roots else [])
+                except psutil.Error:
+                    continue
+                for proc in procs:
+                    try:
+                        self.peaks[proc.pid] = max(self.peaks.get(proc.pid, 0),
+                                                   proc.memory_info().rss)
+                    except psutil.Error:
+                        pass
+            self._stop.wait(0.2)
+
+    def stop(self) -> dict[int, int]:
+        self._stop.set()
+        self._thread.join()
+        return self.peaks
+
+
+def run_cli(ws: Path, args: list[str], workers: list[int] | None = None) -> dict[str, float]:
+    """A modelmap command in a fresh process; its wall time, peak RSS, prepare calls, and
+    the largest worker process's peak RSS (the driver's children, or under ``workers``)."""
     start = time.perf_counter()
-    proc = subprocess.run([PY, "-c", DRIVER, job_file, "-q", "-j", str(n_jobs)], cwd=ws,
-                          env=env(), capture_output=True, text=True)
+    proc = subprocess.Popen([PY, "-c", DRIVER, *args], cwd=ws, env=env(),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sampler = Sampler(workers or [proc.pid], include_roots=bool(workers))
+    stdout, stderr = proc.communicate()
     wall = time.perf_counter() - start
-    found = figures(proc.stdout)
-    if proc.returncode or "WALL" not in found:
-        raise SystemExit(f"modelmap failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    peaks = sampler.stop()
+    found = figures(stdout)
+    if proc.returncode or "WALL" not in found or "EXIT" in found:
+        raise SystemExit(f"modelmap {' '.join(args)} failed:\n{stdout[-3000:]}\n"
+                         f"{stderr[-3000:]}")
     return {"wall_s": wall, "driver_rss_mb": found["RSS"] / 1024,
-            "worker_rss_mb": found["CHILDREN"] / 1024}
+            "worker_rss_mb": max(peaks.values(), default=0) / 2**20,
+            "processes_sampled": len(peaks), "prepare_calls": int(found["PREPARES"])}
+
+
+def run_modelmap(ws: Path, job_file: str, n_jobs: int, db: str,
+                 cluster: tuple[str, list[int]] | None = None) -> dict[str, float]:
+    args = ["run", job_file, "-q", "--store", db]
+    args += ["--cluster", cluster[0]] if cluster else ["-j", str(n_jobs)]
+    return run_cli(ws, args, cluster[1] if cluster else None)
+
+
+def data_loads(db: Path, title: str) -> dict[str, Any]:
+    """How many times each worker process read the prepared data (its results' largest
+    ``machine.data_loads``), over the processes that trained the job's configs."""
+    from modelmap.store import Store
+
+    store = Store(db)
+    seen: dict[int, list[int]] = {}
+    for row in store.result_rows(title, columns=("machine",)):
+        machine = row["machine"] or {}
+        seen.setdefault(machine.get("pid"), []).append(int(machine.get("data_loads", 0)))
+    store.close()
+    # a Dask worker's child lives on between runs: its count goes on from the last job,
+    # so the reads during this job are the last count minus the first plus one
+    return {"worker_processes": len(seen),
+            "configs_per_process": sorted(len(v) for v in seen.values()),
+            "data_loads_per_process": sorted(max(v) - min(v) + 1 for v in seen.values())}
+
+
+class DaskCluster:
+    """``dask scheduler`` and ``n`` ``dask worker`` processes on 127.0.0.1."""
+
+    def __init__(self, n: int) -> None:
+        import socket
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        self.address = f"tcp://127.0.0.1:{port}"
+        dask = str(Path(PY).parent / "dask")
+        quiet = {"DASK_DISTRIBUTED__WORKER__DAEMON": "False",
+                 "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False"}
+        self.procs = [subprocess.Popen(
+            [dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+            env={**env(), **quiet}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+        time.sleep(2)
+        self.workers = [subprocess.Popen(
+            [dask, "worker", self.address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
+             "--host", "127.0.0.1"], env={**env(), **quiet}, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL) for _ in range(n)]
+        self.procs += self.workers
+        from distributed import Client
+
+        with Client(self.address, timeout="60s") as client:
+            client.wait_for_workers(n, timeout=120)
+
+    def __enter__(self) -> DaskCluster:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for proc in reversed(self.procs):
+            proc.terminate()
+        for proc in self.procs:
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 def run_loop(path: Path, all_configs: list[dict], n_jobs: int) -> dict[str, float]:
@@ -250,7 +357,9 @@ def main() -> None:
     parser.add_argument("--configs", type=int, default=300)
     parser.add_argument("-j", "--jobs", type=int, default=2)
     parser.add_argument("--skip-loop", action="store_true")
-    parser.add_argument("--out", type=Path, default=None, help="write the figures as JSON")
+    parser.add_argument("--skip-dask", action="store_true")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="write the figures as JSON (after every phase)")
     args = parser.parse_args()
     ws = Path(tempfile.mkdtemp(prefix="modelmap-scale-"))
     (ws / "data").mkdir()
@@ -263,25 +372,49 @@ def main() -> None:
                                                          KNN_SUBSET)))
     n_train = args.rows - int(np.ceil(0.2 * args.rows))
     prepared_mb = (args.rows * args.features * 8 + args.rows * 8) / 2**20
-    mm = run_modelmap(ws, "jobs/main.json", args.jobs)
-    knn = run_modelmap(ws, "jobs/knn.json", args.jobs)
-    out = {"machine": f"{platform.processor() or platform.machine()}, nproc {os.cpu_count()}",
-           "python": platform.python_version(), "rows": args.rows, "features": args.features,
-           "configs": args.configs, "n_jobs": args.jobs, "n_train": n_train,
-           "prepared_data_mb": prepared_mb, "modelmap": mm, "modelmap_knn": knn,
-           "modelmap_wall_s": mm["wall_s"] + knn["wall_s"],
-           "driver_rss_target_mb": 1.5 * prepared_mb + 300,
-           "load_average": os.getloadavg()}
-    out.update(store_figures(ws / "modelmap.db"))
-    out.update(app_figures(ws / "modelmap.db", "Scale"))
+    out: dict[str, Any] = {
+        "machine": f"{platform.processor() or platform.machine()}, nproc {os.cpu_count()}",
+        "python": platform.python_version(), "rows": args.rows, "features": args.features,
+        "configs": args.configs, "n_jobs": args.jobs, "n_train": n_train,
+        "prepared_data_mb": prepared_mb, "driver_rss_target_mb": 1.5 * prepared_mb + 300,
+        "load_average_start": os.getloadavg(), "started": time.strftime("%H:%M:%S UTC",
+                                                                       time.gmtime())}
+
+    def save(phase: str) -> None:
+        out["phases_done"] = [*out.get("phases_done", []), phase]
+        out["load_average_now"] = os.getloadavg()
+        print(f"[{time.strftime('%H:%M:%S')}] {phase} done", file=sys.stderr, flush=True)
+        if args.out:
+            args.out.write_text(json.dumps(out, indent=2))
+
+    db = ws / "modelmap.db"
+    out["modelmap"] = run_modelmap(ws, "jobs/main.json", args.jobs, str(db))
+    out["modelmap_knn"] = run_modelmap(ws, "jobs/knn.json", args.jobs, str(db))
+    out["modelmap_wall_s"] = out["modelmap"]["wall_s"] + out["modelmap_knn"]["wall_s"]
+    out["data_loads"] = {t: data_loads(db, t) for t in ("Scale", "Scale kNN")}
+    out.update(store_figures(db))
+    save("modelmap run")
+    out.update(app_figures(db, "Scale"))
+    out["compare"] = run_cli(ws, ["compare", "Scale", "--store", str(db)])
+    save("app and compare")
     if not args.skip_loop:
-        loop = run_loop(table, main_configs + knn_configs, args.jobs)
-        out["loop"] = loop
-        out["ratio"] = out["modelmap_wall_s"] / loop["wall_s"]
+        out["loop"] = run_loop(table, main_configs + knn_configs, args.jobs)
+        out["ratio"] = out["modelmap_wall_s"] / out["loop"]["wall_s"]
+        save("plain loop")
+    if not args.skip_dask:
+        dask_db = ws / "dask.db"
+        with DaskCluster(args.jobs) as cluster:
+            where = (cluster.address, [w.pid for w in cluster.workers])
+            out["dask"] = run_modelmap(ws, "jobs/main.json", args.jobs, str(dask_db), where)
+            out["dask_knn"] = run_modelmap(ws, "jobs/knn.json", args.jobs, str(dask_db), where)
+        out["dask_wall_s"] = out["dask"]["wall_s"] + out["dask_knn"]["wall_s"]
+        out["dask_data_loads"] = {t: data_loads(dask_db, t) for t in ("Scale", "Scale kNN")}
+        if "loop" in out:
+            out["dask_ratio"] = out["dask_wall_s"] / out["loop"]["wall_s"]
+        save("dask")
     out["self_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    save("all")
     print(json.dumps(out, indent=2))
-    if args.out:
-        args.out.write_text(json.dumps(out, indent=2))
 
 
 if __name__ == "__main__":

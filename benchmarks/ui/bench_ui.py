@@ -74,7 +74,7 @@ class Server:
     def __init__(self, path: Path) -> None:
         import uvicorn
 
-        from modelmap.server import create_app
+        from modelmap.app import create_app
         from modelmap.ui import mount
         from tests.ui.conftest import free_port
 

@@ -37,3 +37,27 @@ def settle() -> None:
 def finish() -> None:
     """At exit: freeze everything, so the interpreter's last collection has nothing to walk."""
     gc.freeze()
+
+
+def release_memory() -> None:
+    """Give the C heap's free pages back to the operating system (glibc's ``malloc_trim``).
+
+    Reading and preparing a large table frees tens of MB in blocks that glibc keeps for
+    reuse: after a 100,000 x 50 table was prepared the process stayed about 38 MB larger
+    than what it still held, and the data projection's arrays came on top.  A no-op where
+    the C library is not glibc.
+    """
+    global _libc
+    if _libc is None:
+        try:
+            import ctypes
+
+            _libc = ctypes.CDLL("libc.so.6")
+            _libc.malloc_trim.argtypes = [ctypes.c_size_t]
+        except (OSError, AttributeError):
+            _libc = False
+    if _libc:
+        _libc.malloc_trim(0)
+
+
+_libc = None

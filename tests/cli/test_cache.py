@@ -111,3 +111,12 @@ def test_du_export_and_vacuum(store_path, tmp_path):
     both = invoke(store_path, "export", "Iris small", code=2)
     assert "exactly one of --csv FILE or --xlsx FILE" in both
     assert "removed 0 orphaned array(s)" in cache(store_path, "vacuum").stdout
+
+
+def test_keys_are_checked_by_the_query_layer_before_anything_is_removed(store_path):
+    short = invoke(store_path, "show", "4ab", code=2)
+    assert "'4ab' is not a result key" in short and "at least 4 lowercase hex" in short
+    key = _keys(store_path)["KNN 5"]
+    refused = invoke(store_path, "rm", key[:8], "ffffffff", "--yes", code=2)
+    assert "no result key starts with 'ffffffff'" in refused
+    assert "KNN 5" in _keys(store_path)  # the good key was not removed either

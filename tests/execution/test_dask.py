@@ -168,3 +168,17 @@ def test_a_local_cluster_turns_dasks_monitoring_down():
     with DaskExecutor("local:1") as executor:
         for key, value in QUIET_MONITORING.items():
             assert set(executor._client.run(dask.config.get, key).values()) == {value}
+
+
+def test_dask_workers_read_the_data_once_each(ws, cluster):
+    """Each Dask worker's training child reads the shipped data once for all its configs."""
+    from tests.execution.test_data_loaded_once import loads_per_process, sleepy_job
+
+    address, _ = cluster
+    write_job(ws, "once", sleepy_job("Once", 12))
+    modelmap("run", "once", "--cluster", address, "-q", cwd=ws, check=0)
+    seen = loads_per_process(ws / "modelmap.db", "Once")
+    assert 1 <= len(seen) <= 2, seen  # one training child per Dask worker
+    # the children live on between runs (a test before may have loaded other data): the
+    # count is the same for all 12 configs, so none of them read the data again
+    assert all(len(values) == 1 for values in seen.values()), seen

@@ -113,7 +113,7 @@ def _failed_in_the_app(ws: Path, job_title: str) -> dict[str, str]:
     """What the app's API lists as failed in a job: title → error."""
     from fastapi.testclient import TestClient
 
-    from modelmap.server import create_app
+    from modelmap.app import create_app
 
     store = Store(ws / "modelmap.db")
     job_id = store.job(job_title)["id"]

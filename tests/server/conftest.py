@@ -61,7 +61,7 @@ def store(store_path: Path):
 def client(store):
     from fastapi.testclient import TestClient
 
-    from modelmap.server import create_app
+    from modelmap.app import create_app
 
     with TestClient(create_app(store), base_url="http://127.0.0.1") as test_client:
         yield test_client

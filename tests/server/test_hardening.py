@@ -7,7 +7,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from modelmap.server import create_app
+from modelmap.app import create_app
 from modelmap.server._security import MAX_API_BODY, MAX_UI_BODY
 
 pytestmark = pytest.mark.timeout(180)

@@ -17,7 +17,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
-from modelmap.server import create_app
+from modelmap.app import create_app
 from modelmap.store import Store
 
 pytestmark = pytest.mark.timeout(300)

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from modelmap.server import create_app
+from modelmap.app import create_app
 
 pytestmark = pytest.mark.timeout(180)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from modelmap import queries
-from modelmap.server import create_app
+from modelmap.app import create_app
 
 pytestmark = pytest.mark.timeout(180)
 

@@ -62,7 +62,7 @@ def open_job(page: Any, title: str) -> None:
     view(page, "menu")
     name = page.locator(".mm-job-title", has_text=re.compile("^" + re.escape(title) + "$"))
     card = page.locator(".mm-job-card").filter(has=name).first
-    card.get_by_role("button").click()
+    card.get_by_role("button", name=re.compile("^Open")).click()
     page.wait_for_function("(t) => (document.getElementById('mm-status-job') || {}).textContent"
                            "?.startsWith(t + ' ·')", arg=title)
     settle(page)

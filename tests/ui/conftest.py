@@ -78,13 +78,15 @@ def free_port() -> int:
 class Served:
     """The API and the web app on a free 127.0.0.1 port, in a background thread."""
 
-    def __init__(self, store: modelmap.Store) -> None:
+    def __init__(self, store: modelmap.Store, **options: object) -> None:
+        """``options`` go to ``create_app`` (``host="0.0.0.0", token=...`` builds the app as
+        ``serve --host 0.0.0.0`` does, still served on 127.0.0.1)."""
         import uvicorn
 
-        from modelmap.server import create_app
+        from modelmap.app import create_app
         from modelmap.ui import mount
 
-        app = create_app(store)
+        app = create_app(store, **options)
         if not any(getattr(r, "name", None) == "ui" for r in app.routes):
             mount(app, store)
         self.port = free_port()

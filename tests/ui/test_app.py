@@ -9,6 +9,7 @@ import re
 import numpy as np
 import pytest
 
+from modelmap import queries
 from modelmap.ui import _theme
 from modelmap.ui._data import UIData, fields_of, flatten, label
 from modelmap.ui._state import table_csv
@@ -20,7 +21,7 @@ from modelmap.ui.views._common import view_input
 def client(ui_store):
     from fastapi.testclient import TestClient
 
-    from modelmap.server import create_app
+    from modelmap.app import create_app
     from modelmap.ui import mount
 
     app = create_app(ui_store)
@@ -234,3 +235,32 @@ def test_ranking_carries_the_compare_layers_intervals_and_ties(data):
         assert ("≈best" in texts[0]["text"][i]) == bool(row["tied_with_best"])
     assert answer["method"] in note
     assert "error_x" not in bars[1]  # only the first column's score is tested
+
+
+def test_pairwise_takes_the_job_when_a_key_is_in_several_jobs(data):
+    from tests.ui.synthetic import fill
+
+    store = data.store
+    for title in ("Twice A", "Twice B"):  # generated keys are the same in both jobs
+        if store.job(title) is None:
+            fill(store, 4, title, seed=1 if title.endswith("A") else 2)
+    keys = [r["key"] for r in store.result_rows("Twice B")][:3]
+    with pytest.raises(queries.InvalidQueryError, match="several jobs"):
+        queries.compare_pairwise(store, keys)
+    answer = queries.compare_pairwise(store, keys, job="Twice B")
+    assert answer["job"] == "Twice B" and len(answer["p_holm"]) == 3
+    other = queries.compare_pairwise(store, keys, job="Twice A")
+    assert other["job"] == "Twice A"
+
+
+def test_the_address_spec_names_every_control_once_with_its_layout_default(data):
+    from modelmap.ui import _state, create_dash
+
+    spec = _state.url_spec()
+    assert len({e["param"] for e in spec}) == len(spec)  # one parameter per control
+    kinds = {e["param"]: e["kind"] for e in spec}
+    assert kinds["pick"] == "numbers" and kinds["top"] == "number" and kinds["folds"] == \
+        "switch" and kinds["sort"] == "text" and kinds["status"] == "list"
+    app = create_dash(data.store)
+    defaults = dict(zip((e["param"] for e in spec), _state.layout_values(app.layout, spec)))
+    assert defaults["proj"] == "pca" and defaults["alpha"] == 0.05 and defaults["by"] == "method"

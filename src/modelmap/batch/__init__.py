@@ -6,7 +6,8 @@ job's data and register it, for a batch run and a tuning run alike.
 """
 
 from modelmap.batch._report import BatchBreak, Events, JobReport, SilentEvents
-from modelmap.batch._data import NOT_IN_KEY, data_args, prepare_data, store_job
+from modelmap.batch._data import data_args, prepare_data, store_job
+from modelmap.jobs import NOT_IN_KEY  # the one list lives in jobs/; kept here for old imports
 from modelmap.batch._batch import Batch
 from modelmap.batch._service import Service
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 
+from modelmap import _gc
 from modelmap.batch._claiming import claiming
 from modelmap.batch._data import data_args, prepare_data, store_job
 from modelmap.batch._report import BatchBreak, Events, JobReport, SilentEvents
@@ -74,7 +75,7 @@ class Batch:
     # -- the run --------------------------------------------------------------------------
     def run(self, job: Job) -> JobReport:
         started = time.time()
-        report = JobReport(job.title, job.data["dataset"], n_classifiers=len(job.classifiers),
+        report = JobReport(job.title, job.data.dataset, n_classifiers=len(job.classifiers),
                            n_projections=len(job.projections))
         for text in job.notices:
             self.events.notice(text)
@@ -101,6 +102,8 @@ class Batch:
             context = Context(bundle_path=str(bundle.save(Path(tmp))),
                               workspace=str(self.workspace) if self.workspace else None,
                               run_id=uuid.uuid4().hex)
+            del bundle  # workers read the saved files; the driver keeps only the labels
+            _gc.release_memory()
             notice = partial(self.events.notice, "Ctrl-C: finishing the running configs, "
                              "submitting no more (press Ctrl-C again to cancel them)")
             with graceful_interrupts(self.executor, notice) as interrupts, \
@@ -144,7 +147,7 @@ class Batch:
         return True
 
     def _known_data_key(self, job: Job) -> tuple[int, str] | None:
-        plugin = self.registry.dataset(job.data["dataset"])
+        plugin = self.registry.dataset(job.data.dataset)
         if not plugin.info.get("static"):
             return None
         row = self.store.job(job.title)
@@ -157,7 +160,7 @@ class Batch:
         return (row["id"], data_key) if data_key == row["data_key"] else None
 
     def _items(self, job: Job, data_key: str) -> list[WorkItem]:
-        timeout = job.data.get("timeout")
+        timeout = job.data.timeout
         items = []
         for config in job.classifiers:
             args = config.as_args()
@@ -200,18 +203,28 @@ class Batch:
 
     def _projections(self, job: Job, bundle: Bundle, data_key: str, job_id: int,
                      report: JobReport) -> None:
-        from modelmap.projection import project
+        from modelmap.projection import fitted_on, project
 
         if not job.projections:
             return
         done = {p["key"] for p in self.store.projections(job_id)} if not self.force else set()
-        X = bundle.projection_features()  # encoded and scaled as the job asks
-        for config in job.projections:
+        todo = [c for c in job.projections
+                if content_hash(data_key, "projection", c.method, c.as_args()) not in done]
+        if not todo:
+            return
+        rows = bundle.projection_rows()  # encoded and scaled as the job asks, on demand
+        if any(not fitted_on(c.method, len(rows)) for c in todo):
+            rows = rows.materialize()  # one encoded matrix for the projections that need it
+        _gc.release_memory()  # the encoder's fitting left freed blocks on the heap
+        for config in todo:
             key = content_hash(data_key, "projection", config.method, config.as_args())
-            if key in done:
-                continue
+            sample = fitted_on(config.method, len(rows))
+            if sample:
+                self.events.notice(f"data projection '{config.title}' ({config.method}): "
+                                   f"fitted on a seeded sample of {sample:,} of the "
+                                   f"{len(rows):,} samples, then applied to all of them")
             try:
-                points = project(config.method, config.as_args(), X)
+                points = project(config.method, config.as_args(), rows)
                 self.store.put_projection(job_id, key, config.title, config.method,
                                           dict(config.args), points)
                 self.events.projection(config.title, None)
@@ -221,6 +234,8 @@ class Batch:
                 self.events.projection(config.title, error)
                 if self.break_on_error:
                     raise
+        del rows
+        _gc.release_memory()  # the driver keeps the points only
 
 
 def _groups(executor: Any, context: Context, items: list[WorkItem]):

@@ -21,8 +21,6 @@ from modelmap.plugins import Registry
 from modelmap.store import Store
 from modelmap.training import PLUGIN_EXITS, describe_exit
 
-#: Data keys that do not change what is trained (left out of the data key).
-NOT_IN_KEY = ("timeout", "tuning_rounds", "tuning_population", "tuning_offspring")
 #: The built-in reference classifiers never look at X, so NaN in it is no matter to them.
 _REFERENCES = frozenset({"optimal", "naive", "optimal_multi_label"})
 
@@ -30,8 +28,9 @@ Notice = Callable[[str], None]
 
 
 def data_args(job: Job) -> dict[str, Any]:
-    """The job's data section without the keys that do not change what is trained."""
-    return {k: v for k, v in job.data.items() if k not in NOT_IN_KEY}
+    """The job's data section without the keys that do not change what is trained
+    (:data:`modelmap.jobs.NOT_IN_KEY`)."""
+    return job.data.key_args()
 
 
 def prepare_data(job: Job, registry: Registry, workspace: Path | None = None,
@@ -42,7 +41,7 @@ def prepare_data(job: Job, registry: Registry, workspace: Path | None = None,
     classifiers that cannot take the NaN a ``missing: "keep"`` job keeps; ``notice`` gets
     what the user should know (class names given as numbers, the preparation's notices).
     """
-    name = job.data["dataset"]
+    name = job.data.dataset
     plugin = registry.dataset(name)
     try:
         with watch_sigint() as sigint:
@@ -65,10 +64,12 @@ def prepare_data(job: Job, registry: Registry, workspace: Path | None = None,
     bundle = prepare(raw, job.data, dataset=name,
                      info_class_names=class_names_as_strings(plugin.info.get("class_names"))
                      or None)
+    del raw  # the plugin's own arrays or DataFrame: the bundle holds what is needed
     for text in bundle.notices:
         notice(text)
     check_missing_support(job, bundle, registry)
     _gc.settle()  # the heavy modules are loaded (a no-op outside the command line)
+    _gc.release_memory()  # what reading and preparing freed goes back to the system
     return bundle, content_hash(data_args(job), plugin.source_hash, bundle.fingerprint)
 
 

@@ -96,18 +96,13 @@ def ls(
         console.print("[dim]The store is empty; run a job with `modelmap run JOB`.[/]")
 
 
-def _resolve(store: Any, key: str, job: str | None) -> int:
-    full = store.resolve_key(key, job)
-    row = store.result(full, job)
-    return int(row["id"])
-
-
 @app.command("show", epilog="Examples:\n\n  modelmap cache show 4ab1dc71\n\n"
              "  modelmap cache show 4ab1 --job Iris --json\n\n"
              "  modelmap cache show 4ab1 --full-log > result.txt")
 @reports_errors
 def show(
-    key: Annotated[str, typer.Argument(help="Result key or a unique prefix of it.")],
+    key: Annotated[str, typer.Argument(help="Result key or a unique prefix of it "
+                                     "(4 characters or more).")],
     job: Annotated[str | None, typer.Option("--job", help="Job title or id, when the key "
                                             "is in several jobs.")] = None,
     full_log: Annotated[bool, typer.Option("--full-log", help="Print the whole captured log "
@@ -123,15 +118,16 @@ def show(
 
     limit = None if full_log else queries.LOG_PREVIEW
     with open_store(workspace(ws_path), store_url, read_only=True) as store:
-        data = queries.get_result(store, _resolve(store, key, job), log_limit=limit)
-        preds = store.arrays(f"result:{data['id']}")
+        data = queries.find_result(store, key, job, log_limit=limit)
     if as_json:
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    _print_result(data, preds)
+    _print_result(data)
 
 
-def _print_result(data: dict[str, Any], arrays: dict[str, Any]) -> None:
+def _print_result(data: dict[str, Any]) -> None:
+    import numpy as np
+
     table = Table(show_header=False, box=None)
     for name in ("title", "key", "job", "dataset", "method", "status", "fold", "parent_key",
                  "plugin_hash"):
@@ -150,12 +146,13 @@ def _print_result(data: dict[str, Any], arrays: dict[str, Any]) -> None:
     if names:
         console.print(scores)
     listing = Table("array", "dtype", "shape", title="arrays")
-    for name, array in arrays.items():
-        listing.add_row(name, str(array.dtype), str(tuple(array.shape)))
+    for name, array in data["arrays"].items():
+        listing.add_row(name, array["dtype"], str(tuple(array["shape"])))
     console.print(listing)
     for name in ("confusion_test", "confusion_train"):
         if data.get(name) is not None:
-            console.print(f"[bold]{name}[/]\n{escape(str(arrays[name]))}")
+            matrix = np.asarray(data[name], dtype=data["arrays"][name]["dtype"])
+            console.print(f"[bold]{name}[/]\n{escape(str(matrix))}")
     if data["history"]:
         console.print("[bold]history[/] " + ", ".join(
             f"{escape(k)}: {len(v)} values, last {_fmt(v[-1] if v else None)}"
@@ -185,40 +182,13 @@ def _confirm(plan: list[str], yes: bool) -> bool:
     return typer.confirm("Remove?", default=False)
 
 
-def _plan(store: Any, keys: list[str], dataset: str | None, job: str | None, failed: bool,
-          maps: bool) -> list[tuple[str, Any]]:
-    from modelmap import queries
-
-    plan: list[tuple[str, Any]] = []
-    for key in keys:
-        result_id = _resolve(store, key, job)
-        row = store.result_rows(ids=[result_id])[0]
-        plan.append((f"result {row['key'][:12]} {escape(row['title'])} (job "
-                     f"{escape(row['job'])})", lambda s, i=result_id: s.delete_result(i)))
-    if job is not None and not keys:
-        found = queries.find_job(store, int(job) if job.isdigit() else job)
-        plan.append((f"job {escape(found['title'])} with {found['n_results']} result(s)",
-                     lambda s, i=found["id"]: s.delete_job(i)))
-    if dataset is not None:
-        jobs = queries.list_jobs(store, dataset=dataset)
-        n = sum(j["n_results"] for j in jobs)
-        plan.append((f"dataset {escape(dataset)} with {len(jobs)} job(s) and {n} result(s)",
-                     lambda s: s.delete_dataset(dataset)))
-    if failed:
-        n = sum(c for j in store.jobs() for k, c in j["counts"].items() if k != "ok")
-        plan.append((f"{n} failed or timed-out result(s)", lambda s: s.delete_failed()))
-    if maps:
-        n = sum(r["items"] for r in store.sizes() if r["kind"] == "maps")
-        plan.append((f"{n} cached classifier map(s)", lambda s: s.delete_maps()))
-    return plan
-
-
 @app.command("rm", epilog="Examples:\n\n  modelmap cache rm 4ab1dc71 9f3e\n\n"
              "  modelmap cache rm --job Iris\n\n  modelmap cache rm --dataset sklearn_iris --yes"
              "\n\n  modelmap cache rm --failed\n\n  modelmap cache rm --maps -y")
 @reports_errors
 def rm(
-    keys: Annotated[list[str] | None, typer.Argument(help="Result keys or unique prefixes.",
+    keys: Annotated[list[str] | None, typer.Argument(help="Result keys or unique prefixes "
+                                                     "(4 characters or more).",
                                                      show_default=False)] = None,
     dataset: Annotated[str | None, typer.Option("--dataset", help="Remove a dataset with "
                                                 "its jobs and results.")] = None,
@@ -239,14 +209,17 @@ def rm(
     if not (keys or dataset or job or failed or maps):
         raise typer.BadParameter("say what to remove: KEYS, --job, --dataset, --failed or "
                                  "--maps")
+    from modelmap import queries
+
     with open_store(workspace(ws_path), store_url, create=False) as store:
-        plan = _plan(store, keys, dataset, job, failed, maps)
-        if not _confirm([text for text, _ in plan], yes):
+        plan = queries.removal_plan(store, keys=keys, job=job, dataset=dataset, failed=failed,
+                                    maps=maps)
+        if not _confirm([escape(step.text) for step in plan], yes):
             raise typer.Exit(1)
-        for text, action in plan:
-            counts = action(store)
+        for step in plan:
+            counts = queries.remove(store, step)
             done = ", ".join(f"{n} {k}" for k, n in counts.items() if n) or "nothing"
-            console.print(f"removed {text}: {done}")
+            console.print(f"removed {escape(step.text)}: {done}")
 
 
 @app.command("du", epilog="Examples:\n\n  modelmap cache du\n\n  modelmap cache du --json")
@@ -254,8 +227,10 @@ def rm(
 def du(as_json: JsonOpt = False, ws_path: WorkspaceOpt = None, store_url: StoreOpt = None,
        debug: DebugOpt = False) -> None:
     """Bytes used by dataset, job and kind (results, arrays, projections, maps)."""
+    from modelmap import queries
+
     with open_store(workspace(ws_path), store_url, read_only=True) as store:
-        rows = store.sizes()
+        rows = queries.sizes(store)
     if as_json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return
@@ -303,10 +278,12 @@ def export(
 def vacuum(ws_path: WorkspaceOpt = None, store_url: StoreOpt = None,
            debug: DebugOpt = False) -> None:
     """Delete orphaned arrays and give free space back to the file system."""
+    from modelmap import queries
+
     with open_store(workspace(ws_path), store_url, create=False) as store:
         path = Path(store.url.removeprefix("sqlite:///")) if store.dialect == "sqlite" else None
         before = path.stat().st_size if path and path.exists() else None
-        counts = store.vacuum()
+        counts = queries.vacuum(store)
         after = path.stat().st_size if path and path.exists() else None
     console.print(f"removed {counts['arrays']} orphaned array(s)")
     if before is not None and after is not None:
@@ -328,6 +305,8 @@ def export_store(
 
     The copy holds every committed result (the WAL included) and is compacted; the store
     can be in use meanwhile.  Open the copy with --store TARGET."""
+    from modelmap import queries
+
     if target.exists() and not force:
         raise typer.BadParameter(f"{target} already exists; add --force to replace it")
     with open_store(workspace(ws_path), store_url, read_only=True) as store:
@@ -335,7 +314,7 @@ def export_store(
         partial = target.with_name(target.name + ".partial")
         partial.unlink(missing_ok=True)
         try:
-            store.export(partial)
+            queries.export_store(store, partial)
             partial.replace(target)
         finally:
             partial.unlink(missing_ok=True)

@@ -25,12 +25,6 @@ EPILOG = """Examples:
   modelmap compare Iris Wine Digits --by method --png cd.png   # across data sets
 """
 
-def _ref(store, text: str) -> int | str:
-    """A job title, else (all digits) a job id."""
-    if store.job(text) is None and text.isdigit():
-        return int(text)
-    return text
-
 
 def _number(value: float | None, digits: int = 3) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
@@ -127,7 +121,7 @@ def compare(
     from modelmap import queries
 
     store = open_store(workspace(ws_path), store_url, read_only=True)  # never creates one
-    refs = [_ref(store, text) for text in jobs]
+    refs = list(jobs)  # a title, else (all digits) an id: queries.find_job's rule
     if len(refs) == 1:
         if png is not None:
             err_console.print("[bold red]error:[/] --png draws the critical-difference "

@@ -22,6 +22,17 @@ EPILOG = """Examples:
 """
 
 
+StrictOpt = Annotated[bool, typer.Option(
+    "--strict", help="Treat invalid or unknown parameters and titles shared by different "
+    "configs as errors, before any training starts.")]
+TimeoutOpt = Annotated[float | None, typer.Option(
+    "--timeout", help="Seconds a config may take before it is stopped and recorded 'timeout' "
+    "(with the job's data 'timeout' too: the smaller).", show_default=False)]
+ClusterOpt = Annotated[str | None, typer.Option(
+    "--cluster", help="Run on a Dask cluster: tcp://HOST:8786, or local[:N] for a local one "
+    "on 127.0.0.1.", show_default=False)]
+
+
 def parse_size(text: str | None) -> int | None:
     """'2G', '512M', '1000000' → bytes."""
     if not text:
@@ -44,26 +55,18 @@ def run(
                                          "its traceback.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Retrain configs already in the store.")
                      ] = False,
-    strict: Annotated[bool, typer.Option("--strict", help="Treat invalid or unknown parameters "
-                                         "and titles shared by different configs as errors, "
-                                         "before any training starts.")] = False,
+    strict: StrictOpt = False,
     n_jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes "
                                                "(default: all cores).", show_default=False)
                       ] = None,
-    timeout: Annotated[float | None, typer.Option("--timeout", help="Seconds a config may take "
-                                                  "before it is stopped and recorded 'timeout' "
-                                                  "(with the job's data 'timeout' too: the "
-                                                  "smaller).",
-                                                  show_default=False)] = None,
+    timeout: TimeoutOpt = None,
     retries: Annotated[int, typer.Option("--retries", help="Extra attempts for a config whose "
                                          "worker process died.")] = 1,
     max_memory: Annotated[str | None, typer.Option("--max-memory", help="Memory limit per "
                                                    "worker, e.g. 4G.", show_default=False)] = None,
     max_configs: Annotated[int, typer.Option("--max-configs", help="Refuse jobs that expand to "
                                              "more configs than this.")] = 10_000,
-    cluster: Annotated[str | None, typer.Option("--cluster", help="Run on a Dask cluster: "
-                                                "tcp://HOST:8786, or local[:N] for a local "
-                                                "one on 127.0.0.1.", show_default=False)] = None,
+    cluster: ClusterOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only failures and the "
                                         "summary.")] = False,
     ws_path: WorkspaceOpt = None,
@@ -81,57 +84,74 @@ def run(
                             max_memory=parse_size(max_memory))
     if hasattr(executor, "prestart"):
         executor.prestart()  # workers import scikit-learn while we load everything else
-    from modelmap.batch import BatchBreak, JobReport, Service
+    from modelmap.batch import Service
     from modelmap.cli._progress import RichEvents, summary_table
-    from modelmap.errors import ModelmapError
 
     try:
         ws, registry, loaded, store = _load(jobs, ws_path, store_url, max_configs)
     except BaseException:
         executor.shutdown(kill=True)
         raise
-    reports: list[JobReport] = []
     where = f" on the Dask cluster {cluster}" if cluster else ""
     console.print(f"[dim]store: {escape(store.url)} · workers: {executor.n_jobs}{escape(where)}[/]")
     # the command owns the executor (its `with` below) and the store (open to the end)
     service = Service(registry=registry, workspace=ws.root, store=store, executor=executor)
     with RichEvents(console, quiet=quiet) as events, executor:
         batch = service.batch(force=force, strict=strict, break_on_error=break_, events=events)
-        if strict:
-            for job in loaded:
-                batch.check(job)
-        for job in loaded:
-            try:
-                reports.append(batch.run(job))
-            except KeyboardInterrupt:
-                events.__exit__(None, None, None)
-                err_console.print(f"[yellow]Cancelled.[/] Finished results are saved in "
-                                  f"{escape(store.url)}; run the same command again to resume.")
-                raise typer.Exit(130) from None
-            except BatchBreak as stop:
-                events.__exit__(None, None, None)
-                err_console.print(f"[bold red]--break:[/] {escape(stop.result.title)} failed")
-                err_console.print(stop.result.traceback or stop.result.error, markup=False)
-                if stop.result.log:
-                    err_console.print("[dim]captured output:[/]")
-                    err_console.print(stop.result.log, markup=False)
-                raise typer.Exit(1) from None
-            except ModelmapError as exc:
-                if break_ or debug:
-                    raise
-                reports.append(JobReport(job.title, job.data["dataset"],
-                                         n_classifiers=len(job.classifiers),
-                                         n_projections=len(job.projections), job_error=str(exc)))
-                err_console.print(f"[bold red]error in job {escape(job.title)}:[/] "
-                                  f"{escape(str(exc))}", soft_wrap=True)
-            if batch.interrupts:
-                break
+        reports = _run_all(batch, loaded, events, store, strict=strict, reraise=break_ or debug)
     console.print(summary_table(reports))
     if not batch.interrupts:
         from modelmap.cli._cmd_compare import print_best_lines
 
         print_best_lines(store, reports)
     _closing(reports, store, batch.interrupts > 0)
+
+
+def _run_all(batch, loaded: list, events, store, *, strict: bool, reraise: bool) -> list:
+    """Every job in turn (with ``strict``, all checked first); a job that cannot run is
+    reported and the next one runs, unless ``reraise`` (--break, --debug)."""
+    from modelmap.batch import JobReport
+    from modelmap.errors import ModelmapError
+
+    if strict:
+        for job in loaded:
+            batch.check(job)
+    reports: list[JobReport] = []
+    for job in loaded:
+        try:
+            reports.append(_run_one(batch, job, events, store))
+        except ModelmapError as exc:
+            if reraise:
+                raise
+            reports.append(JobReport(job.title, job.data.dataset,
+                                     n_classifiers=len(job.classifiers),
+                                     n_projections=len(job.projections), job_error=str(exc)))
+            err_console.print(f"[bold red]error in job {escape(job.title)}:[/] "
+                              f"{escape(str(exc))}", soft_wrap=True)
+        if batch.interrupts:
+            break
+    return reports
+
+
+def _run_one(batch, job, events, store):
+    """``batch.run(job)``; Ctrl-C and a --break failure end the command (exit 130, 1)."""
+    from modelmap.batch import BatchBreak
+
+    try:
+        return batch.run(job)
+    except KeyboardInterrupt:
+        events.__exit__(None, None, None)
+        err_console.print(f"[yellow]Cancelled.[/] Finished results are saved in "
+                          f"{escape(store.url)}; run the same command again to resume.")
+        raise typer.Exit(130) from None
+    except BatchBreak as stop:
+        events.__exit__(None, None, None)
+        err_console.print(f"[bold red]--break:[/] {escape(stop.result.title)} failed")
+        err_console.print(stop.result.traceback or stop.result.error, markup=False)
+        if stop.result.log:
+            err_console.print("[dim]captured output:[/]")
+            err_console.print(stop.result.log, markup=False)
+        raise typer.Exit(1) from None
 
 
 def _load(jobs: list[str], ws_path, store_url, max_configs: int):

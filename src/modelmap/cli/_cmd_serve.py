@@ -45,7 +45,7 @@ def serve(
     """
     import uvicorn
 
-    from modelmap.server import create_app
+    from modelmap.app import create_app
     from modelmap.server import is_loopback
 
     ws = workspace(ws_path)

@@ -79,9 +79,15 @@ class Bundle:
 
     def projection_features(self) -> np.ndarray:
         """Train then test rows, encoded for a data projection (fitted on train rows)."""
-        from modelmap.data._encode import projection_features
+        return self.projection_rows().materialize()
 
-        return projection_features(self.columns, self.scale, self.X_train, self.X_test)
+    def projection_rows(self) -> Any:
+        """Train then test rows for a data projection, encoded on demand
+        (a :class:`~modelmap.data._encode.ProjectionRows`: ``take``, ``chunks``,
+        ``materialize``), so a large table need not be held encoded as a whole."""
+        from modelmap.data._encode import ProjectionRows
+
+        return ProjectionRows(self.columns, self.scale, self.X_train, self.X_test)
 
     @property
     def n_folds(self) -> int:

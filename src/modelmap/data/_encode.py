@@ -10,6 +10,7 @@ category absent from a split's training rows gives an all-zero column there.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -65,28 +66,74 @@ def projection_features(columns: dict[str, Any] | None, scale: bool, X_train: np
     """All rows (train, then test) encoded for a data projection: fitted on the training
     rows (of a table: at most :data:`FIT_ROWS` of them, a seeded sample) and always
     imputed, since projections cannot take missing values."""
-    encoder = build_encoder(columns, scale, impute=True)
-    if encoder is None:
-        return np.vstack([X_train, X_test]) if len(X_test) else X_train
-    if columns is None:  # plain arrays, scaled: as before
-        X = np.vstack([X_train, X_test]) if len(X_test) else X_train
-        return np.asarray(encoder.fit(X_train).transform(X), dtype=np.float64)
-    # a table: fitted on at most FIT_ROWS training rows (seeded) and transformed in chunks
-    # into float32 (plenty for a picture), so that a large table never has several float64
-    # copies of itself at once in the driver
-    sample = X_train
-    if len(X_train) > FIT_ROWS:
-        rows = np.random.default_rng(0).choice(len(X_train), FIT_ROWS, replace=False)
-        sample = X_train[np.sort(rows)]
-    fitted = encoder.fit(sample)
-    del sample
-    width = len(columns["feature_names"])
-    out = np.empty((len(X_train) + len(X_test), width), dtype=np.float32)
-    for offset, part in ((0, X_train), (len(X_train), X_test)):
-        for start in range(0, len(part), _CHUNK):
-            chunk = part[start:start + _CHUNK]
-            out[offset + start:offset + start + len(chunk)] = fitted.transform(chunk)
-    return out
+    return ProjectionRows(columns, scale, X_train, X_test).materialize()
+
+
+class ProjectionRows:
+    """A bundle's rows (train, then test) encoded for a data projection, on demand.
+
+    The encoder is fitted once, on the training rows (of a table: at most
+    :data:`FIT_ROWS` of them, a seeded sample), and always imputes, since projections
+    cannot take missing values.  A projection that can place new points (PCA) takes a
+    sample of the rows with :meth:`take` to fit on and the rest :meth:`chunks` at a time,
+    so a large table is never held encoded as a whole; the others :meth:`materialize` it.
+    """
+
+    def __init__(self, columns: dict[str, Any] | None, scale: bool, X_train: np.ndarray,
+                 X_test: np.ndarray) -> None:
+        self._train, self._test = X_train, X_test
+        self._table = columns is not None
+        encoder = build_encoder(columns, scale, impute=True)
+        if encoder is not None:
+            sample = X_train
+            if self._table and len(X_train) > FIT_ROWS:
+                rows = np.random.default_rng(0).choice(len(X_train), FIT_ROWS, replace=False)
+                sample = X_train[np.sort(rows)]
+            encoder = encoder.fit(sample)
+        self._encoder = encoder
+
+    def __len__(self) -> int:
+        return len(self._train) + len(self._test)
+
+    def _encode(self, rows: np.ndarray) -> np.ndarray:
+        if self._encoder is None:
+            return rows
+        # a table's rows in float32: plenty for a picture, half the memory
+        return np.asarray(self._encoder.transform(rows),
+                          dtype=np.float32 if self._table else np.float64)
+
+    def take(self, index: np.ndarray) -> np.ndarray:
+        """The encoded rows at ``index`` (sorted positions into train, then test rows)."""
+        index = np.asarray(index, dtype=np.int64)
+        n_train = len(self._train)
+        head, tail = index[index < n_train], index[index >= n_train] - n_train
+        rows = self._train[head] if not len(tail) else \
+            np.concatenate([self._train[head], self._test[tail]])
+        return self._encode(rows)
+
+    def chunks(self, size: int = 0) -> Iterator[np.ndarray]:
+        """Every row, encoded, in order, ``size`` rows (default :data:`_CHUNK`) at a time."""
+        size = size or _CHUNK
+        for part in (self._train, self._test):
+            for start in range(0, len(part), size):
+                yield self._encode(part[start:start + size])
+
+    def materialize(self) -> np.ndarray:
+        """All rows encoded in one matrix (a table's in float32, filled chunk by chunk)."""
+        if self._encoder is None:
+            return np.vstack([self._train, self._test]) if len(self._test) else self._train
+        if not self._table:  # plain arrays, scaled: one transform, float64
+            X = np.vstack([self._train, self._test]) if len(self._test) else self._train
+            return np.asarray(self._encoder.transform(X), dtype=np.float64)
+        chunks = self.chunks()
+        first = next(chunks)
+        out = np.empty((len(self), first.shape[1]), dtype=np.float32)
+        out[:len(first)] = first
+        offset = len(first)
+        for chunk in chunks:
+            out[offset:offset + len(chunk)] = chunk
+            offset += len(chunk)
+        return out
 
 
 _CHUNK = 10_000

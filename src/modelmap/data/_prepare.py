@@ -15,6 +15,7 @@ from modelmap.data import _columns
 from modelmap.data import _plugin_output as v
 from modelmap.data._bundle import CV_TEST, CV_TRAIN, HOLDOUT, Bundle, _jsonable
 from modelmap.errors import DataError
+from modelmap.jobs import DATA_DEFAULTS
 
 
 def call_get_data(module: Any, datasets_path: Path, data_args: Mapping[str, Any]) -> Any:
@@ -73,9 +74,9 @@ def prepare(raw: Mapping[str, Any], data: Mapping[str, Any], *, dataset: str,
         )
     if len(X_test) == 0:
         X_test = np.zeros((0, X_train.shape[1]))
-    seed = int(data.get("random_state", 42))
+    seed = int(data.get("random_state", DATA_DEFAULTS["random_state"]))
     mode, folds = _cv_mode(specs, data, y_train, len(y_test), multilabel, seed, where)
-    if mode == HOLDOUT and len(y_test) == 0 and float(data.get("test_size", 0.2)) > 0:
+    if mode == HOLDOUT and len(y_test) == 0 and _test_size(data) > 0:
         X_train, X_test, y_train, y_test = _split(X_train, y_train, data, multilabel, seed,
                                                   in_place=columns is not None)
     X_train, y_train, X_test, y_test, folds = _subsets(X_train, y_train, X_test, y_test, folds,
@@ -88,6 +89,10 @@ def prepare(raw: Mapping[str, Any], data: Mapping[str, Any], *, dataset: str,
         save_train=_save_train(data, len(y_train), notices), notices=tuple(notices),
     )
     return _finish(bundle)
+
+
+def _test_size(data: Mapping[str, Any]) -> float:
+    return float(data.get("test_size", DATA_DEFAULTS["test_size"]))
 
 
 def _subsets(X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndarray, y_test: np.ndarray,
@@ -247,7 +252,7 @@ def _split(X: np.ndarray, y: np.ndarray, data: Mapping, multilabel: bool, seed: 
     the same arrays as copies would be, without a second copy of a large table."""
     from sklearn.model_selection import train_test_split
 
-    n_test = int(np.ceil(float(data.get("test_size", 0.2)) * len(y)))
+    n_test = int(np.ceil(_test_size(data) * len(y)))
     stratify = _stratify(y, multilabel, n_test)
     if not in_place:
         return train_test_split(X, y, test_size=n_test, random_state=seed, stratify=stratify)

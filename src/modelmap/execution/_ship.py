@@ -17,10 +17,20 @@ MAX_PLUGIN_BYTES = 200 * 1024 * 1024
 
 
 def zip_folder(folder: Path, arcroot: str) -> bytes:
-    """Zip ``folder`` (recursively, minus caches) under ``arcroot/`` in the archive."""
-    buffer = io.BytesIO()
+    """Zip ``folder`` (recursively, minus caches) under ``arcroot/`` in the archive.
+
+    The archive is written to a temporary file and read back once: built in memory, a
+    growing buffer plus the copy ``getvalue()`` makes held the archive two to three times
+    over (a 100,000 x 50 table's bundle is a 36 MB archive)."""
+    with tempfile.TemporaryFile(prefix="modelmap-ship-") as handle:
+        _write_zip(handle, folder, arcroot)
+        handle.seek(0)
+        return handle.read()
+
+
+def _write_zip(handle: object, folder: Path, arcroot: str) -> None:
     total = 0
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:  # type: ignore[arg-type]
         for path in sorted(folder.rglob("*")):
             if path.is_dir() or SKIP_PARTS & set(path.parts) or path.suffix == ".pyc":
                 continue
@@ -34,7 +44,6 @@ def zip_folder(folder: Path, arcroot: str) -> bytes:
                     hint="keep large data files outside plugins/ (e.g. on shared storage) "
                     "and read them from there")
             archive.write(path, f"{arcroot}/{path.relative_to(folder).as_posix()}")
-    return buffer.getvalue()
 
 
 def digest(blob: bytes) -> str:

@@ -13,10 +13,14 @@ from ._load import Registry, load_job
 from ._model import Config, Job
 from ._problems import Problems, is_number, join_path, listing, show, suggest
 from ._reader import parse_job_text, read_job_file
+from ._schema import DATA_DEFAULTS, NOT_IN_KEY, DataSection
 from ._titles import escape_title, parse_template
 
 __all__ = [
+    "DATA_DEFAULTS",
+    "NOT_IN_KEY",
     "Config",
+    "DataSection",
     "Job",
     "Problems",
     "Registry",

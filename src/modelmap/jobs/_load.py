@@ -65,7 +65,7 @@ def load_job(
     problems.check()
     assert data is not None
     return Job(
-        title=data["title"],
+        title=data.title,
         data=data,
         projections=configs["projections"],
         classifiers=configs["classifiers"],

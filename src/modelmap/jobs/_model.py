@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ._canonical import canonical_json, to_plain
+from ._schema import DataSection
 from ._titles import escape_title
 
 
@@ -64,7 +65,7 @@ class Job:
     """
 
     title: str
-    data: Mapping[str, Any]
+    data: DataSection
     projections: tuple[Config, ...]
     classifiers: tuple[Config, ...]
     notices: tuple[str, ...] = ()

@@ -1,13 +1,21 @@
-"""The ``data`` section of a job: a pydantic model and its errors as job problems."""
+"""The ``data`` section of a job: a pydantic model and its errors as job problems.
+
+:class:`DataSection` is what a loaded :class:`~modelmap.jobs.Job` carries as ``job.data``:
+typed fields with the defaults (``job.data.random_state``), and a read-only mapping of the
+keys the job gives or that have a value (``job.data["dataset"]``, ``dict(job.data)``), which
+is what content keys are made of.  :data:`NOT_IN_KEY` lists the keys that do not change
+what is trained; :data:`DATA_DEFAULTS` the defaults, for code that gets a plain dict.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
+from ._canonical import canonical_json
 from ._problems import Problems, join_path, listing, show, suggest
 
 _FRACTION_OR_COUNT = "a fraction in (0, 1] or a whole sample count > 1"
@@ -46,10 +54,19 @@ _EXAMPLES = {"title": '"title": "My experiment"', "dataset": '"dataset": "iris"'
 _OptionalCount = Annotated[int, Field(ge=1)] | None
 
 
-class DataSection(BaseModel):
-    """The validated ``data`` section; unknown keys are rejected."""
+#: Data keys that do not change what is trained: left out of the data key.
+NOT_IN_KEY = ("timeout", "tuning_rounds", "tuning_population", "tuning_offspring")
 
-    model_config = ConfigDict(strict=True, extra="forbid")
+
+class DataSection(BaseModel):
+    """The validated ``data`` section; unknown keys are rejected.
+
+    As a mapping it holds every field except the table options added later
+    (``categorical``, ``missing``, ...) when they are ``None``, so that older jobs keep
+    their data section and content keys unchanged.
+    """
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
     title: str
     dataset: str
@@ -99,6 +116,55 @@ class DataSection(BaseModel):
         return value
 
 
+    # -- the read-only mapping ---------------------------------------------------------
+    def _content(self) -> dict[str, Any]:
+        dumped = self.model_dump()
+        return {k: v for k, v in dumped.items() if not (k in _LEFT_OUT_WHEN_NONE and v is None)}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._content()[key]
+
+    def __iter__(self) -> Iterator[str]:  # type: ignore[override]  # keys, as a mapping's
+        return iter(self._content())
+
+    def __len__(self) -> int:
+        return len(self._content())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._content()
+
+    def keys(self) -> Any:
+        return self._content().keys()
+
+    def items(self) -> Any:
+        return self._content().items()
+
+    def values(self) -> Any:
+        return self._content().values()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._content().get(key, default)
+
+    def __eq__(self, other: object) -> bool:  # equal to the dict of the same keys and values
+        if isinstance(other, Mapping):
+            return self._content() == dict(other.items())
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(canonical_json(self._content()))
+
+    def key_args(self) -> dict[str, Any]:
+        """The section without the keys that do not change what is trained (:data:`NOT_IN_KEY`):
+        what the data key is made of."""
+        return {k: v for k, v in self._content().items() if k not in NOT_IN_KEY}
+
+
+Mapping.register(DataSection)
+#: Defaults of the optional keys (``random_state`` 42, ``test_size`` 0.2, ...).
+DATA_DEFAULTS: dict[str, Any] = {name: info.default for name, info in
+                                 DataSection.model_fields.items() if not info.is_required()}
+
+
 def title_problem(title: str) -> str | None:
     """Why ``title`` cannot be used as a file or folder name, or None when it can."""
     if not title.strip():
@@ -113,20 +179,17 @@ def title_problem(title: str) -> str | None:
     return None
 
 
-def validate_data(data: Any, problems: Problems) -> dict | None:
+def validate_data(data: Any, problems: Problems) -> DataSection | None:
     """The data section with defaults filled in, or None after adding its problems."""
     if not isinstance(data, Mapping):
         problems.add("data", f"must be an object; got {show(data)}", _example_hint())
         return None
     try:
-        dumped = DataSection.model_validate(dict(data)).model_dump()
+        return DataSection.model_validate(dict(data))
     except ValidationError as exc:
         for error in exc.errors():
             _add_error(error, data, problems)
         return None
-    # table options added later are left out when not given, so that older jobs keep their
-    # data section and content keys unchanged
-    return {k: v for k, v in dumped.items() if not (k in _LEFT_OUT_WHEN_NONE and v is None)}
 
 
 def _add_error(error: Any, data: Mapping, problems: Problems) -> None:

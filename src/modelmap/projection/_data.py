@@ -194,23 +194,90 @@ def _as_matrix(X: Any) -> np.ndarray:
     return X
 
 
-def project(method: str, args: Mapping[str, Any], X: np.ndarray) -> np.ndarray:
+#: Above this many samples a data projection that can place new points (PCA) is fitted
+#: on a seeded sample of this many and then applied to every sample, a chunk at a time.
+FIT_LIMIT = 20_000
+_FITS_ON_A_SAMPLE = frozenset({"pca"})
+
+
+def fitted_on(method: str, n_samples: int) -> int | None:
+    """How many of ``n_samples`` the projection ``method`` is fitted on when given rows
+    (see :func:`project`), or None when it is fitted on all of them."""
+    return FIT_LIMIT if method in _FITS_ON_A_SAMPLE and n_samples > FIT_LIMIT else None
+
+
+def project(method: str, args: Mapping[str, Any], X: Any) -> np.ndarray:
     """Project ``X`` (n_samples, n_features) to (n_samples, 2) float64 with ``method``.
 
     ``args`` is the projection configuration (``title``/``method`` are ignored);
     randomness is seeded by ``args['random_state']`` (default 42).  Data with fewer than
     two features or three samples is returned as it is, padded with zeros.
+
+    ``X`` may also be rows encoded on demand (``len``, ``take(index)``, ``chunks()``,
+    ``materialize()``: a bundle's ``projection_rows()``).  PCA is then fitted on a seeded
+    sample of :data:`FIT_LIMIT` rows when there are more (:func:`fitted_on`) and applied
+    to all of them in chunks, so that a large data set is never held encoded as a whole.
     """
     if method not in _METHODS:
         close = difflib.get_close_matches(str(method), list(_METHODS), n=1)
         hint = (f"did you mean '{close[0]}'? " if close else "") + \
             f"Available projections: {', '.join(sorted(_METHODS))}."
         raise PluginError(f"There is no projection named '{method}'.", hint=hint)
-    X = _as_matrix(X)
     seed = check("random_state", args, PROJECTIONS[method])
+    rows = X if hasattr(X, "chunks") else None
+    if rows is None and fitted_on(method, len(X)):
+        rows = _Rows(_as_matrix(X))
+    if rows is not None:
+        if fitted_on(method, len(rows)):
+            return _pca_on_a_sample(rows, seed)
+        X = rows.materialize()
+    X = _as_matrix(X)
     if X.shape[1] < 2 or len(X) < 3:
         out = np.zeros((len(X), 2))
         out[:, : min(2, X.shape[1])] = X[:, :2]
         return out
     result = np.asarray(_METHODS[method](X, args, seed), dtype=np.float64)
     return np.ascontiguousarray(result[:, :2])
+
+
+class _Rows:
+    """A matrix seen as rows on demand (what :func:`project` takes from a bundle)."""
+
+    def __init__(self, X: np.ndarray) -> None:
+        self._X = X
+
+    def __len__(self) -> int:
+        return len(self._X)
+
+    def take(self, index: np.ndarray) -> np.ndarray:
+        return self._X[index]
+
+    def chunks(self, size: int = 10_000) -> Iterator[np.ndarray]:
+        for start in range(0, len(self._X), size):
+            yield self._X[start:start + size]
+
+    def materialize(self) -> np.ndarray:
+        return self._X
+
+
+def _pca_on_a_sample(rows: Any, seed: int) -> np.ndarray:
+    """PCA fitted on :data:`FIT_LIMIT` seeded rows, every row projected chunk by chunk."""
+    from sklearn.decomposition import PCA
+
+    n = len(rows)
+    index = np.sort(np.random.default_rng(seed).choice(n, FIT_LIMIT, replace=False))
+    sample = _as_matrix(rows.take(index))
+    out = np.zeros((n, 2))
+    if sample.shape[1] < 2:  # one feature: the points are that feature, as for small data
+        offset = 0
+        for chunk in rows.chunks():
+            out[offset:offset + len(chunk), :1] = _as_matrix(chunk)[:, :1]
+            offset += len(chunk)
+        return out
+    model = PCA(n_components=2, random_state=seed).fit(sample)
+    del sample
+    offset = 0
+    for chunk in rows.chunks():
+        out[offset:offset + len(chunk)] = model.transform(_as_matrix(chunk))
+        offset += len(chunk)
+    return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import os
 from typing import Any
 
 from modelmap.queries import _ids, _rows
@@ -54,6 +55,16 @@ def delete_failed(store: Store, job: JobRef | None = None) -> dict[str, int]:
 def delete_maps(store: Store) -> dict[str, int]:
     """Empty the classifier-map cache."""
     return store.delete_maps()
+
+
+def vacuum(store: Store) -> dict[str, int]:
+    """Delete orphaned arrays and give free space back to the file system."""
+    return store.vacuum()
+
+
+def export_store(store: Store, path: str | os.PathLike[str]) -> None:
+    """Write a single-file SQLite copy of the store (every committed result) to ``path``."""
+    store.export(path)
 
 
 def sizes(store: Store) -> list[dict[str, Any]]:

@@ -114,6 +114,15 @@ def get_job(store: Store, ref: JobRef) -> dict[str, Any]:
             "config": clean(job["config"])}
 
 
+def job_labels(store: Store, ref: JobRef) -> tuple[np.ndarray, np.ndarray]:
+    """``(y_train, y_test)`` of the job's prepared data: class indices (rows of 0/1 for
+    multi-label); empty arrays if the job stored none."""
+    job = find_job(store, ref)
+    arrays = store.arrays(f"job:{job['id']}", ["y_train", "y_test"])
+    empty = np.zeros(0, dtype=np.int64)
+    return arrays.get("y_train", empty), arrays.get("y_test", empty)
+
+
 def data_projections(store: Store, ref: JobRef, encoding: str = "json") -> dict[str, Any]:
     """The job's data projections with the label of every point.
 
@@ -123,9 +132,7 @@ def data_projections(store: Store, ref: JobRef, encoding: str = "json") -> dict[
     if encoding not in ENCODINGS:
         raise _bad_encoding(encoding)
     job = find_job(store, ref)
-    arrays = store.arrays(f"job:{job['id']}", ["y_train", "y_test"])
-    y_train = arrays.get("y_train", np.zeros(0, dtype=np.int64))
-    y_test = arrays.get("y_test", np.zeros(0, dtype=np.int64))
+    y_train, y_test = job_labels(store, job["id"])
     labels = np.concatenate([y_train, y_test]) if len(y_test) else y_train
     summary = _summary({d["id"]: d for d in store.datasets()}.get(job["dataset_id"]))
     return {

@@ -25,8 +25,10 @@ MAX_JOBS = 200
 
 
 def compare_pairwise(store: Store, keys: Sequence[str], *, score: str = "test_accuracy",
-                     alpha: float = 0.05, resamples: int = RESAMPLES) -> dict[str, Any]:
-    """Every pair of the classifiers ``keys`` (result keys or unique prefixes, one job).
+                     alpha: float = 0.05, resamples: int = RESAMPLES,
+                     job: JobRef | None = None) -> dict[str, Any]:
+    """Every pair of the classifiers ``keys`` (result keys or unique prefixes, one job;
+    give ``job`` when the same key is in several jobs, as in a re-run on the same data).
 
     Hold-out accuracy: Cochran's Q over the selection and exact McNemar for each pair;
     other scores: paired bootstrap for each pair; cross validation: Friedman over the
@@ -38,18 +40,24 @@ def compare_pairwise(store: Store, keys: Sequence[str], *, score: str = "test_ac
     if not 2 <= len(unique) <= MAX_PAIRWISE:
         raise InvalidQueryError(f"compare 2 to {MAX_PAIRWISE} classifiers; got {len(unique)}",
                                 hint="give result keys separated by commas")
+    found = find_job(store, job) if job is not None else None
     full = []
     for key in unique:
         try:
-            full.append(store.resolve_key(key))
+            full.append(store.resolve_key(key, None if job is None else found["id"]))
         except StoreError as exc:
             raise NotFoundError(exc.message, hint=exc.hint) from None
-    job_ids = {store.result(k)["job_id"] for k in full}
+    try:
+        job_ids = {found["id"]} if job is not None else {store.result(k)["job_id"]
+                                                         for k in full}
+    except StoreError as exc:  # a key in several jobs
+        raise InvalidQueryError(exc.message, hint="give the job as well (job=...)") from None
     if len(job_ids) > 1:
         raise InvalidQueryError("the classifiers belong to different jobs",
                                 hint="compare classifiers of one job (one data split)")
     job_id = job_ids.pop()
-    memo = ("pairs", store.url, tuple(full), score, alpha, resamples, versions(store, [job_id]))
+    memo = ("pairs", store.url, job_id, tuple(full), score, alpha, resamples,
+            versions(store, [job_id]))
     return _MEMO.get(memo, lambda: _pairwise(store, job_id, full, score, alpha, resamples))
 
 

@@ -145,6 +145,18 @@ def get_result(store: Store, result_id: int, log_limit: int | None = None) -> di
     return out
 
 
+def result_histories(store: Store, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    """Training histories of the results ``ids`` that have one: ``{id: {name: [values]}}``
+    (results deleted in between, or without a history, are left out).  The values are as
+    stored, NaN included (for in-process readers such as the web app; not strict JSON)."""
+    out: dict[int, dict[str, Any]] = {}
+    for result_id in _check_ids(ids):
+        row = store.result(result_id)
+        if row is not None and row.get("history"):
+            out[result_id] = row["history"]
+    return out
+
+
 def result_log(store: Store, result_id: int, offset: int = 0,
                limit: int = MAX_LOG_PAGE) -> dict[str, Any]:
     """One page of a result's captured log: ``{"id", "size", "offset", "limit", "text",
@@ -157,22 +169,30 @@ def result_log(store: Store, result_id: int, offset: int = 0,
             "text": text[offset:end], "next": end if end < len(text) else None}
 
 
-def find_result(store: Store, key: str, job: JobRef | None = None,
-                log_limit: int | None = None) -> dict[str, Any]:
-    """:func:`get_result` of the result whose key starts with ``key`` (unique prefix)."""
+def resolve_result(store: Store, key: str, job: JobRef | None = None) -> dict[str, Any]:
+    """``{"id", "key", "title", "job", "dataset", "status", "fold"}`` of the one result whose
+    key starts with ``key`` (in ``job``, if given): :class:`NotFoundError` if there is none,
+    :class:`InvalidQueryError` if the key is malformed or names several results."""
     from modelmap.errors import StoreError
 
     _ids.result_key(key)
     job_id = None if job is None else find_job(store, job)["id"]
     try:
         full = store.resolve_key(key, job_id)
+        row = store.result(full, job_id)
     except StoreError as exc:
         error = NotFoundError if "no result key" in exc.message else InvalidQueryError
         raise error(exc.message, hint=exc.hint) from None
-    row = store.result(full, job_id)
     if row is None:  # deleted in between
         raise NotFoundError(f"no result with key {full!r} in the store")
-    return get_result(store, int(row["id"]), log_limit)
+    return {name: row[name] for name in ("id", "key", "title", "job", "dataset", "status",
+                                         "fold")}
+
+
+def find_result(store: Store, key: str, job: JobRef | None = None,
+                log_limit: int | None = None) -> dict[str, Any]:
+    """:func:`get_result` of the result whose key starts with ``key`` (unique prefix)."""
+    return get_result(store, int(resolve_result(store, key, job)["id"]), log_limit)
 
 
 def _check_ids(ids: Sequence[int]) -> list[int]:

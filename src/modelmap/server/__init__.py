@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__all__ = ["create_app", "is_loopback"]
+__all__ = ["beside_api", "create_app", "is_loopback"]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from modelmap.server._app import create_app
+    from modelmap.server._app import beside_api, create_app
     from modelmap.server._security import is_loopback
 
 
 def __getattr__(name: str) -> Any:  # FastAPI is imported only when the app is built
-    if name == "create_app":
-        from modelmap.server._app import create_app
+    if name in ("create_app", "beside_api"):
+        from modelmap.server import _app
 
-        return create_app
+        return getattr(_app, name)
     if name == "is_loopback":  # for `modelmap serve`'s check of --host
         from modelmap.server._security import is_loopback
 

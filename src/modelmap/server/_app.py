@@ -36,7 +36,6 @@ def create_app(
     host: str = "127.0.0.1",
     token: str | None = None,
     allow_hosts: Iterable[str] = (),
-    ui: bool = True,
     debug: bool = False,
 ) -> FastAPI:
     """The FastAPI app serving ``store`` (a :class:`Store` or a URL/path).
@@ -46,10 +45,10 @@ def create_app(
     writing request (any DELETE, POST /api/maps) must carry it; without one, writing is
     only allowed when ``host`` is a loopback address.  ``workspace`` is where plugins are
     found (for ``/api/info``).  The JSON API is under ``/api`` (OpenAPI at
-    ``/api/openapi.json``, docs at ``/api/docs``); the web app (``modelmap.ui``) is
-    mounted at ``/`` unless ``ui=False``, in which case ``/`` redirects to the API docs.
-    Without ``debug``, answers carry no absolute path, host name or process id of the
-    server (see :mod:`._public`).
+    ``/api/openapi.json``, docs at ``/api/docs``); ``/`` redirects to the API docs until
+    the caller mounts something there (:func:`modelmap.app.create_app` mounts the web app,
+    wrapped in :func:`beside_api`).  Without ``debug``, answers carry no absolute path,
+    host name or process id of the server (see :mod:`._public`).
     """
     owned = not isinstance(store, Store)
     target = Store(store) if owned else store
@@ -75,32 +74,20 @@ def create_app(
     app.include_router(_routes_admin.router)
     app.include_router(_routes_compare.router)
 
-    if ui:
-        from modelmap.ui import mount
-
-        mount(app, target, wrap=lambda ui_app: _ApiFallback(ui_app, app.router))
-        _asset_errors_are_404(app.state.dash)
-    else:
-        @app.get("/", include_in_schema=False)
-        def index() -> RedirectResponse:
-            return RedirectResponse("/api/docs")
+    @app.get("/", include_in_schema=False)
+    def index() -> RedirectResponse:
+        return RedirectResponse("/api/docs")
 
     app.add_middleware(Guard, hosts=allowed_hosts(host, allow_hosts), token=token or None,
                        open_deletes=is_loopback(host))
     return app
 
 
-def _asset_errors_are_404(dash_app: Any) -> None:
-    """Dash answers a component-suite path it does not know (``..%2f..``, an unregistered
-    package) with an exception, i.e. a 500: make it the 404 it is."""
-    from dash.exceptions import DependencyException
-    from flask import Response as FlaskResponse
-
-    def not_found(exc: Exception) -> FlaskResponse:
-        return FlaskResponse('{"error":"not_found","detail":"no such file of the web app"}',
-                             status=404, mimetype="application/json")
-
-    dash_app.server.register_error_handler(DependencyException, not_found)
+def beside_api(app: FastAPI, asgi_app: Any) -> Any:
+    """``asgi_app`` (a web app to mount at ``/`` of ``app``) behind a guard that sends every
+    request under ``/api`` that no API route answered back to the API routes alone, so that
+    it gets the API's JSON 404 or 405, never a web page."""
+    return _ApiFallback(asgi_app, app.router)
 
 
 class _ApiFallback:

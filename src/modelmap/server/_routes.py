@@ -25,7 +25,7 @@ StoreDep = Annotated[Store, Depends(store_of)]
 @router.get("/health", tags=["server"])
 def health(store: StoreDep) -> StrictJSONResponse:
     """Whether the server runs and can read its store."""
-    store.results_version()
+    queries.listing_version(store)
     return reply({"status": "ok", "version": modelmap.__version__})
 
 

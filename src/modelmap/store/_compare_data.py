@@ -78,24 +78,40 @@ def load(store: Any, ref: JobRef, score: str) -> JobData:
     failed = [{"key": r["key"], "title": r["title"], "error": first_line(r["error"]) or r["status"]}
               for r in light if r["status"] != "ok"]
     names = ["pred_test"] + (["proba_test"] if name in PROBABILITY_SCORES else [])
-    stored = store.arrays_many([f"result:{row['id']}" for row in ok], names)
-    rows, preds, probas, unscored = [], [], [], []
+    rows, unscored = [], []
     shape = truth.y.shape
-    for row in ok:
-        arrays = stored[f"result:{row['id']}"]
-        pred, proba = arrays.get("pred_test"), arrays.get("proba_test")
-        reason = _missing(pred, proba, name, shape, truth.n_classes)
-        if reason:
-            unscored.append({**row, "reason": reason})
-            continue
-        rows.append(row)
-        preds.append(pred)
-        probas.append(proba)
-    pred = np.stack(preds) if preds else np.zeros((0, *shape), dtype=np.int64)
-    proba = np.stack(probas) if name in PROBABILITY_SCORES and probas else None
-    if name in PROBABILITY_SCORES and proba is None:
-        proba = np.zeros((0, len(truth.y), max(truth.n_classes, 1)))
+    pred = np.empty((len(ok), *shape), dtype=np.int16)
+    proba = None
+    if name in PROBABILITY_SCORES:
+        width = shape[1] if len(shape) == 2 else max(truth.n_classes, 1)
+        proba = np.empty((len(ok), len(truth.y), width), dtype=np.float64)
+    for start in range(0, len(ok), _BATCH):  # a few at a time: never all decoded at once
+        part = ok[start:start + _BATCH]
+        stored = store.arrays_many([f"result:{row['id']}" for row in part], names)
+        for row in part:
+            arrays = stored.pop(f"result:{row['id']}")
+            reason = _missing(arrays.get("pred_test"), arrays.get("proba_test"), name, shape,
+                              truth.n_classes)
+            if reason:
+                unscored.append({**row, "reason": reason})
+                continue
+            pred[len(rows)] = _labels(arrays["pred_test"], truth.n_classes)
+            if proba is not None:
+                proba[len(rows)] = arrays["proba_test"]
+            rows.append(row)
+    pred, proba = pred[:len(rows)], None if proba is None else proba[:len(rows)]
     return JobData(job, truth, mode, name, rows, pred, proba, unscored, failed)
+
+
+#: Results whose arrays are decoded at once while a comparison reads a job.
+_BATCH = 32
+
+
+def _labels(pred: np.ndarray, n_classes: int) -> np.ndarray:
+    """Predicted labels for a stack of int16 (a job has at most 10,000 classes): a value
+    outside [0, classes) matches no class before and after, so it is clipped to -1 or
+    ``classes`` rather than wrapped (multi-label 0/1 stays 0/1)."""
+    return np.clip(pred, -1, max(n_classes, 2))
 
 
 def _missing(pred: np.ndarray | None, proba: np.ndarray | None, name: str,

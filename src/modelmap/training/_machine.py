@@ -12,7 +12,12 @@ from typing import Any
 
 
 def machine_info() -> dict[str, Any]:
-    return {**_static_info(), "pid": os.getpid()}
+    """Host, versions, the process id, and ``data_loads``: how many times this process
+    has read a job's prepared data from disk (``load_bundle``: once per worker process and
+    job; more would mean the data is loaded per config)."""
+    from modelmap.data import load_bundle
+
+    return {**_static_info(), "pid": os.getpid(), "data_loads": load_bundle.cache_info().misses}
 
 
 @lru_cache(maxsize=1)

@@ -100,7 +100,7 @@ class Evaluator:
         plugin = self.registry.classifier(family.method)
         key = content_hash(stage.data_key, family.method, args, plugin.source_hash, run_id)
         return WorkItem(key=key, title=title, method=family.method, args=args,
-                        timeout=time_limit(self.tjob.job.data.get("timeout"), timeout))
+                        timeout=time_limit(self.tjob.job.data.timeout, timeout))
 
     def run(self, stage: _Stage, items: list[WorkItem], tags: Callable[[WorkItem], dict],
             on_result: Callable[[WorkItem, TrainResult], None] | None = None

@@ -92,7 +92,7 @@ class FidelityEvaluator(Evaluator):
         args.update(title=title, method=family.method)
         plugin = self.registry.classifier(family.method)
         key = content_hash(stage.data_key, family.method, args, plugin.source_hash, run_id)
-        limits = [t for t in (self.tjob.job.data.get("timeout"), timeout) if t is not None]
+        limits = [t for t in (self.tjob.job.data.timeout, timeout) if t is not None]
         tags = {"rung": candidate.rung, "fidelity": fraction, "bracket": candidate.bracket,
                 "config": candidate.round, "resource": self._resource(fraction)}
         self._of[key] = (stage, {k: v for k, v in tags.items() if v is not None})

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from modelmap.errors import JobError
-from modelmap.jobs import Problems, is_number, join_path, listing, show, suggest
+from modelmap.jobs import DATA_DEFAULTS, Problems, is_number, join_path, listing, show, suggest
 from modelmap.tuning._fidelity import PARAM, SAMPLERS, SUBSAMPLE, Fidelity, HalvingSettings
 from modelmap.tuning.strategies import STRATEGIES, Strategy, strategy_class
 
@@ -118,7 +118,7 @@ class Settings:
     metric: str = "accuracy"
     keep: int = 5
     batch_size: int = 1
-    random_state: int = 42
+    random_state: int = DATA_DEFAULTS["random_state"]  # the data section's, unless given
     rounds: int = 3
     population: int = 10
     offspring: int = 5
@@ -205,7 +205,7 @@ def parse_settings(section: Any, data: Mapping[str, Any], problems: Problems) ->
             values[name] = data[key]
     if "keep" not in values and data.get("tuning_population") is not None:
         values["keep"] = data["tuning_population"]
-    values.setdefault("random_state", data.get("random_state", 42))
+    values.setdefault("random_state", data.get("random_state", Settings.random_state))
     return Settings(**values, stepwise=StepwiseSettings(**stepwise),
                     tpe={"n_startup_trials": 10, "multivariate": True, **tpe},
                     halving=HalvingSettings(**halving))

@@ -98,7 +98,8 @@ def fields_of(flat: Iterable[dict[str, Any]]) -> Fields:
 # Methods whose results are references (a perfect and a majority-class prediction), not
 # contenders: never "best", never on a Pareto front, not counted among hard samples. One list
 # for the app and the comparisons (the app had its own, which also named naive_multi_label).
-from modelmap.store import REFERENCE_METHODS, is_reference  # noqa: E402,F401
+REFERENCE_METHODS = queries.REFERENCE_METHODS
+is_reference = queries.is_reference
 
 
 def label(field_name: str) -> str:
@@ -156,7 +157,8 @@ class UIData:
         return sorted(queries.list_jobs(self.store), key=lambda j: -(j["updated_at"] or 0))
 
     def version(self, job_id: int) -> tuple:
-        return tuple(self.store.results_version(job_id))
+        """Changes whenever a result of the job is written or deleted."""
+        return tuple(queries.listing_version(self.store, job=job_id))
 
     def table(self, job_id: int, include_folds: bool = True) -> Table:
         """All results of the job (cached until a result is written or deleted).
@@ -206,9 +208,7 @@ class UIData:
     # -- arrays ------------------------------------------------------------------------
     def labels(self, job_id: int) -> tuple[np.ndarray, np.ndarray]:
         """``(y_train, y_test)`` of the job's prepared data (empty arrays if unknown)."""
-        arrays = self.store.arrays(f"job:{job_id}", ["y_train", "y_test"])
-        empty = np.zeros(0, dtype=np.int64)
-        return arrays.get("y_train", empty), arrays.get("y_test", empty)
+        return queries.job_labels(self.store, job_id)
 
     def predictions(self, ids: Sequence[int], name: str = "pred_test") -> tuple[list[int], Any]:
         """``(ids that have it, stacked array)`` of one array name of many results."""
@@ -223,23 +223,19 @@ class UIData:
 
     def histories(self, rows: Sequence[dict[str, Any]]) -> dict[int, dict[str, list]]:
         """Training histories of the first :data:`MAX_HISTORIES` ``rows`` that have one."""
-        out: dict[int, dict[str, list]] = {}
-        for row in rows[:MAX_HISTORIES]:
-            if row.get("status") != "ok":
-                continue
-            key = (self.store.url, row["id"], row.get("finished_at"))
+        wanted = [row for row in rows[:MAX_HISTORIES] if row.get("status") == "ok"]
+        keys = {row["id"]: (self.store.url, row["id"], row.get("finished_at")) for row in wanted}
+        with self._lock:
+            known = {i: self._histories[k] for i, k in keys.items() if k in self._histories}
+        missing = [i for i in keys if i not in known]
+        if missing:
+            read = queries.result_histories(self.store, missing)
             with self._lock:
-                hit = self._histories.get(key, ...)
-            if hit is ...:
-                found = self.store.result(int(row["id"]))
-                hit = (found or {}).get("history") or None
-                with self._lock:
-                    self._histories[key] = hit
-                    while len(self._histories) > 20_000:
-                        self._histories.popitem(last=False)
-            if hit:
-                out[row["id"]] = hit
-        return out
+                for result_id in missing:
+                    self._histories[keys[result_id]] = known[result_id] = read.get(result_id)
+                while len(self._histories) > 20_000:
+                    self._histories.popitem(last=False)
+        return {i: known[i] for i in keys if known[i]}
 
     def projections(self, job_id: int) -> dict[str, Any]:
         return queries.data_projections(self.store, job_id)

@@ -15,7 +15,8 @@ def mount(fastapi_app: Any, store: Store | str | os.PathLike[str] | None = None,
     ``store`` defaults to the app's own (``fastapi_app.state.store``); Help lists the
     plugins of ``fastapi_app.state.workspace`` when it has one.  A route already answering
     ``/`` (the API's redirect to its docs) is replaced by the web app.  ``wrap``, if given,
-    wraps the web app's ASGI callable (the server uses it to keep ``/api`` answers JSON).
+    wraps the web app's ASGI callable (:func:`modelmap.app.create_app` passes
+    :func:`modelmap.server.beside_api` to keep ``/api`` answers JSON).
     """
     from a2wsgi import WSGIMiddleware
     from starlette.routing import Mount
@@ -25,7 +26,8 @@ def mount(fastapi_app: Any, store: Store | str | os.PathLike[str] | None = None,
     state = getattr(fastapi_app, "state", None)
     target = store if store is not None else getattr(state, "store", None)
     if target is None:
-        raise ValueError("mount() needs a store: pass one, or mount on create_app(store)")
+        raise ValueError("mount() needs a store: pass one, or mount on the app of "
+                         "modelmap.server.create_app(store)")
     workspace = getattr(state, "workspace", None)
     # on a non-loopback bind every write needs the token, which the app's callbacks do not
     # carry: there the app computes maps without keeping them (create_app sets this)
@@ -34,6 +36,20 @@ def mount(fastapi_app: Any, store: Store | str | os.PathLike[str] | None = None,
     router = fastapi_app.router
     router.routes[:] = [r for r in router.routes
                         if not (getattr(r, "path", None) in ("/", "") and not isinstance(r, Mount))]
+    _asset_errors_are_404(dash_app)
     ui_app: Any = WSGIMiddleware(dash_app.server, workers=8)
     fastapi_app.mount("/", wrap(ui_app) if wrap else ui_app, name="ui")
     fastapi_app.state.dash = dash_app
+
+
+def _asset_errors_are_404(dash_app: Any) -> None:
+    """Dash answers a component-suite path it does not know (``..%2f..``, an unregistered
+    package) with an exception, i.e. a 500: make it the 404 it is."""
+    from dash.exceptions import DependencyException
+    from flask import Response as FlaskResponse
+
+    def not_found(exc: Exception) -> FlaskResponse:
+        return FlaskResponse('{"error":"not_found","detail":"no such file of the web app"}',
+                             status=404, mimetype="application/json")
+
+    dash_app.server.register_error_handler(DependencyException, not_found)

@@ -18,6 +18,43 @@ from modelmap.ui.views._common import error_text, fmt
 from modelmap.ui.views._filter import RANGES
 
 STATUSES = ("ok", "failed", "timeout")
+
+#: What the address holds besides the job and the views (``?job=3&view=map&beside=plot``,
+#: written by ``modelmap.js``): ``"component-id"`` (its ``value``) or ``"component-id.prop"``
+#: -> the URL parameter.  A parameter ending in ``[]`` is a list (comma-separated in the
+#: address), ``#`` marks a number, ``?`` a switch (``1`` or absent); the marks are not part
+#: of the address.  Each control listed is written to the address when it changes and
+#: restored from it when the page is reloaded or a link is opened, so a view only has to
+#: add its controls here.  Its callbacks must keep a value that is valid for the job, and
+#: answer ``no_update`` (for the options too) while there is no job: a dropdown drops a
+#: value that is not among new options, which would lose the restored one.
+URL_STATE: dict[str, str] = {
+    # the selection: toolbar, Menu, Filter, the ticked classifiers
+    "mm-sort": "sort", "mm-sort-desc.n_clicks": "flip#", "mm-colour": "colour",
+    "mm-top-n": "top#", "mm-folds": "folds?", "mm-status": "status[]", "mm-q": "q",
+    "mm-filters": "where", "mm-picked.data": "pick#[]",
+    # Ranking, Map, Plot
+    "mm-rank-columns": "rank[]", "mm-rank-group": "group", "mm-rank-how": "rep",
+    "mm-map-values": "mapof", "mm-map-projection": "proj", "mm-map-metric": "dist",
+    "mm-map-labels": "labels?", "mm-plot-x": "x", "mm-plot-y": "y", "mm-plot-size": "size",
+    # Comparison, Across jobs
+    "mm-compare-a": "a#", "mm-compare-b": "b#", "mm-compare-score": "cscore",
+    "mm-compare-alpha": "alpha#", "mm-across-jobs": "jobs#[]", "mm-across-by": "by",
+    "mm-across-score": "ascore", "mm-across-alpha": "aalpha#",
+}
+
+
+def url_spec(entries: dict[str, str] | None = None) -> list[dict[str, str]]:
+    """:data:`URL_STATE` as the browser reads it: id, prop, param and kind (text, number,
+    list, numbers or switch)."""
+    out = []
+    for target, param in (URL_STATE if entries is None else entries).items():
+        ident, _, prop = target.partition(".")
+        kind = "numbers" if param.endswith("#[]") else "list" if param.endswith("[]") else \
+            "number" if param.endswith("#") else "switch" if param.endswith("?") else "text"
+        out.append({"id": ident, "prop": prop or "value", "param": param.rstrip("#[]?"),
+                    "kind": kind})
+    return out
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -50,16 +87,51 @@ def url_job(search: str | None) -> int | None:
 
 
 def register(app: Any, data: UIData) -> None:
+    _register_url(app)
     _register_jobs(app, data)
     _register_fields(app, data)
     _register_selection(app, data)
     _register_status(app, data)
 
 
+def layout_values(root: Any, spec: list[dict[str, str]]) -> list[Any]:
+    """The value each entry of ``spec`` has in the page's layout (left out of the address)."""
+    found: dict[str, Any] = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        ident = getattr(node, "id", None)
+        if isinstance(ident, str):
+            found[ident] = node
+        children = getattr(node, "children", None)
+        stack.extend(children if isinstance(children, (list, tuple)) else
+                     [children] if hasattr(children, "to_plotly_json") else [])
+    return [getattr(found.get(e["id"]), e["prop"], None) for e in spec]
+
+
+def _register_url(app: Any) -> None:
+    """The controls of :data:`URL_STATE`: restored from the address once, when the page
+    opens, and written to it whenever one changes (both in the browser); a value equal to
+    the layout's is left out of the address."""
+    spec = url_spec()
+    for entry, value in zip(spec, layout_values(app.layout, spec)):
+        entry["default"] = value
+    text = json.dumps(spec)
+    app.clientside_callback(
+        f"function (search) {{ return window.dash_clientside.modelmap.restoreUrl({text}); }}",
+        [Output(e["id"], e["prop"], allow_duplicate=True) for e in spec]
+        + [Output("mm-url-restored", "data")],
+        Input("mm-url", "search"), prevent_initial_call="initial_duplicate")
+    app.clientside_callback(
+        f"function () {{ return window.dash_clientside.modelmap.stateUrl({text}, "
+        "Array.prototype.slice.call(arguments)); }",
+        Output("mm-url-state", "data"), [Input(e["id"], e["prop"]) for e in spec])
+
+
 def _register_jobs(app: Any, data: UIData) -> None:
     @app.callback(Output("mm-jobs", "data"), Input("mm-poll", "n_intervals"),
-                  State("mm-jobs", "data"))
-    def jobs(_: Any, known: list | None) -> Any:
+                  Input("mm-deleted", "data"), State("mm-jobs", "data"))
+    def jobs(_: Any, _deleted: Any, known: list | None) -> Any:
         fresh = [_job_summary(j) for j in data.jobs()]
         return no_update if fresh == known else fresh
 
@@ -128,15 +200,22 @@ def _register_selection(app: Any, data: UIData) -> None:
                   Input("mm-q", "value"), Input("mm-filter-apply", "n_clicks"),
                   Input("mm-sort", "value"), Input("mm-sort-desc", "n_clicks"),
                   Input("mm-new", "n_clicks"), Input("mm-top-n", "value"),
+                  Input("mm-deleted", "data"), Input("mm-url-restored", "data"),
                   Input(RANGES, "data"), State("mm-filters", "value"))
     def select(job: Any, methods: list | None, statuses: list | None, folds: list | None,
                q: str | None, _apply: Any, sort: str | None, flips: int | None, _new: Any,
-               top: Any, ranges: dict | None = None, filters_text: str | None = None) -> tuple:
+               top: Any, _deleted: Any, restored: Any, ranges: dict | None = None,
+               filters_text: str | None = None) -> tuple:
+        if not restored:  # the views wait until the address has set the controls
+            return no_update, no_update, no_update, no_update
         best_first = not (flips or 0) % 2
         arrow = sort_arrow(sort, best_first)
         if job is None:
             return None, None, {}, arrow
-        table = data.table(int(job))
+        try:
+            table = data.table(int(job))
+        except QueryError:  # the job was just deleted; the job list moves on to another
+            return None, None, {}, arrow
         filters = [line.strip() for line in (filters_text or "").splitlines() if line.strip()]
         if ranges and ranges.get("job") == int(job):  # Filter's score sliders
             filters += ranges.get("filters", [])

@@ -212,6 +212,46 @@
     return out;
   })();
 
+  /* The controls listed in _state.URL_STATE: restored once from the address the page was
+   * opened with, written back whenever one changes. */
+  var openedWith = urlParams(), restored = false;
+  function decode(text, kind) {
+    if (kind === "switch") { return text === "1" || text === "true"; }
+    if (kind === "number") { var n = Number(text); return isNaN(n) ? noUpdate() : n; }
+    if (kind === "list" || kind === "numbers") {
+      var items = text === "" ? [] : text.split(",").map(decodeURIComponent);
+      return kind === "numbers" ? items.map(Number).filter(function (n) { return !isNaN(n); })
+        : items;
+    }
+    return text;
+  }
+  /* Once, when the page opens; the selection (and with it every view) waits for it. */
+  function restoreUrl(spec) {
+    var first = !restored;
+    restored = true;
+    return spec.map(function (e) {
+      if (!first || !openedWith.has(e.param)) { return noUpdate(); }
+      return decode(openedWith.get(e.param), e.kind);
+    }).concat([first ? true : noUpdate()]);
+  }
+  function stateUrl(spec, values) {
+    if (!restored) { return ""; }
+    var patch = {};
+    spec.forEach(function (e, k) {
+      var v = values[k];
+      if (JSON.stringify(v) === JSON.stringify(e.default === undefined ? null : e.default)) {
+        patch[e.param] = null;
+      } else if (v === null || v === undefined || v === "" || v === false || v === 0 ||
+          (Array.isArray(v) && !v.length)) { patch[e.param] = null; }
+      else if (Array.isArray(v)) { patch[e.param] = v.map(function (x) {
+        return String(x).replace(/,/g, "%2C"); }).join(","); }
+      else if (v === true) { patch[e.param] = "1"; }
+      else { patch[e.param] = String(v); }
+    });
+    writeUrl(patch);
+    return "";
+  }
+
   function route(navClicks, beside, clicks, panes) {
     var t = trigger();
     var next = Object.assign({left: "menu", right: "off"}, panes || {});
@@ -392,6 +432,8 @@
       find: find,
       gridSearch: gridSearch,
       jobUrl: function (job) { writeUrl({job: job}); return ""; },
+      restoreUrl: restoreUrl,
+      stateUrl: stateUrl,
       gridExport: gridExport,
       settings: settings
     }

@@ -10,7 +10,8 @@ VIEWS: tuple[tuple[str, str], ...] = (
     ("menu", "Menu"), ("filter", "Filter"), ("table", "Table"), ("ranking", "Ranking"),
     ("map", "Map"),
     ("plot", "Plot"), ("time", "Time"), ("summary", "Summary"), ("history", "History"),
-    ("comparison", "Comparison"), ("data", "Data"), ("settings", "Settings"), ("help", "Help"),
+    ("comparison", "Comparison"), ("across", "Across jobs"), ("data", "Data"),
+    ("settings", "Settings"), ("help", "Help"),
 )
 
 

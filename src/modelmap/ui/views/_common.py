@@ -19,6 +19,9 @@ log = logging.getLogger("modelmap.ui")
 
 #: Inputs every data view listens to (see :func:`view_inputs`).
 SELECTION, COLOUR, SETTINGS = "mm-selection", "mm-colour", "mm-settings"
+#: The ticked classifiers (a list of result ids, in the order ticked) that Comparison
+#: compares: Comparison's list, a lasso or box on the Map or in Ranking set it.
+PICKED = "mm-picked"
 
 
 def vis_id(view: str) -> dict[str, str]:
@@ -72,8 +75,10 @@ LEADS = {
             "front.",
     "summary": "One classifier in full: scores, times, parameters, confusion matrix, history.",
     "history": "How the selected classifiers learned, epoch by epoch.",
-    "comparison": "Two classifiers side by side, and whether their difference is more than "
-                  "chance.",
+    "comparison": "The ticked classifiers pair by pair, and two side by side: is their "
+                  "difference more than chance?",
+    "across": "The same classifiers over several jobs (data sets): average ranks and the "
+              "critical-difference diagram.",
     "data": "The samples: classes, a projection, and which ones the classifiers get wrong.",
     "settings": "Theme, colours and chart export, kept in this browser.",
     "help": "How each view works, and every plugin with its parameters.",

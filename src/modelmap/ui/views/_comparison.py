@@ -1,5 +1,6 @@
-"""Comparison: two classifiers side by side — scores, parameters, the difference of their
-confusion matrices, and McNemar's test on their test predictions."""
+"""Comparison: the ticked classifiers — their pairwise significance matrix and parameter
+differences (see ``_comparison_many``) — and two of them side by side: scores, parameters,
+the difference of their confusion matrices, and McNemar's test on their test predictions."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 from modelmap.ui import _theme
 from modelmap.ui._analysis import higher_is_better, mcnemar, wrong_matrix
 from modelmap.ui._data import UIData, is_reference
+from modelmap.ui.views import _comparison_many as many
+from modelmap.ui.views._common import (PICKED, SELECTION, SETTINGS, container, control, fmt,
+                                       graph, guarded, state, vis_id)
 from modelmap.ui.views._summary import class_axis
-from modelmap.ui.views._common import (SELECTION, SETTINGS, container, control, fmt, graph,
-                                       guarded, state, vis_id)
 
 NAME = "comparison"
 
@@ -27,7 +29,27 @@ def layout() -> html.Div:
             id="mm-compare-split", value="test", inline=True, className="mm-radio",
             options=[{"label": " test", "value": "test"}, {"label": " train", "value": "train"}])),
     ]
+    picks = html.Div([
+        control("Classifiers", dcc.Dropdown(id="mm-compare-many", multi=True,
+                                            placeholder="tick classifiers to compare",
+                                            className="mm-compare-many"), "520px"),
+        control("Score", dcc.Dropdown(id="mm-compare-score", value="test_accuracy",
+                                      clearable=False), "190px"),
+        control("Level", dcc.Dropdown(id="mm-compare-alpha", value=0.05, clearable=False,
+                                      options=[{"label": f"α = {a:g}", "value": a}
+                                               for a in (0.01, 0.05, 0.1)]), "110px"),
+    ], className="mm-controls mm-compare-picks")
     body = html.Div([
+        html.Div("Ticked classifiers: every pair", className="mm-section-title"),
+        picks,
+        html.Div(id="mm-compare-pick-note", className="mm-note"),
+        dbc.Row([dbc.Col(graph("pairwise", linked=False, height="480px"), lg=7),
+                 dbc.Col(html.Div(id="mm-compare-pairwise-note", className="small"), lg=5)]),
+        html.Div("Parameters of the ticked classifiers", className="mm-section-title"),
+        html.Div(id="mm-compare-params"),
+        html.Hr(),
+        html.Div("Two classifiers (A and B above; ticking exactly two sets them)",
+                 className="mm-section-title"),
         html.Div(id="mm-compare-verdict"),
         dbc.Row([dbc.Col(html.Div(id="mm-compare-tables"), lg=6),
                  dbc.Col(graph("difference", linked=False, height="400px"), lg=6)]),
@@ -136,22 +158,27 @@ def difference_figure(a: dict, b: dict, split: str, names: list[str],
 def register(app: Any, data: UIData) -> None:
     @app.callback(Output("mm-compare-a", "options"), Output("mm-compare-a", "value"),
                   Output("mm-compare-b", "options"), Output("mm-compare-b", "value"),
-                  Input(SELECTION, "data"), Input("mm-focus", "data"),
+                  Input(SELECTION, "data"), Input("mm-focus", "data"), Input(PICKED, "data"),
                   State("mm-compare-a", "value"), State("mm-compare-b", "value"))
-    def pick(selection: dict | None, focus: Any, a: Any, b: Any) -> tuple:
-        if not selection or selection.get("job") is None:
-            return [], None, [], None
+    def pick(selection: dict | None, focus: Any, picked: list | None, a: Any, b: Any) -> tuple:
+        if not selection or selection.get("job") is None:  # keep values from the address
+            return no_update, no_update, no_update, no_update
         rows = data.table(selection["job"]).rows(selection["ids"])
         ids = [r["id"] for r in rows]
         options = [{"label": r["title"], "value": r["id"]} for r in rows]
         if ctx.triggered_id == "mm-focus" and focus in ids:
             a = focus
+        if ctx.triggered_id == PICKED and picked and len(picked) == 2 and \
+                all(p in ids for p in picked):
+            a, b = picked
         # the best contenders by default: the references (optimal, naive) come last
         ranked = [r["id"] for r in rows if not is_reference(r)] + \
             [r["id"] for r in rows if is_reference(r)]
         a = a if a in ids else (focus if focus in ids else (ranked[0] if ranked else None))
         b = b if b in ids and b != a else next((i for i in ranked if i != a), None)
         return options, a, options, b
+
+    many.register(app, data, NAME)
 
     def failed(text: str) -> tuple:
         return state(text, kind="danger", icon="!"), None, _theme.message_figure(

@@ -16,6 +16,11 @@ from modelmap.ui.views._common import (COLOUR, SELECTION, SETTINGS, ViewInput, c
 
 NAME = "data"
 MAX_LOOKUP = 300_000
+#: Above this many samples the view draws a seeded sample of this many, stratified by
+#: split (train / test) and class; wrong-counts are still over every evaluated sample.
+MAX_POINTS = 20_000
+#: Above this many drawn points the markers are drawn with WebGL (as in Map).
+WEBGL_POINTS = 2_000
 
 
 def layout() -> html.Div:
@@ -83,32 +88,39 @@ def samples_figure(data: UIData, given: ViewInput, projection: dict, labels: dic
     evaluated = np.arange(start, len(points))
     result = hard_samples(data, given, len(evaluated), y_all[evaluated], references) \
         if mode == "hard" else None
+    others = np.arange(0, start)
+    shown_others, shown = drawn(others, evaluated, y_all)
+    webgl = len(shown_others) + len(shown) > WEBGL_POINTS
     traces, titles = [], {r["id"]: r["title"] for r in given.rows}
     palette = _theme.PALETTES[settings["palette"]]
-    label_of = [class_label(v, names) for v in y_all]
-    levels = sorted(set(label_of))
+    label_of = _labels_of(y_all, names, np.concatenate([shown_others, evaluated[shown]]))
+    levels = sorted(set(label_of.values()))
     colour = {lev: palette[k % len(palette)] for k, lev in enumerate(levels)}
-    others = np.setdiff1d(np.arange(len(points)), evaluated)
-    if len(others):
+    if len(shown_others):
         faded = mode == "hard" and result is not None
-        traces.append(_points(points, others, label_of, "train",
+        traces.append(_points(points, shown_others, label_of, "train",
                               [_theme.MUTED[settings["theme"]] if faded else colour[label_of[i]]
-                               for i in others], 6, 0.5 if faded else 0.8))
+                               for i in shown_others], 6, 0.5 if faded else 0.8, webgl))
     if result is None:
-        traces.append(_points(points, evaluated, label_of, "test" if n_test else "sample",
-                              [colour[label_of[i]] for i in evaluated], 8, 0.9))
+        index = evaluated[shown]
+        traces.append(_points(points, index, label_of, "test" if n_test else "sample",
+                              [colour[label_of[i]] for i in index], 8, 0.9, webgl))
         note = ("Colours are classes." if mode == "class" else
                 "No predictions to score samples by (no finished classifier selected).")
     else:
         counts, ids, wrong = result
-        traces.append(_hard_trace(points, evaluated, label_of, counts, ids, wrong, titles,
-                                  settings))
+        result = counts[shown], ids, wrong[:, shown]
+        traces.append(_hard_trace(points, evaluated[shown], label_of, *result, titles,
+                                  settings, webgl))
         note = (f"Colour and size: how many of the {len(ids)} selected finished classifiers "
                 f"got each {'test' if n_test else 'out-of-fold'} sample wrong "
-                f"({int((counts == len(ids)).sum())} wrong by all, "
-                f"{int((counts == 0).sum())} by none). Hover a classifier elsewhere to ring "
-                "the samples it got wrong."
+                f"({int((counts == len(ids)).sum()):,} wrong by all, "
+                f"{int((counts == 0).sum()):,} by none"
+                + (f", of all {len(counts):,}" if len(shown) < len(evaluated) else "")
+                + "). Hover a classifier elsewhere to ring the samples it got wrong."
                 + ("" if references else " The references (optimal, naive) are not counted."))
+    note = sampled_note(len(shown_others), len(others), len(shown), len(evaluated),
+                        "test" if n_test else "out-of-fold") + note
     meta = _lookup(result, len(traces) - 1)
     traces.append(_theme.highlight_trace(settings, [], "lookup", **meta))
     axis = {"showticklabels": False, "zeroline": False, "title": None}
@@ -118,9 +130,69 @@ def samples_figure(data: UIData, given: ViewInput, projection: dict, labels: dic
                "font": {"size": 13}}, margin={"l": 10, "r": 10, "t": 40, "b": 10})}, note
 
 
-def _points(points: np.ndarray, index: np.ndarray, label_of: list[str], split: str,
-            colours: list[str], size: int, opacity: float) -> dict:
-    return {"type": "scatter", "mode": "markers", "x": points[index, 0].tolist(),
+def drawn(others: np.ndarray, evaluated: np.ndarray, y: np.ndarray,
+          limit: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The samples to draw: every one up to ``limit`` (default :data:`MAX_POINTS`), else a
+    seeded sample of ``limit``, the same share of each split and, within it, of each class
+    (sample indices of ``others``, positions into ``evaluated``)."""
+    limit = MAX_POINTS if limit is None else limit
+    total = len(others) + len(evaluated)
+    if total <= limit:
+        return others, np.arange(len(evaluated))
+    rng = np.random.default_rng(0)
+    strata = _strata(y)
+    n_others = int(round(limit * len(others) / total))
+    picked = _stratified(others, strata[others], n_others, rng)
+    positions = _stratified(np.arange(len(evaluated)), strata[evaluated],
+                            limit - n_others, rng)
+    return picked, positions
+
+
+def _strata(y: np.ndarray) -> np.ndarray:
+    """One integer per sample: its class, or its combination of labels (multi-label)."""
+    if y.ndim == 1:
+        return y.astype(np.int64)
+    return np.unique(y.reshape(len(y), -1), axis=0, return_inverse=True)[1].ravel()
+
+
+def _stratified(index: np.ndarray, keys: np.ndarray, k: int,
+                rng: np.random.Generator) -> np.ndarray:
+    """``k`` of ``index`` (in order), each stratum (``keys[j]`` is that of ``index[j]``)
+    in proportion to its size (largest remainders)."""
+    if k >= len(index):
+        return index
+    values, inverse = np.unique(keys, return_inverse=True)
+    counts = np.bincount(inverse, minlength=len(values))
+    quota = counts * k / len(index)
+    take = np.floor(quota).astype(np.int64)
+    rest = np.argsort(-(quota - take), kind="stable")[:k - int(take.sum())]
+    take[rest] += 1
+    chosen = [rng.choice(np.flatnonzero(inverse == s), take[s], replace=False)
+              for s in range(len(values)) if take[s]]
+    return index[np.sort(np.concatenate(chosen))] if chosen else index[:0]
+
+
+def sampled_note(shown_train: int, n_train: int, shown_eval: int, n_eval: int,
+                 split: str) -> str:
+    """'' when every sample is drawn; else which share of which split is."""
+    if shown_train == n_train and shown_eval == n_eval:
+        return ""
+    parts = [f"{shown_eval:,} of {n_eval:,} {split}"]
+    if n_train:
+        parts.append(f"{shown_train:,} of {n_train:,} train")
+    return (f"Showing {shown_train + shown_eval:,} of {n_train + n_eval:,} samples "
+            f"({', '.join(parts)}): sampled above {MAX_POINTS:,}, seeded, stratified by "
+            "class. ")
+
+
+def _labels_of(y: np.ndarray, names: list[str], index: np.ndarray) -> dict[int, str]:
+    return {int(i): class_label(y[i], names) for i in index}
+
+
+def _points(points: np.ndarray, index: np.ndarray, label_of: dict[int, str], split: str,
+            colours: list[str], size: int, opacity: float, webgl: bool = False) -> dict:
+    return {"type": "scattergl" if webgl else "scatter", "mode": "markers",
+            "x": points[index, 0].tolist(),
             "y": points[index, 1].tolist(), "customdata": index.tolist(),
             "hovertext": [f"{split} sample #{i}: {label_of[i]}" for i in index],
             "hovertemplate": "%{hovertext}<extra></extra>",
@@ -128,8 +200,9 @@ def _points(points: np.ndarray, index: np.ndarray, label_of: list[str], split: s
                        "symbol": "circle" if split == "train" else "diamond"}}
 
 
-def _hard_trace(points: np.ndarray, index: np.ndarray, label_of: list[str], counts: np.ndarray,
-                ids: list[int], wrong: np.ndarray, titles: dict, settings: dict) -> dict:
+def _hard_trace(points: np.ndarray, index: np.ndarray, label_of: dict[int, str],
+                counts: np.ndarray, ids: list[int], wrong: np.ndarray, titles: dict,
+                settings: dict, webgl: bool = False) -> dict:
     hover = []
     for k, i in enumerate(index):
         by = [titles.get(ids[c], str(ids[c])) for c in np.flatnonzero(wrong[:, k])[:8]]
@@ -138,7 +211,8 @@ def _hard_trace(points: np.ndarray, index: np.ndarray, label_of: list[str], coun
                      + (f"<br>{', '.join(by)}" + (f" +{more} more" if more > 0 else "")
                         if by else ""))
     n = max(len(ids), 1)
-    return {"type": "scatter", "mode": "markers", "x": points[index, 0].tolist(),
+    return {"type": "scattergl" if webgl else "scatter", "mode": "markers",
+            "x": points[index, 0].tolist(),
             "y": points[index, 1].tolist(), "customdata": index.tolist(), "hovertext": hover,
             "hovertemplate": "%{hovertext}<extra></extra>",
             "marker": {"size": (7 + 10 * counts / n).tolist(), "color": counts.tolist(),

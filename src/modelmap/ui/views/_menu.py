@@ -8,6 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html
 
 from modelmap.ui._data import UIData
+from modelmap.ui.views import _menu_delete
 from modelmap.ui.views._common import badge, container, state
 
 NAME = "menu"
@@ -29,15 +30,20 @@ def layout() -> html.Div:
                            html.Span("by the toolbar's sort", className="ms-2 small")],
                           className="d-flex align-items-center mt-2"),
                  html.Hr(),
-                 dbc.Switch(id="mm-folds", label="Also show per-fold results", value=False),
+                 dbc.Switch(id="mm-folds", label="Include per-fold results", value=False),
                  html.P("Cross-validated jobs run with save_clfs_for_folds keep one result per "
-                        "fold; group them in Ranking by fold or classifier.",
-                        className="text-body-secondary small")], lg=5),
+                        "fold; with this on they are listed too (Table's fold column), and "
+                        "Ranking groups them by fold or classifier.",
+                        className="text-body-secondary small", id="mm-folds-note"),
+                 html.Hr(),
+                 *_menu_delete.results_controls(True)], lg=5),
+        dcc.Store(id="mm-delete-target"), dcc.Store(id="mm-deleted", data=0),
+        _menu_delete.modal(),
     ])
     return container(NAME, "Menu", [], body)
 
 
-def _card(job: dict[str, Any], active: bool) -> dbc.Card:
+def _card(job: dict[str, Any], active: bool, writes: bool = True) -> dbc.Card:
     counts = job.get("counts") or {}
     bad = sum(n for status, n in counts.items() if status != "ok")
     mode = {"cv": f"{job.get('n_folds')}-fold CV", "holdout": "hold-out"}.get(
@@ -51,9 +57,10 @@ def _card(job: dict[str, Any], active: bool) -> dbc.Card:
     return dbc.Card(dbc.CardBody([
         html.Div([html.Div([html.Div(job["title"], className="mm-job-title"),
                             html.Div(job.get("dataset") or "", className="mm-job-dataset")]),
-                  dbc.Button("Open" if not active else "Open ✓", size="sm",
-                             color="primary", outline=not active,
-                             id={"type": "mm-open", "job": job["id"]}, n_clicks=0)],
+                  html.Div([dbc.Button("Open" if not active else "Open ✓", size="sm",
+                                       color="primary", outline=not active,
+                                       id={"type": "mm-open", "job": job["id"]}, n_clicks=0),
+                            _menu_delete.job_button(job["id"], writes)])],
                  className="mm-job-head"),
         html.Div(badges + [html.Span(f"{job.get('n_classes') or '?'} {kind} · "
                                      f"{job.get('n_train') or 0} train · "
@@ -69,4 +76,19 @@ def register(app: Any, data: UIData) -> None:
         if not jobs:
             return state("The store has no jobs yet. Run one, e.g. `modelmap run "
                          "jobs/iris.json`; it shows up here while it runs.")
-        return [_card(job, job["id"] == current) for job in jobs]
+        return [_card(job, job["id"] == current, data.keep_maps) for job in jobs]
+
+    @app.callback(Output("mm-delete-results", "disabled"), Output("mm-delete-reason", "children"),
+                  Output("mm-folds-note", "children"), Input("mm-jobs", "data"),
+                  Input("mm-job", "data"))
+    def writes(jobs: list | None, current: Any) -> tuple:
+        job = next((j for j in jobs or [] if j["id"] == current), None)
+        folds = "Cross-validated jobs run with save_clfs_for_folds keep one result per fold; " \
+                "with this on they are listed too (Table's fold column), and Ranking groups " \
+                "them by fold or classifier."
+        if job is not None and job.get("mode") != "cv":
+            folds = "This job is not cross-validated: it has no per-fold results. " + folds
+        reason = None if data.keep_maps else _menu_delete.READ_ONLY
+        return not data.keep_maps, reason, folds
+
+    _menu_delete.register(app, data)

@@ -246,8 +246,8 @@ def register(app: Any, data: UIData) -> None:
                   Input(SELECTION, "data"), Input("mm-plot-x", "value"),
                   Input("mm-plot-y", "value"))
     def axes(selection: dict | None, x: str | None, y: str | None) -> tuple:
-        if not selection or selection.get("job") is None:
-            return [], None, [], None, [], [{"label": "all methods", "value": ALL_METHODS}]
+        if not selection or selection.get("job") is None:  # keep values from the address
+            return no_update, no_update, no_update, no_update, no_update, no_update
         f = data.table(int(selection["job"])).fields
         every = f.params + f.scores + f.times + ["method"]
         options = [{"label": label(n), "value": n} for n in every]

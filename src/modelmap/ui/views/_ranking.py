@@ -263,7 +263,7 @@ def register(app: Any, data: UIData) -> None:
                   Input(SELECTION, "data"), Input("mm-rank-columns", "value"))
     def columns(selection: dict | None, current: list[str] | None) -> tuple:
         if not selection or selection.get("job") is None:
-            return [], []
+            return no_update, no_update  # keep a value from the address (see _state)
         fields = data.table(int(selection["job"])).fields
         options = [{"label": label(f), "value": f} for f in fields.numeric]
         kept = [c for c in (current or []) if c in fields.numeric]
