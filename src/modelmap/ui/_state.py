@@ -37,6 +37,7 @@ URL_STATE: dict[str, str] = {
     "mm-rank-columns": "rank[]", "mm-rank-group": "group", "mm-rank-how": "rep",
     "mm-map-values": "mapof", "mm-map-projection": "proj", "mm-map-metric": "dist",
     "mm-map-labels": "labels?", "mm-plot-x": "x", "mm-plot-y": "y", "mm-plot-size": "size",
+    "mm-plot-imp-method": "imp",
     # Comparison, Across jobs
     "mm-compare-a": "a#", "mm-compare-b": "b#", "mm-compare-score": "cscore",
     "mm-compare-alpha": "alpha#", "mm-across-jobs": "jobs#[]", "mm-across-by": "by",
