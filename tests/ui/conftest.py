@@ -140,7 +140,7 @@ def browser() -> Iterator[object]:
 @pytest.fixture(scope="session")
 def browser_context(browser) -> Iterator[object]:
     """One browser profile for the session (its cache makes each page load fast)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900},
+    context = browser.new_context(viewport={"width": 1440, "height": 900},
                                   accept_downloads=True)
     yield context
     context.close()

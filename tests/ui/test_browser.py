@@ -15,6 +15,7 @@ import time
 import pytest
 
 from modelmap.training._result import TrainResult
+from modelmap.ui._data import readable
 from tests.ui.browser import (beside, hover, open_job, overlay_marks, pick,
                               screenshot, selected_count, view, wait_chart)
 
@@ -87,8 +88,9 @@ def test_hover_highlights_in_every_linked_view_and_click_opens_summary(page, ui_
     beside(page, "map")
     wait_chart(page, "ranking")
     wait_chart(page, "map")
-    spot = hover(page, "map", lambda s: "Highlighted: " + ui_store.result(s["id"])["title"])
-    title = ui_store.result(spot["id"])["title"]
+    spot = hover(page, "map", lambda s: "Highlighted: " + readable(  # 🟊 is shown as ★
+        ui_store.result(s["id"])["title"]))
+    title = readable(ui_store.result(spot["id"])["title"])
     assert overlay_marks(page, "map")["rings"] == 1
     assert overlay_marks(page, "ranking")["lines"] == 1  # the line across the columns
     screenshot(page, "highlight")

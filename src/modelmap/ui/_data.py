@@ -26,11 +26,24 @@ SPLIT_ORDER = ("test", "train", "test_std", "train_std")
 MAX_HISTORIES = 400
 
 
+#: Characters in seed-style titles that (nearly) no installed font draws, and what the app
+#: shows instead: U+1F7CA (🟊, "🟊 Optimal") is in no emoji font and became a box; U+24C3
+#: (Ⓝ, "Ⓝ Naive") is missing from DejaVu and Noto Color Emoji.  ★ (U+2605) is in DejaVu
+#: Sans, which every Chromium install has.  The store keeps the titles as written.
+GLYPHS = str.maketrans({"\U0001F7CA": "\u2605", "\u24C3": "(N)"})
+
+
+def readable(title: Any) -> Any:
+    """``title`` with the characters of :data:`GLYPHS` replaced (for display)."""
+    return title.translate(GLYPHS) if isinstance(title, str) else title
+
+
 def flatten(item: dict[str, Any]) -> dict[str, Any]:
     """Field name → value: the names of ``Store.results`` columns (``test_accuracy``,
     ``fit_time``, ``param_C``, ``tag_round``) plus ``id``, title, method, status, fold."""
     flat = {"id": item["id"], "finished_at": item.get("finished_at"),
             **{name: item.get(name) for name in BASE_FIELDS}}
+    flat["title"] = readable(flat["title"])
     for split, values in (item.get("scores") or {}).items():
         if isinstance(values, dict):
             for name, value in values.items():
@@ -133,6 +146,7 @@ class UIData:
         self.keep_maps = keep_maps  # False: maps are computed, not stored (see mount)
         self.workspace = Path(workspace) if workspace is not None else None
         self._lock = threading.Lock()
+        self._building: dict[tuple, threading.Lock] = {}  # one build per job at a time
         self._tables: OrderedDict[tuple, Table] = OrderedDict()
         self._histories: OrderedDict[tuple, Any] = OrderedDict()
         self._info: dict[str, Any] | None = None
@@ -147,9 +161,19 @@ class UIData:
         return tuple(queries.listing_version(self.store, job=job_id))
 
     def table(self, job_id: int, include_folds: bool = True) -> Table:
-        """All results of the job (cached until a result is written or deleted)."""
-        version = self.version(job_id)
+        """All results of the job (cached until a result is written or deleted).
+
+        The views' callbacks ask for it at once when a job opens; one of them builds it
+        and the others wait for that (building 10,000 results takes seconds, and a dozen
+        concurrent builds made opening a large job take ten times as long)."""
         key = (job_id, include_folds)
+        with self._lock:
+            building = self._building.setdefault(key, threading.Lock())
+        with building:
+            return self._table(job_id, include_folds, key)
+
+    def _table(self, job_id: int, include_folds: bool, key: tuple) -> Table:
+        version = self.version(job_id)
         with self._lock:
             cached = self._tables.get(key)
             if cached is not None and cached.version == version:

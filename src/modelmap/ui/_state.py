@@ -15,6 +15,7 @@ from modelmap.ui import _theme
 from modelmap.ui._analysis import higher_is_better
 from modelmap.ui._data import UIData, label
 from modelmap.ui.views._common import error_text, fmt
+from modelmap.ui.views._filter import RANGES
 
 STATUSES = ("ok", "failed", "timeout")
 
@@ -36,6 +37,7 @@ URL_STATE: dict[str, str] = {
     "mm-rank-columns": "rank[]", "mm-rank-group": "group", "mm-rank-how": "rep",
     "mm-map-values": "mapof", "mm-map-projection": "proj", "mm-map-metric": "dist",
     "mm-map-labels": "labels?", "mm-plot-x": "x", "mm-plot-y": "y", "mm-plot-size": "size",
+    "mm-plot-imp-method": "imp",
     # Comparison, Across jobs
     "mm-compare-a": "a#", "mm-compare-b": "b#", "mm-compare-score": "cscore",
     "mm-compare-alpha": "alpha#", "mm-across-jobs": "jobs#[]", "mm-across-by": "by",
@@ -200,10 +202,11 @@ def _register_selection(app: Any, data: UIData) -> None:
                   Input("mm-sort", "value"), Input("mm-sort-desc", "n_clicks"),
                   Input("mm-new", "n_clicks"), Input("mm-top-n", "value"),
                   Input("mm-deleted", "data"), Input("mm-url-restored", "data"),
-                  State("mm-filters", "value"))
+                  Input(RANGES, "data"), State("mm-filters", "value"))
     def select(job: Any, methods: list | None, statuses: list | None, folds: list | None,
                q: str | None, _apply: Any, sort: str | None, flips: int | None, _new: Any,
-               top: Any, _deleted: Any, restored: Any, filters_text: str | None) -> tuple:
+               top: Any, _deleted: Any, restored: Any, ranges: dict | None = None,
+               filters_text: str | None = None) -> tuple:
         if not restored:  # the views wait until the address has set the controls
             return no_update, no_update, no_update, no_update
         best_first = not (flips or 0) % 2
@@ -215,6 +218,8 @@ def _register_selection(app: Any, data: UIData) -> None:
         except QueryError:  # the job was just deleted; the job list moves on to another
             return None, None, {}, arrow
         filters = [line.strip() for line in (filters_text or "").splitlines() if line.strip()]
+        if ranges and ranges.get("job") == int(job):  # Filter's score sliders
+            filters += ranges.get("filters", [])
         descending = sort_descending(sort, best_first)
         order = None if not sort else ("-" if descending else "") + sort + ",title"
         query = dict(methods=methods, statuses=statuses or [], q=q, sort=order,
@@ -231,7 +236,7 @@ def _register_selection(app: Any, data: UIData) -> None:
         selection = {"job": int(job), "ids": ids, "sort": sort, "desc": descending,
                      "version": list(table.version), "n_total": len(base),
                      "n_failed": sum(1 for i in base if i["status"] != "ok")}
-        titles = {str(i["id"]): i["title"] for i in table.items}
+        titles = {str(i): r["title"] for i, r in table.flat.items()}
         return selection, error, titles, arrow
 
 

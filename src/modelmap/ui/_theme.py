@@ -44,7 +44,9 @@ PALETTES = {
     "alphabet": pc.qualitative.Alphabet,
 }
 DEFAULT_SETTINGS = {"theme": "bright", "colormap": "viridis", "palette": "tableau",
-                    "image": "png"}
+                    "image": "png", "marker": "medium"}
+#: The marker-size setting shared by the scatter views (Map, Plot, Time): a factor on sizes.
+MARKER_SCALE = {"small": 0.6, "medium": 1.0, "large": 1.6}
 HIGHLIGHT = {"bright": "#d6336c", "dark": "#ff6b9a"}
 INK = {"bright": "#212529", "dark": "#dee2e6"}
 _INK = INK
@@ -76,7 +78,14 @@ def settings_of(value: dict[str, Any] | None) -> dict[str, str]:
         out["palette"] = DEFAULT_SETTINGS["palette"]
     if out["image"] not in ("png", "svg"):
         out["image"] = "png"
+    if out["marker"] not in MARKER_SCALE:
+        out["marker"] = "medium"
     return out
+
+
+def marker_scale(settings: dict[str, str]) -> float:
+    """The factor the scatter views multiply their marker sizes by (Settings' marker size)."""
+    return MARKER_SCALE.get(settings.get("marker", "medium"), 1.0)
 
 
 def layout(settings: dict[str, str], **extra: Any) -> dict[str, Any]:

@@ -117,9 +117,45 @@
       if (data[i].meta && data[i].meta.mm === "highlight") { meta = data[i].meta; break; }
     }
     var svg = overlay(gd);
-    if (!svg || !meta || current === null || !gd._fullLayout) { return; }
+    if (!svg || !meta || !gd._fullLayout) { return; }
+    if (meta.labels) { labels(svg, gd, meta.labels); }
+    if (current === null) { return; }
     var groups = collect(gd, meta, current);
     if (groups.length) { draw(svg, groups, meta, gd._fullLayout); }
+  }
+
+  /* Map labels: after every redraw (zoom, pan), the titles of the points in view, best
+   * first, each placed above its point unless it would overlap one already placed, up to
+   * spec.max; zooming in leaves room for more. spec: {trace, text: [title or ""], max}. */
+  function labels(svg, gd, spec) {
+    var t = gd.data[spec.trace], fl = gd._fullLayout, size = fl._size;
+    if (!t || !t.x) { return; }
+    var xa = fl.xaxis, ya = fl.yaxis, placed = [], n = 0;
+    var g = document.createElementNS(SVG, "g");
+    g.setAttribute("class", "mm-map-labels");
+    for (var i = t.x.length - 1; i >= 0 && n < spec.max; i--) {
+      var text = spec.text[i];
+      if (!text) { continue; }
+      var px = xa._offset + xa.d2p(t.x[i]), py = ya._offset + ya.d2p(t.y[i]);
+      if (!(px >= size.l && px <= size.l + size.w && py >= size.t && py <= size.t + size.h)) {
+        continue;
+      }
+      var w = 6 * text.length + 6, box = [px - w / 2, py - 22, px + w / 2, py - 7];
+      var free = placed.every(function (b) {
+        return box[2] < b[0] || box[0] > b[2] || box[3] < b[1] || box[1] > b[3];
+      });
+      if (!free) { continue; }
+      placed.push(box);
+      var el = document.createElementNS(SVG, "text");
+      el.setAttribute("x", px); el.setAttribute("y", py - 10);
+      el.setAttribute("text-anchor", "middle");
+      el.setAttribute("class", "mm-map-label");
+      el.style.fill = spec.color || "#212529";
+      el.textContent = text;
+      g.appendChild(el);
+      n += 1;
+    }
+    svg.appendChild(g);
   }
 
   function paintAll() {
@@ -328,12 +364,23 @@
   /* Table: export the rows and columns shown, in the table's order. */
   function gridCsv(api) {
     var columns = api.getAllDisplayedColumns();
-    var lines = [columns.map(function (c) { return csvCell(c.getColId()); }).join(",")];
+    var ids = [];  // a score with an interval is exported with its low and high
+    columns.forEach(function (c) {
+      var id = c.getColId();
+      ids.push([id]);
+      if ((c.getColDef().headerClass || "").indexOf("mm-ci") >= 0) {
+        ids.push([id + "_low", "ci:" + id, 0], [id + "_high", "ci:" + id, 1]);
+      }
+    });
+    var lines = [ids.map(function (c) { return csvCell(c[0]); }).join(",")];
     var n = 0;
     api.forEachNodeAfterFilterAndSort(function (node) {
       if (!node.data) { return; }
       n += 1;
-      lines.push(columns.map(function (c) { return csvCell(node.data[c.getColId()]); }).join(","));
+      lines.push(ids.map(function (c) {
+        var v = c.length > 1 ? (node.data[c[1]] || [])[c[2]] : node.data[c[0]];
+        return csvCell(v);
+      }).join(","));
     });
     return {text: lines.join("\r\n") + "\r\n", rows: n};
   }
@@ -349,6 +396,27 @@
     document.body.appendChild(link); link.click(); link.remove();
     return "exported " + csv.rows + " rows";
   }
+
+  /* Table: a score cell with its interval and marks, from the row's "ci:<score>" entry
+   * ([low, high, tied with the best]) and "ref" (a reference, never "best"). */
+  function num(v) {
+    return Math.abs(v) >= 1e5 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(3)
+      : String(+v.toFixed(4));
+  }
+  function scoreCell(params, column) {
+    var v = params.value;
+    if (v === null || v === undefined) { return ""; }
+    var text = typeof v === "number" ? num(v) : String(v);
+    var ci = params.data && params.data["ci:" + column];
+    if (ci) {
+      text = (typeof v === "number" ? v.toFixed(3) : text) + " [" + ci[0].toFixed(2) + ", "
+        + ci[1].toFixed(2) + "]";
+      if (params.data.ref) { text += " ref"; } else if (ci[2]) { text += " \u2248best"; }
+    }
+    return text;
+  }
+  window.dashAgGridFunctions = Object.assign(window.dashAgGridFunctions || {},
+                                             {mmScore: scoreCell});
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     modelmap: {

@@ -17,6 +17,7 @@ from modelmap.ui.views._common import (COLOUR, SELECTION, SETTINGS, ViewInput, c
                                        control, fmt, graph, guarded, view_input, vis_id)
 
 NAME = "map"
+MAX_LABELS = 40  # labels drawn at once (the best in view that do not overlap; zoom for more)
 VALUES = {"pred_test": "test predictions", "proba_test": "test probabilities",
           "confusion_test": "test confusion matrix", "pred_train": "train predictions",
           "proba_train": "train probabilities", "confusion_train": "train confusion matrix",
@@ -83,15 +84,14 @@ def figure(given: ViewInput, answer: dict[str, Any], labels: bool) -> dict[str, 
     hover = [_hover(r, [titles[i] for i in stacked[r["id"]] if i != r["id"]], given.sort)
              for r in rows]
     size = 11 if len(rows) <= 100 else 8 if len(rows) <= 500 else 6
+    scale = _theme.marker_scale(given.settings)  # Settings' marker size
     top = {members[-1] for members in stacked.values()}  # drawn last, so on top
     trace = {"type": "scattergl" if len(rows) > 2000 and not labels else "scatter",
-             "mode": "markers+text" if labels else "markers",
+             "mode": "markers",
              "x": [where[r["id"]][0] for r in rows], "y": [where[r["id"]][1] for r in rows],
              "customdata": [r["id"] for r in rows], "hovertext": hover,
              "hovertemplate": "%{hovertext}<extra></extra>",
-             "text": [r["title"] if r["id"] in top else "" for r in rows] if labels else None,
-             "textposition": "top center", "textfont": {"size": 10},
-             "marker": {"size": [size + 4 * (c - 1) ** 0.5 for c in counts],
+             "marker": {"size": [(size + 4 * (c - 1) ** 0.5) * scale for c in counts],
                         "color": [given.colours.of(r["id"]) for r in rows],
                         "line": {"width": 0.5, "color": "rgba(0,0,0,0.35)"}, "opacity": 0.9}}
     badges = [r for r, c in zip(rows, counts) if c > 1 and r["id"] in top]
@@ -101,7 +101,11 @@ def figure(given: ViewInput, answer: dict[str, Any], labels: bool) -> dict[str, 
              "textposition": "middle right", "meta": {"mm": "counts"},
              "textfont": {"size": 11, "color": _theme.INK[given.settings["theme"]]}}
     axis = {"zeroline": False, "showticklabels": False, "title": None}
-    return {"data": [trace, badge, _theme.highlight_trace(given.settings, [0], "points")],
+    spec = {"labels": {"trace": 0, "max": MAX_LABELS, "color": _theme.INK[given.settings["theme"]],
+                       "text": [r["title"] if r["id"] in top else "" for r in rows]}} \
+        if labels else {}
+    return {"data": [trace, badge,
+                     _theme.highlight_trace(given.settings, [0], "points", **spec)],
             "layout": _theme.layout(given.settings, xaxis=axis, yaxis=dict(axis),
                                     dragmode="pan", margin={"l": 20, "r": 20, "t": 20, "b": 20})}
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import dash_bootstrap_components as dbc
 import numpy as np
 from dash import Input, Output, dcc, html, no_update
 
 from modelmap.ui import _theme
 from modelmap.ui._analysis import (association_matrix, category, is_categorical,
                                    parameter_importance)
-from modelmap.ui._data import Fields, UIData, label
+from modelmap.ui._data import Fields, UIData, is_reference, label
+from modelmap.ui.views import _rungs
 from modelmap.ui.views._common import (COLOUR, SELECTION, SETTINGS, ViewInput, container,
                                        control, fmt, graph, guarded, view_input, vis_id)
 
@@ -22,6 +24,7 @@ UNLIMITED = frozenset({"param_max_depth", "param_max_leaf_nodes"})
 SEED_LIKE = ("random_state", "seed", "random_seed", "verbose", "n_jobs", "warm_start")
 MIN_N = 5  # association cells from fewer classifiers are greyed
 GL_POINTS = 2000
+ALL_METHODS = "__all__"  # importance over every selected classifier
 
 
 def _value(row: dict[str, Any], name: str) -> Any:
@@ -41,6 +44,10 @@ def layout() -> html.Div:
                                               value=0.3, marks=None,
                                               tooltip={"placement": "bottom"}),
                                    style={"width": "130px"})),
+        control("Importance within", dcc.Dropdown(id="mm-plot-imp-method", value=ALL_METHODS,
+                                                  clearable=False), "170px"),
+        control("", dbc.Checkbox(id="mm-plot-imp-seeds", value=False,
+                                 label="seed-like parameters")),
     ]
     body = html.Div([
         graph(NAME, height="430px"),
@@ -48,6 +55,7 @@ def layout() -> html.Div:
                            className="mm-half"),
                   html.Div(graph("importance", linked=False, height="360px"),
                            className="mm-half")], className="mm-row"),
+        _rungs.layout(),
     ])
     return container(NAME, "Plot", controls, body, note_id="mm-plot-note")
 
@@ -96,6 +104,10 @@ def _sizes(values: list[Any]) -> list[float] | float:
             for v in values]
 
 
+def _scaled(sizes: list[float] | float, factor: float) -> list[float] | float:
+    return [s * factor for s in sizes] if isinstance(sizes, list) else sizes * factor
+
+
 def scatter(given: ViewInput, x: str, y: str, size: str | None, jitter: float) -> dict:
     rows = [r for r in reversed(given.rows)
             if _value(r, x) is not None and _value(r, y) is not None]
@@ -119,7 +131,8 @@ def scatter(given: ViewInput, x: str, y: str, size: str | None, jitter: float) -
              "x": xs, "y": ys,
              "customdata": [r["id"] for r in rows], "hovertext": hover,
              "hovertemplate": "%{hovertext}<extra></extra>",
-             "marker": {"size": _sizes([r.get(size) for r in rows]) if size else 10,
+             "marker": {"size": _scaled(_sizes([r.get(size) for r in rows]) if size else 10.0,
+                                        _theme.marker_scale(given.settings)),
                         "color": [given.colours.of(r["id"]) for r in rows], "opacity": 0.85,
                         "line": {"width": 0.5, "color": "rgba(0,0,0,0.35)"}}}
     # a new pair of axes starts from its own ranges (a kept zoom would hide data)
@@ -185,23 +198,30 @@ def association(given: ViewInput) -> dict:
         yaxis={"autorange": "reversed"}, margin={"l": 10, "r": 10, "t": 40, "b": 10})}
 
 
-def importance(given: ViewInput, target: str) -> dict:
-    rows = [r for r in given.rows if r.get("status") == "ok"]
+def importance(given: ViewInput, target: str, method: str = "__all__",
+               seeds: bool = False) -> dict:
+    """Random-forest importance of the parameters for ``target``, over the classifiers of
+    ``method`` (parameters are a method's own, so one method's importance is the one that
+    reads as "what to tune"), leaving seed-like parameters out unless ``seeds``."""
+    rows = [r for r in given.rows if r.get("status") == "ok"
+            and (method == ALL_METHODS or r.get("method") == method)]
     columns = {name: values for name, values in _param_columns(rows, given.table.fields).items()
-               if not name.lower().endswith(SEED_LIKE)}
+               if seeds or not name.lower().endswith(SEED_LIKE)}
     scores = parameter_importance(columns, [r.get(target) for r in rows], seed=0)
+    within = "" if method == ALL_METHODS else f" within {method} ({len(rows)})"
     if not scores:
         return _theme.message_figure(given.settings, f"No parameter importance for "
-                                     f"{label(target)}: it needs 3+ finished classifiers with "
-                                     "varying parameters and scores.")
+                                     f"{label(target)}{within}: it needs 3+ finished "
+                                     "classifiers with varying parameters and scores.")
     names = list(scores)[::-1]
     trace = {"type": "bar", "orientation": "h", "x": [scores[n] for n in names], "y": names,
              "marker": {"color": _theme.PALETTES[given.settings["palette"]][0]},
              "hovertemplate": "%{y}: %{x:.1%}<extra></extra>",
              "text": [f"{scores[n]:.0%}" for n in names], "textposition": "auto"}
     return {"data": [trace], "layout": _theme.layout(
-        given.settings, title={"text": f"Importance for {label(target)} (random forest, "
-                                       "seed 0; random_state &c. left out)",
+        given.settings, title={"text": f"Importance for {label(target)}{within} (random "
+                                       "forest, seed 0" + ("" if seeds else
+                                                           "; random_state &c. left out") + ")",
                                "font": {"size": 13}},
         xaxis={"tickformat": ".0%", "range": [0, 1]},
         margin={"l": 10, "r": 10, "t": 40, "b": 30})}
@@ -218,14 +238,16 @@ def default_x(table: Any) -> str:
 
 
 def register(app: Any, data: UIData) -> None:
+    _rungs.register(app, data)
+
     @app.callback(Output("mm-plot-x", "options"), Output("mm-plot-x", "value"),
                   Output("mm-plot-y", "options"), Output("mm-plot-y", "value"),
-                  Output("mm-plot-size", "options"),
+                  Output("mm-plot-size", "options"), Output("mm-plot-imp-method", "options"),
                   Input(SELECTION, "data"), Input("mm-plot-x", "value"),
                   Input("mm-plot-y", "value"))
     def axes(selection: dict | None, x: str | None, y: str | None) -> tuple:
         if not selection or selection.get("job") is None:  # keep values from the address
-            return no_update, no_update, no_update, no_update, no_update
+            return no_update, no_update, no_update, no_update, no_update, no_update
         f = data.table(int(selection["job"])).fields
         every = f.params + f.scores + f.times + ["method"]
         options = [{"label": label(n), "value": n} for n in every]
@@ -233,7 +255,11 @@ def register(app: Any, data: UIData) -> None:
         x = x if x in every else default_x(data.table(int(selection["job"])))
         y = y if y in every else (selection.get("sort") if selection.get("sort") in f.numeric
                                   else (f.scores[0] if f.scores else "method"))
-        return options, x, options, y, numeric
+        methods = sorted({r["method"] for r in data.table(int(selection["job"])).base_rows()
+                          if not is_reference(r)})
+        return options, x, options, y, numeric, [
+            {"label": "all methods", "value": ALL_METHODS},
+            *({"label": m, "value": m} for m in methods)]
 
     def failed(text: str) -> tuple:
         fig = _theme.message_figure(_theme.settings_of(None), text)
@@ -246,11 +272,13 @@ def register(app: Any, data: UIData) -> None:
                   Input(SELECTION, "data"), Input(COLOUR, "value"), Input(SETTINGS, "data"),
                   Input(vis_id(NAME), "data"), Input("mm-plot-x", "value"),
                   Input("mm-plot-y", "value"), Input("mm-plot-size", "value"),
-                  Input("mm-plot-jitter", "value"))
+                  Input("mm-plot-jitter", "value"), Input("mm-plot-imp-method", "value"),
+                  Input("mm-plot-imp-seeds", "value"))
     @guarded(failed)
     def render(selection: dict | None, colour: str | None, settings: dict | None,
                visible: bool, x: str | None, y: str | None, size: str | None,
-               jitter: float | None) -> tuple:
+               jitter: float | None, method: str | None = None,
+               seeds: bool | None = False) -> tuple:
         if not visible:
             return no_update, no_update, no_update, no_update
         given = view_input(data, selection, colour, settings)
@@ -260,8 +288,9 @@ def register(app: Any, data: UIData) -> None:
             return fig, fig, fig, ""
         target = y if y in given.table.fields.numeric else (
             given.sort if given.sort in given.table.fields.numeric else None)
-        imp = importance(given, target) if target else _theme.message_figure(
-            given.settings, "Put a score on y to see which parameters matter for it.")
+        imp = importance(given, target, method or ALL_METHODS, bool(seeds)) if target else \
+            _theme.message_figure(given.settings,
+                                  "Put a score on y to see which parameters matter for it.")
         note = ("Jitter spreads categorical values over their category (numbers stay where "
                 "they are). η: correlation ratio (how much of a score's variance the "
                 f"categories explain); ρ: Spearman; cells from fewer than {MIN_N} classifiers "

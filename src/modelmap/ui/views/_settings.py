@@ -11,7 +11,7 @@ from modelmap.ui import _theme
 from modelmap.ui.views._common import container
 
 NAME = "settings"
-_KEYS = ("theme", "colormap", "palette", "image")
+_KEYS = ("theme", "colormap", "palette", "image", "marker")
 
 
 def _swatch(colours: list[str], gradient: bool) -> html.Span:
@@ -42,6 +42,8 @@ def layout() -> html.Div:
         _radio("colormap", maps),
         html.H3("Palette (categories: methods, classes)", className="mm-section-title"),
         _radio("palette", palettes),
+        html.H3("Marker size (Map, Plot and Time)", className="mm-section-title"),
+        _radio("marker", [{"label": k, "value": k} for k in _theme.MARKER_SCALE]),
         html.H3("Chart export (camera button of every chart)", className="mm-section-title"),
         _radio("image", [{"label": "PNG", "value": "png"}, {"label": "SVG", "value": "svg"}]),
         html.P("Settings are kept in this browser.", className="small text-body-secondary mt-3"),

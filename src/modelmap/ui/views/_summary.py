@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from modelmap.ui import _theme
-from modelmap.ui._data import UIData, is_reference
+from modelmap.ui._data import UIData, is_reference, readable
 from modelmap.ui.views._common import (SELECTION, SETTINGS, badge, container, control, fmt,
                                        graph, guarded, state, vis_id)
 
@@ -126,7 +126,7 @@ def info(result: dict[str, Any]) -> list[Any]:
     metrics = sorted({m for split in scores.values() if isinstance(split, dict) for m in split})
     splits = [s for s in ("train", "test", "test_std") if s in scores]
     status = result.get("status")
-    head = [html.H3(result["title"], className="mm-subtitle"),
+    head = [html.H3(readable(result["title"]), className="mm-subtitle"),
             html.Div([badge(result["method"], "primary"),
                       badge(status, "success" if status == "ok" else "danger"),
                       *( [badge(f"fold {result['fold']}", "info")] if result.get("fold")
@@ -157,28 +157,46 @@ def info(result: dict[str, Any]) -> list[Any]:
     return out
 
 
+MAX_OPTIONS = 200  # the picker lists this many (type to search the rest)
+
+
+def _option(row: dict[str, Any], note: str = "") -> dict[str, Any]:
+    status = "" if row["status"] == "ok" else f" ({row['status']})"
+    return {"label": row["title"] + status + note, "value": row["id"]}
+
+
+def pick_options(rows: list[dict[str, Any]], flat: dict[int, dict[str, Any]], value: Any,
+                 search: str | None) -> list[dict[str, Any]]:
+    """The picker's options: the first :data:`MAX_OPTIONS` selected classifiers in the
+    toolbar's order, or those whose title contains ``search``, and always the one shown
+    (10,000 options made the browser spend seconds on a hidden dropdown)."""
+    needle = (search or "").strip().lower()
+    chosen = [r for r in rows if needle in r["title"].lower()] if needle else rows
+    options = [_option(r) for r in chosen[:MAX_OPTIONS]]
+    if value in flat and all(o["value"] != value for o in options):
+        shown = any(r["id"] == value for r in rows)
+        options.insert(0, _option(flat[value], "" if shown else " (filtered out)"))
+    return options
+
+
 def register(app: Any, data: UIData) -> None:
     @app.callback(Output("mm-summary-pick", "options"), Output("mm-summary-pick", "value"),
                   Input(SELECTION, "data"), Input("mm-focus", "data"),
+                  Input("mm-summary-pick", "search_value"),
                   State("mm-summary-pick", "value"))
-    def pick(selection: dict | None, focus: Any, current: Any) -> tuple:
+    def pick(selection: dict | None, focus: Any, search: str | None, current: Any) -> tuple:
         if not selection or selection.get("job") is None:
             return [], None
-        rows = data.table(selection["job"]).rows(selection["ids"])
-        options = [{"label": r["title"] + ("" if r["status"] == "ok" else f" ({r['status']})"),
-                    "value": r["id"]} for r in rows]
-        ids = {r["id"] for r in rows}
         table = data.table(selection["job"])
-        if focus in table.flat and focus not in ids:
-            r = table.flat[focus]
-            options.insert(0, {"label": r["title"] + " (filtered out)", "value": focus})
-            ids.add(focus)
-        if ctx.triggered_id == "mm-focus" and focus in ids:
-            return options, focus
+        rows = table.rows(selection["ids"])
+        ids = {r["id"] for r in rows}
         first = next((r["id"] for r in rows if not is_reference(r)),
                      rows[0]["id"] if rows else None)  # the best contender, not "optimal"
-        value = current if current in ids else (focus if focus in ids else first)
-        return options, value
+        if ctx.triggered_id == "mm-focus" and (focus in ids or focus in table.flat):
+            value = focus
+        else:
+            value = current if current in ids else (focus if focus in ids else first)
+        return pick_options(rows, table.flat, value, search), value
 
     def failed(text: str) -> tuple:
         fig = _theme.message_figure(_theme.settings_of(None), text)

@@ -55,14 +55,16 @@ def figure(given: ViewInput, x: str, y: str) -> tuple[dict, str]:
     points = {"type": "scatter", "mode": "markers", "x": [max(r[x], 1e-6) for r in rows],
               "y": [r[y] for r in rows], "customdata": [r["id"] for r in rows],
               "hovertext": hover, "hovertemplate": "%{hovertext}<extra></extra>",
-              "marker": {"size": 10, "color": [given.colours.of(r["id"]) for r in rows],
+              "marker": {"size": 10 * _theme.marker_scale(given.settings),
+                         "color": [given.colours.of(r["id"]) for r in rows],
                          "opacity": 0.85, "line": {"width": 0.5, "color": "rgba(0,0,0,0.35)"}}}
     ink = _theme.INK[given.settings["theme"]]
     line = {"type": "scatter", "mode": "lines+markers", "name": "Pareto front",
             "x": [max(rows[i][x], 1e-6) for i in front], "y": [rows[i][y] for i in front],
             "customdata": [rows[i]["id"] for i in front], "line": {"shape": "hv", "width": 2,
                                                                     "color": ink},
-            "marker": {"size": 13, "symbol": "circle-open", "color": ink},
+            "marker": {"size": 13 * _theme.marker_scale(given.settings),
+                       "symbol": "circle-open", "color": ink},
             "hovertext": [f"<b>{rows[i]['title']}</b> (on the front)" for i in front],
             "hovertemplate": "%{hovertext}<extra></extra>"}
     shapes, notes = _reference_lines(refs, y, given.settings)
