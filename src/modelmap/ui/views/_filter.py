@@ -160,6 +160,12 @@ def register(app: Any, data: UIData) -> None:
             not fresh["filters"] or current.get("job") == fresh["job"])
         return no_update if same else fresh
 
+    _register_statistics(app, data)
+
+
+def _register_statistics(app: Any, data: UIData) -> None:
+    """The filtered set described: each score's statistics and the mean confusion matrix."""
+
     def failed(text: str) -> tuple:
         return state(text, kind="danger", icon="!"), _theme.message_figure(
             _theme.settings_of(None), text)

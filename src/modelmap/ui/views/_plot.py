@@ -261,6 +261,12 @@ def register(app: Any, data: UIData) -> None:
             {"label": "all methods", "value": ALL_METHODS},
             *({"label": m, "value": m} for m in methods)]
 
+    _register_render(app, data)
+
+
+def _register_render(app: Any, data: UIData) -> None:
+    """The scatter, the association matrix and the importance of the chosen axes."""
+
     def failed(text: str) -> tuple:
         fig = _theme.message_figure(_theme.settings_of(None), text)
         return fig, fig, fig, text
