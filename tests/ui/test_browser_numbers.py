@@ -155,6 +155,38 @@ def test_pickers_list_a_few_hundred_of_thousands_and_search_the_rest(page, ui_st
     screenshot(page, "summary-search-1000")
 
 
+def test_comparisons_pickers_list_a_few_hundred_of_thousands_and_search_the_rest(page,
+                                                                                 ui_store):
+    from tests.ui.synthetic import fill
+
+    if ui_store.job("Synthetic 1000") is None:
+        fill(ui_store, 1000, "Synthetic 1000")
+    sent: dict[str, list[int]] = {"mm-compare-a": [], "mm-compare-many": []}
+
+    def answered(response: Any) -> None:
+        if "_dash-update-component" not in response.url:
+            return
+        body = response.json().get("response", {})
+        for name, counts in sent.items():
+            if "options" in body.get(name, {}):
+                counts.append(len(body[name]["options"]))
+
+    page.on("response", answered)
+    open_job(page, "Synthetic 1000")
+    view(page, "comparison")
+    settle(page)
+    # every classifier as an option (836 KB at 10,000) held the browser for seconds
+    assert sent["mm-compare-a"] and 0 < sent["mm-compare-a"][-1] <= 201
+    assert sent["mm-compare-many"] and sent["mm-compare-many"][-1] <= 200 + 10
+    page.click("#mm-compare-a")
+    page.fill("input.dash-dropdown-search", "#987")
+    target = page.get_by_role("option", name=re.compile(r"#987$"))
+    target.first.wait_for()
+    target.first.click()
+    page.wait_for_function("() => document.getElementById('mm-compare-a').innerText"
+                           ".includes('#987')")
+
+
 def _has_font(char: str) -> bool:
     import subprocess
 

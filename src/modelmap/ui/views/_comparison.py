@@ -16,7 +16,7 @@ from modelmap.ui._data import UIData, is_reference
 from modelmap.ui.views import _comparison_many as many
 from modelmap.ui.views._common import (PICKED, SELECTION, SETTINGS, container, control, fmt,
                                        graph, guarded, state, vis_id)
-from modelmap.ui.views._summary import class_axis
+from modelmap.ui.views._summary import class_axis, pick_options
 
 NAME = "comparison"
 
@@ -159,13 +159,15 @@ def register(app: Any, data: UIData) -> None:
     @app.callback(Output("mm-compare-a", "options"), Output("mm-compare-a", "value"),
                   Output("mm-compare-b", "options"), Output("mm-compare-b", "value"),
                   Input(SELECTION, "data"), Input("mm-focus", "data"), Input(PICKED, "data"),
+                  Input("mm-compare-a", "search_value"), Input("mm-compare-b", "search_value"),
                   State("mm-compare-a", "value"), State("mm-compare-b", "value"))
-    def pick(selection: dict | None, focus: Any, picked: list | None, a: Any, b: Any) -> tuple:
+    def pick(selection: dict | None, focus: Any, picked: list | None, search_a: str | None,
+             search_b: str | None, a: Any, b: Any) -> tuple:
         if not selection or selection.get("job") is None:  # keep values from the address
             return no_update, no_update, no_update, no_update
-        rows = data.table(selection["job"]).rows(selection["ids"])
+        table = data.table(selection["job"])
+        rows = table.rows(selection["ids"])
         ids = [r["id"] for r in rows]
-        options = [{"label": r["title"], "value": r["id"]} for r in rows]
         if ctx.triggered_id == "mm-focus" and focus in ids:
             a = focus
         if ctx.triggered_id == PICKED and picked and len(picked) == 2 and \
@@ -176,7 +178,9 @@ def register(app: Any, data: UIData) -> None:
             [r["id"] for r in rows if is_reference(r)]
         a = a if a in ids else (focus if focus in ids else (ranked[0] if ranked else None))
         b = b if b in ids and b != a else next((i for i in ranked if i != a), None)
-        return options, a, options, b
+        # a few hundred options, and the rest by search (10,000 held the browser for seconds)
+        return (pick_options(rows, table.flat, a, search_a), a,
+                pick_options(rows, table.flat, b, search_b), b)
 
     many.register(app, data, NAME)
 

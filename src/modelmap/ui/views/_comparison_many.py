@@ -13,6 +13,7 @@ from dash import Input, Output, State, ctx, html, no_update
 from modelmap import queries
 from modelmap.ui import _theme
 from modelmap.ui._data import Table, UIData, is_reference
+from modelmap.ui.views._summary import MAX_OPTIONS
 from modelmap.ui.views._common import (PICKED, SELECTION, SETTINGS, fmt, guarded, state,
                                        vis_id)
 
@@ -160,15 +161,20 @@ def _register_ticks(app: Any, data: UIData) -> None:
 
     @app.callback(Output(PICKED, "data"), Output("mm-compare-many", "options"),
                   Output("mm-compare-many", "value"), Input(SELECTION, "data"),
-                  Input("mm-compare-many", "value"), *lassos, State(PICKED, "data"))
+                  Input("mm-compare-many", "value"), *lassos,
+                  Input("mm-compare-many", "search_value"), State(PICKED, "data"))
     def tick(selection: dict | None, listed: list | None, on_map: dict | None,
-             on_ranking: dict | None, picked: list | None) -> tuple:
+             on_ranking: dict | None, search: str | None, picked: list | None) -> tuple:
         if not selection or selection.get("job") is None:  # keep ticks from the address
             return no_update, [], no_update
         table = data.table(int(selection["job"]))
         known = set(table.flat)
         trigger = ctx.triggered_id
-        if trigger == "mm-compare-many":
+        typing = trigger == "mm-compare-many" and bool(ctx.triggered_prop_ids) and all(
+            p.endswith(".search_value") for p in ctx.triggered_prop_ids)
+        if typing:
+            ids = [i for i in picked or [] if i in known]
+        elif trigger == "mm-compare-many":
             ids = [i for i in listed or [] if i in known]
         elif isinstance(trigger, dict):  # a lasso or box on a chart
             ids = _chart_ids(on_map if trigger.get("name") == "map" else on_ranking, known)
@@ -178,9 +184,14 @@ def _register_ticks(app: Any, data: UIData) -> None:
             ids = [i for i in picked or [] if i in known] or default_pick(
                 table.rows(selection["ids"]))
         rows = table.rows(selection["ids"])
-        listed_ids = {r["id"] for r in rows}
-        options = [{"label": r["title"], "value": r["id"]} for r in rows] + [
+        needle = (search or "").strip().lower()
+        shown = [r for r in rows if needle in r["title"].lower()] if needle else rows
+        shown = shown[:MAX_OPTIONS]  # a few hundred options; type to search the rest
+        listed_ids = {r["id"] for r in shown}
+        options = [{"label": r["title"], "value": r["id"]} for r in shown] + [
             {"label": table.flat[i]["title"], "value": i} for i in ids if i not in listed_ids]
+        if typing:  # only the options change while the user types
+            return no_update, options, no_update
         return ids, options, ids
 
     @app.callback(Output("mm-compare-score", "options"), Output("mm-compare-score", "value"),
