@@ -30,6 +30,7 @@ def stores() -> list[Any]:
         dcc.Store(id="mm-dummy"),
         dcc.Store(id="mm-url-state"),
         dcc.Store(id="mm-url-restored", data=False),
+        dcc.Store(id="mm-fields-job"),  # the job the toolbar's sort and colour were chosen for
         dcc.Location(id="mm-url", refresh=False),
         dcc.Interval(id="mm-poll", interval=POLL_MS),
         dcc.Download(id="mm-download"),

@@ -87,6 +87,13 @@ def url_job(search: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
+def url_value(search: str | None, name: str, default: Any) -> Any:
+    """The address's ``name`` parameter (``?sort=fit_time``), else ``default``."""
+    from urllib.parse import parse_qs
+
+    return parse_qs((search or "").lstrip("?")).get(name, [default])[0]
+
+
 def register(app: Any, data: UIData) -> None:
     _register_url(app)
     _register_jobs(app, data)
@@ -168,11 +175,19 @@ def _register_fields(app: Any, data: UIData) -> None:
     @app.callback(Output("mm-sort", "options"), Output("mm-sort", "value"),
                   Output("mm-colour", "options"), Output("mm-colour", "value"),
                   Output("mm-methods", "options"), Output("mm-methods", "value"),
+                  Output("mm-fields-job", "data"),
                   Input("mm-job", "data"), State("mm-sort", "value"),
-                  State("mm-colour", "value"))
-    def fields(job: Any, sort: str | None, colour: str | None) -> tuple:
+                  State("mm-colour", "value"), State("mm-fields-job", "data"),
+                  State("mm-url", "search"))
+    def fields(job: Any, sort: str | None, colour: str | None, chosen_for: Any = None,
+               search: str | None = None) -> tuple:
         if job is None:
-            return [], None, [], "method", [], []
+            return [], None, [], "method", [], [], None
+        if chosen_for is None and job == url_job(search):
+            # the page's first job is the link's: its sort and colour, whichever of this
+            # answer and the address's restore reaches the browser first
+            sort = url_value(search, "sort", sort)
+            colour = url_value(search, "colour", colour)
         table = data.table(int(job))
         f = table.fields
         sort_fields = f.scores + f.times + ["title", "method"]
@@ -190,7 +205,7 @@ def _register_fields(app: Any, data: UIData) -> None:
         return ([{"label": label(s), "value": s} for s in sort_fields], sort_value,
                 [{"label": label(c), "value": c} for c in colour_fields],
                 colour if colour in colour_fields else "method",
-                [{"label": f" {m} ({counts[m]})", "value": m} for m in methods], methods)
+                [{"label": f" {m} ({counts[m]})", "value": m} for m in methods], methods, job)
 
 
 def _register_selection(app: Any, data: UIData) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import numpy as np
-from dash import Input, Output, dcc, html, no_update
+from dash import Input, Output, State, dcc, html, no_update
 
 from modelmap.ui import _theme
 from modelmap.ui._analysis import (association_matrix, category, is_categorical,
@@ -37,6 +37,7 @@ def _value(row: dict[str, Any], name: str) -> Any:
 
 def layout() -> html.Div:
     controls = [
+        dcc.Store(id="mm-plot-axes-job"),  # the job the axes were chosen for
         control("x", dcc.Dropdown(id="mm-plot-x", clearable=False), "170px"),
         control("y", dcc.Dropdown(id="mm-plot-y", clearable=False), "170px"),
         control("Size", dcc.Dropdown(id="mm-plot-size", placeholder="constant"), "150px"),
@@ -243,11 +244,14 @@ def register(app: Any, data: UIData) -> None:
     @app.callback(Output("mm-plot-x", "options"), Output("mm-plot-x", "value"),
                   Output("mm-plot-y", "options"), Output("mm-plot-y", "value"),
                   Output("mm-plot-size", "options"), Output("mm-plot-imp-method", "options"),
+                  Output("mm-plot-axes-job", "data"),
                   Input(SELECTION, "data"), Input("mm-plot-x", "value"),
-                  Input("mm-plot-y", "value"))
-    def axes(selection: dict | None, x: str | None, y: str | None) -> tuple:
+                  Input("mm-plot-y", "value"), State("mm-plot-axes-job", "data"))
+    def axes(selection: dict | None, x: str | None, y: str | None, chosen_for: Any) -> tuple:
         if not selection or selection.get("job") is None:  # keep values from the address
-            return no_update, no_update, no_update, no_update, no_update, no_update
+            return (no_update,) * 7
+        if chosen_for is not None and chosen_for != selection["job"]:
+            x = y = None  # another job: its own defaults, not the last job's axes
         f = data.table(int(selection["job"])).fields
         every = f.params + f.scores + f.times + ["method"]
         options = [{"label": label(n), "value": n} for n in every]
@@ -259,7 +263,7 @@ def register(app: Any, data: UIData) -> None:
                           if not is_reference(r)})
         return options, x, options, y, numeric, [
             {"label": "all methods", "value": ALL_METHODS},
-            *({"label": m, "value": m} for m in methods)]
+            *({"label": m, "value": m} for m in methods)], selection["job"]
 
     _register_render(app, data)
 
