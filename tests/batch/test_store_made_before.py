@@ -3,14 +3,15 @@ retraining and served: the content keys of jobs and results do not change (issue
 
 from __future__ import annotations
 
-import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 import modelmap as mm
 
-FIXTURE = Path(__file__).parents[1] / "fixtures" / "stores" / "before_12e.db"
+#: The old store as SQL text (sqlite3's iterdump of the file the old code wrote).
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "stores" / "before_12e.sql"
 JOB = {
     "data": {"title": "Iris before 12e", "dataset": "sklearn_iris", "test_size": 0.25,
              "random_state": 7, "timeout": 60},
@@ -36,7 +37,11 @@ pytestmark = pytest.mark.timeout(240)
 
 @pytest.fixture
 def old_store(tmp_path: Path) -> Path:
-    return Path(shutil.copy(FIXTURE, tmp_path / "before.db"))
+    path = tmp_path / "before.db"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(FIXTURE.read_text(encoding="utf-8"))
+    conn.close()
+    return path
 
 
 def test_the_old_store_is_read(old_store: Path) -> None:
