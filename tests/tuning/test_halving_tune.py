@@ -109,6 +109,39 @@ def test_time_budget_holds_and_ends_with_a_full_fidelity_result(toy_ws: Path, ex
     assert time.time() - started < 12 + 20
 
 
+@pytest.mark.parametrize("strategy", ["hyperband", "halving"])
+def test_a_tight_time_budget_from_the_command_line_ends_at_the_full_fidelity(
+        toy_ws: Path, strategy: str) -> None:
+    """A cold command (workers not started yet) with a 6 s budget: fits that cost about
+    the same at every rung (a sleep per depth level, as small data under load), so the
+    lowest rungs save little and one bracket does not fit. The run ends with the best
+    config at the full fidelity, and the search (what the budget covers: from the first
+    candidate to the last result) stays within 5 % of the budget."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    job = toy_job(dataset="sklearn_digits", tuning={"strategy": strategy, "budget": 1000},
+                  depth={"tune": True, "type": "int", "min": 1, "max": 12, "initial": 3},
+                  sleep_per_depth=0.02)
+    write(toy_ws, "tight", job)
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    started = time.time()
+    proc = subprocess.run([sys.executable, "-m", "modelmap", "tune", "jobs/tight.json",
+                           "--time-budget", "6", "-j", "2", "--store", "tight.db"],
+                          cwd=toy_ws, env=env, text=True, capture_output=True, timeout=120)
+    wall = time.time() - started
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Best configs" in proc.stdout and "stopped: time budget" in proc.stdout
+    search = float(re.search(r"candidates \(.*\) in ([\d.]+) s", proc.stdout).group(1))
+    assert search <= 6 * 1.05, proc.stdout
+    assert wall < 6 + 60  # the process, the workers' start and the test-set scoring
+    with Store(toy_ws / "tight.db") as store:
+        frame = store.results("Toy · tuning")
+    assert (frame["tag_fidelity"] == 1.0).any() and (frame["tag_fidelity"] < 1).any()
+
+
 def test_a_subsample_too_small_for_the_folds_is_rejected_before_training(
         toy_ws: Path, executor) -> None:
     job = toy_job(dataset="sklearn_iris",

@@ -62,6 +62,7 @@ class Tuner:
         self.stored: dict[str, Any] = {}
         self._ctrl_c = Interrupts()
         self.started = 0.0
+        self.seconds = 0.0  # the search: from the first candidate to the last result
         self.run_id = ""
 
     def identity(self) -> str:
@@ -82,11 +83,26 @@ class Tuner:
         if self.resume and not self.stored:
             self.events.notice(f"nothing stored for run {self.run_id} yet; starting from the "
                                "beginning")
+        self._start_workers()
         self.started = time.time()
         notice = partial(self.events.notice, "Ctrl-C: finishing the running candidates, then "
                          "writing the report (press Ctrl-C again to cancel them)")
         with graceful_interrupts(self.evaluator.executor, notice) as self._ctrl_c:
-            return self._loop()
+            try:
+                return self._loop()
+            finally:
+                self.seconds = time.time() - self.started  # what the time budget covers
+
+    def _start_workers(self) -> None:
+        """Under a time budget, start the workers before the clock does (the budget covers
+        the search, not the workers' start: importing scikit-learn takes seconds)."""
+        executor = self.evaluator.executor
+        self.strategy.workers = self._workers()
+        if self.settings.time_budget is not None and hasattr(executor, "start_workers"):
+            executor.start_workers(self.strategy.workers)
+
+    def _workers(self) -> int:
+        return max(1, int(getattr(self.evaluator.executor, "n_jobs", 1) or 1))
 
     @property
     def interrupts(self) -> int:
@@ -106,13 +122,16 @@ class Tuner:
             self.strategy.time_left = time_left
             asked = self.strategy.ask(self.settings.batch_size)
             if not asked:
-                return "strategy finished"
+                return "time budget" if self.strategy.out_of_time else "strategy finished"
             batch = self._fit(asked[:left] if left is not None else asked, time_left)
             if not batch:
                 self.strategy.tell([])
                 return "time budget"
             trials = self._evaluate(batch, time_left)
             self.strategy.tell(trials)
+            for text in self.strategy.notices:
+                self.events.notice(text)
+            self.strategy.notices.clear()
             for trial in trials:
                 self.events.trial(trial, self.strategy.decisions.get(trial.number, {}),
                                   self.strategy.best())
@@ -136,7 +155,7 @@ class Tuner:
         """Drop the candidates whose pessimistic time estimate does not fit the time left."""
         if time_left is None:
             return batch
-        workers = max(1, int(getattr(self.evaluator.executor, "n_jobs", 1) or 1))
+        workers = self._workers()
         seen = [t.seconds for t in self.trials if not t.reused]
         kept: list[Candidate] = []
         for candidate in batch:

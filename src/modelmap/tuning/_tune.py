@@ -6,7 +6,6 @@ import dataclasses
 import json
 import math
 import os
-import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -54,9 +53,8 @@ def tune(job: str | os.PathLike | Mapping[str, Any] | TuningJob, *, strategy: st
         events.notice(text)
     try:
         tuner = Tuner(tjob, evaluator, resume=resume, events=events)
-        started = time.time()
         reason = tuner.search()
-        result = _result(tuner, reason, time.time() - started)
+        result = _result(tuner, reason, tuner.seconds)  # the clock of the time budget
         if not result.interrupted:
             _test(result, tuner, events)
         if outputs:
