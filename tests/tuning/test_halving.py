@@ -351,3 +351,35 @@ def test_a_full_fidelity_evaluation_longer_than_the_budget_is_announced_at_the_f
     assert trials  # it still runs: the best config climbs rung by rung
     roomy, _, _ = timed_run("hyperband", 60.0)
     assert roomy.notices == []
+
+
+def test_the_default_min_is_the_lowest_rung_that_leaves_every_class_enough_rows() -> None:
+    from modelmap.tuning._fidelity import default_min, fewest_train_rows
+
+    rng = np.random.default_rng(1)
+
+    def data(counts: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        y = np.repeat(np.arange(len(counts)), counts)
+        folds = np.zeros(len(y), dtype=int)
+        for c in range(len(counts)):  # stratified folds, as the validation folds are
+            members = rng.permutation(np.flatnonzero(y == c))
+            folds[members] = np.arange(len(members)) % 3
+        return y, folds
+
+    def check(counts: list[int]) -> tuple[float, int, int]:
+        y, folds = data(counts)
+        fraction, rows, fewest = default_min(3, y, folds, 7)
+        chosen = nested_subsample(y, folds, fraction, 7)
+        assert rows == len(chosen) and fewest == fewest_train_rows(y, folds, chosen)
+        return fraction, rows, fewest
+
+    fraction, rows, fewest = check([400] * 5)  # plenty of rows: the usual 1/27
+    assert fraction == pytest.approx(1 / 27) and rows >= 50 and fewest >= 5
+    fraction, rows, fewest = check([400] * 4 + [90])  # a rare class: 1/27 leaves it 2 a fold
+    assert fraction == pytest.approx(1 / 9) and fewest >= 5
+    y, folds = data([400] * 4 + [90])
+    assert fewest_train_rows(y, folds, nested_subsample(y, folds, 1 / 27, 7)) < 5
+    fraction, rows, _ = check([100, 100])  # 1/9 would be 22 rows: below the 50-row floor
+    assert fraction == pytest.approx(1 / 3) and rows >= 50
+    fraction, rows, fewest = check([40, 40, 6])  # too small for the rule: two rungs anyway
+    assert fraction == pytest.approx(1 / 3) and fewest < 5

@@ -37,7 +37,9 @@ def test_subsample_rungs_end_to_end(toy_ws: Path, executor, strategy: str) -> No
         frame = store.results("Toy · tuning")
     assert sorted(frame["key"]) == sorted(t.key for t in result.trials)
     fidelities = sorted(set(frame["tag_fidelity"].round(4)))
-    assert fidelities[-1] == 1.0 and fidelities[0] == pytest.approx(1 / 27, abs=1e-4)
+    # the default lowest rung fits the data: 1/27 of digits' 1437 training rows would leave
+    # a class fewer than 5 rows in a fold's training part, 1/9 leaves every class 10
+    assert fidelities == pytest.approx([1 / 9, 1 / 3, 1.0], abs=1e-4)
     rows = frame.groupby("tag_rung")["tag_resource"].first()
     assert rows.is_monotonic_increasing and rows.iloc[-1] == 1437  # digits' training rows
     assert frame["tag_config"].notna().all() and frame["tag_bracket"].notna().all()
@@ -48,7 +50,7 @@ def test_subsample_rungs_end_to_end(toy_ws: Path, executor, strategy: str) -> No
     batch = load_job(result.files["result"], registry=Registry.discover(toy_ws))
     assert [c.title for c in batch.classifiers] == [t.title for t in result.top]
     report = result.files["report"].read_text(encoding="utf-8")
-    assert "## Rungs" in report and "| 0 | 0 | 1/27 of the training set |" in report
+    assert "## Rungs" in report and "| 0 | 0 | 1/9 of the training set |" in report
     history = pd.read_csv(result.files["history_csv"])
     assert history["rung"].tolist() == [t.candidate.rung for t in result.trials]
     assert all(result.test_score(t, "accuracy") is not None for t in result.top)
@@ -155,6 +157,50 @@ def test_a_subsample_too_small_for_the_folds_is_rejected_before_training(
         assert store.results("Toy · tuning").empty  # nothing ran
 
 
+def test_the_default_lowest_rung_leaves_a_calibrating_svm_enough_rows(toy_ws: Path, executor
+                                                                      ) -> None:
+    """The digits example (718 training rows): the old default 1/27 left about 2 rows per
+    class and every SVM failed there (its probabilities calibrate on 5 folds); the default
+    now is the lowest rung with 5 rows of every class in every fold's training part."""
+    from modelmap.tuning._events import SilentTuneEvents
+
+    job = {"data": {"title": "Digits SVM", "dataset": "sklearn_digits", "test_size": 0.2,
+                    "subset_train": 0.5, "scale": True, "random_state": 42},
+           "tuning": {"strategy": "halving", "budget": 4, "cv": 3},
+           "classifiers": [{"title": "SVM C{C}", "method": "svm", "kernel": "rbf",
+                            "C": {"tune": True, "type": "float", "min": 0.1, "max": 100,
+                                  "initial": 1, "log": True}}]}
+    events = SilentTuneEvents()
+    result = run(toy_ws, executor, job, outputs=False, events=events)
+    assert [t.status for t in result.trials] == ["ok"] * 4
+    assert [round(t.candidate.fidelity, 4) for t in result.trials] == [0.1111, 0.1111,
+                                                                       0.3333, 1.0]
+    [line] = [n for n in events.notices if n.startswith("rungs")]
+    assert line == ("rungs (training rows of the validation folds): 1/9 = 90, 1/3 = 240, "
+                    "all = 718; the lowest, 1/9, chosen from the data: it has at least 50 rows "
+                    "and every class at least 5 (here 6) in the training part of every "
+                    "validation fold (tuning.fidelity.subsample.min sets it)")
+
+
+def test_an_explicit_min_too_small_for_the_folds_is_refused_by_the_command_line(
+        toy_ws: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    write(toy_ws, "small", toy_job(dataset="sklearn_iris", tuning={
+        "strategy": "hyperband", "fidelity": {"subsample": {"min": 0.02}}}))
+    proc = subprocess.run([sys.executable, "-m", "modelmap", "tune", "jobs/small.json",
+                           "--store", "small.db"], cwd=toy_ws, text=True, capture_output=True,
+                          timeout=120, env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"})
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and "Traceback" not in out
+    assert "tuning.fidelity.subsample.min: the lowest rung" in out
+    assert "fewer than the 3 validation folds" in out and "set min to at least" in out
+    assert out.count("tuning.fidelity.subsample.min") == 1  # one message
+    assert "✓" not in out and "✗" not in out  # nothing ran
+
+
 def test_a_fidelity_parameter_must_be_the_plugins_and_not_tuned(toy_ws: Path) -> None:
     registry = Registry.discover(toy_ws)
     job = toy_job(tuning={"strategy": "halving",
@@ -185,7 +231,9 @@ def test_halving_from_the_command_line(toy_ws: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "halving search" in proc.stdout and "Best configs" in proc.stdout
     assert "14 candidates" in proc.stdout and "stopped: budget" in proc.stdout
-    assert "@ 1/27 of the training set" in proc.stdout  # lower rungs say their fidelity
+    assert "@ 1/9 of the training set" in proc.stdout  # lower rungs say their fidelity
+    assert proc.stdout.count("rungs (training rows of the validation folds): 1/9 = 150, "
+                             "1/3 = 478, all = 1437; the lowest, 1/9, chosen from the data") == 1
     report = (toy_ws / "jobs" / "cli.report.md").read_text(encoding="utf-8")
     assert "## Rungs" in report
     bad = subprocess.run([sys.executable, "-m", "modelmap", "tune", "jobs/cli.json",

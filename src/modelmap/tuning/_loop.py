@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from dataclasses import dataclass, field
@@ -57,6 +58,7 @@ class Tuner:
         self.resume = resume
         self.events = events or SilentTuneEvents()
         self.strategy = strategy or make_strategy(tjob.space, tjob.settings)
+        self._strategy_given = strategy is not None
         self.trials: list[Trial] = []
         self.by_signature: dict[str, Trial] = {}
         self.stored: dict[str, Any] = {}
@@ -74,12 +76,15 @@ class Tuner:
     def search(self) -> str:
         """Run the search until a budget or the strategy ends it; return why it stopped."""
         self.evaluator.prepare()
+        rungs = self._choose_fidelity()
         self.run_id = self.identity()
         self.stored = self.evaluator.stored(self.run_id) if self.resume else {}
         if hasattr(self.evaluator.executor, "on_start"):
             self.evaluator.executor.on_start = lambda item: self.events.started(item.title)
         self.events.run_started(self.tjob.title, self.strategy.name, self.run_id,
                                 self.settings.max_evaluations, len(self.stored))
+        if rungs:
+            self.events.notice(rungs)
         if self.resume and not self.stored:
             self.events.notice(f"nothing stored for run {self.run_id} yet; starting from the "
                                "beginning")
@@ -92,6 +97,21 @@ class Tuner:
                 return self._loop()
             finally:
                 self.seconds = time.time() - self.started  # what the time budget covers
+
+    def _choose_fidelity(self) -> str:
+        """A multi-fidelity run's rungs, from the data where the job leaves the subsample
+        ``min`` out (the run's identity then has the chosen one); the line that names them."""
+        chosen = self.evaluator.choose_fidelity()
+        if chosen is None:
+            return ""
+        fidelity, line = chosen
+        if fidelity != self.settings.fidelity:
+            self.settings = dataclasses.replace(self.settings, fidelity=fidelity)
+            self.tjob = dataclasses.replace(self.tjob, settings=self.settings)
+            self.evaluator.use(self.tjob)
+            if not self._strategy_given:
+                self.strategy = make_strategy(self.tjob.space, self.settings)
+        return line
 
     def _start_workers(self) -> None:
         """Under a time budget, start the workers before the clock does (the budget covers
