@@ -51,6 +51,14 @@ def test_subsample_rungs_end_to_end(toy_ws: Path, executor, strategy: str) -> No
     assert [c.title for c in batch.classifiers] == [t.title for t in result.top]
     report = result.files["report"].read_text(encoding="utf-8")
     assert "## Rungs" in report and "| 0 | 0 | 1/9 of the training set |" in report
+    # how the search's time went, per rung (no time budget: shares of the search itself)
+    assert sum(r["configs"] for r in result.rungs) == 14
+    assert sum(r["seconds"] for r in result.rungs) == pytest.approx(
+        sum(t.seconds for t in result.trials))
+    inside = sum(r["wall_seconds"] for r in result.rungs)
+    assert 0 < inside <= result.seconds
+    assert "Share of the search's wall time" in report
+    assert f"| | | **search** | | | | | | **{result.seconds:.1f}** | **100 %** |" in report
     history = pd.read_csv(result.files["history_csv"])
     assert history["rung"].tolist() == [t.candidate.rung for t in result.trials]
     assert all(result.test_score(t, "accuracy") is not None for t in result.top)
@@ -138,6 +146,18 @@ def test_a_tight_time_budget_from_the_command_line_ends_at_the_full_fidelity(
     assert "Best configs" in proc.stdout and "stopped: time budget" in proc.stdout
     search = float(re.search(r"candidates \(.*\) in ([\d.]+) s", proc.stdout).group(1))
     assert search <= 6 * 1.05, proc.stdout
+    # the rung table: each rung's wall seconds and share of the budget, summed in "search"
+    assert "Rungs (eta 3): time used" in proc.stdout
+    rows = re.findall(r"│\s*\d+\s*│\s*\d+\s*│ (.+?)\s*│.*│\s*([\d.]+)\s*│\s*(\d+) % │",
+                      proc.stdout)
+    assert rows and all(name.endswith("of the training set") for name, _, _ in rows)
+    [(total, percent)] = re.findall(r"│ search\s*│.*│\s*([\d.]+)\s*│\s*(\d+) % │",
+                                    proc.stdout)
+    assert float(total) == pytest.approx(search, abs=0.051)
+    assert abs(int(percent) - 100 * float(total) / 6) <= 1.5  # both rounded for print
+    assert sum(float(wall) for _, wall, _ in rows) <= float(total) + 0.05 * len(rows)
+    report = (toy_ws / "jobs" / "tight.report.md").read_text(encoding="utf-8")
+    assert "Share of the time budget" in report and "outside the rungs" in report
     assert wall < 6 + 60  # the process, the workers' start and the test-set scoring
     with Store(toy_ws / "tight.db") as store:
         frame = store.results("Toy · tuning")

@@ -118,6 +118,29 @@ def _top_table(result: Any, metric: str) -> Table:
     return table
 
 
+def _rung_table(result: Any, settings: Any) -> Table:
+    """How much of the time budget (or of the search) each bracket's rung used."""
+    from modelmap.tuning import rung_share, rung_usage_total
+
+    of = "time budget" if settings.time_budget else "search"
+    table = Table(title=f"Rungs (eta {settings.eta:g}): time used")
+    for name in ("Bracket", "Rung", "Fidelity", "Configs", "Failed", "Promoted",
+                 f"Best {settings.metric}", "Eval s", "Wall s", f"Share of the {of}"):
+        table.add_column(name, justify="left" if name == "Fidelity" else "right")
+    for r in result.rungs:
+        table.add_row(str(r["bracket"]), str(r["rung"]), escape(r["label"]), str(r["configs"]),
+                      str(r["failed"]), str(r["promoted"]),
+                      "—" if r["best"] is None else f"{r['best']:.4f}", f"{r['seconds']:.1f}",
+                      f"{r['wall_seconds']:.1f}",
+                      rung_share(r["wall_seconds"], settings, result.seconds))
+    inside, outside = rung_usage_total(result.rungs, result.seconds)
+    table.add_row("", "", "outside the rungs", "", "", "", "", "", f"{outside:.1f}",
+                  rung_share(outside, settings, result.seconds))
+    table.add_row("", "", "search", "", "", "", "", "", f"{inside + outside:.1f}",
+                  rung_share(inside + outside, settings, result.seconds))
+    return table
+
+
 @reports_errors
 def tune(
     job: Annotated[str, typer.Argument(help="Tuning job file, or the name of a job in the "
@@ -178,10 +201,13 @@ def tune(
                                 registry=registry)
     finally:
         store.close()
-    _closing(result, settings.metric)
+    _closing(result, settings)
 
 
-def _closing(result: Any, metric: str) -> None:
+def _closing(result: Any, settings: Any) -> None:
+    metric = settings.metric
+    if result.rungs:
+        console.print(_rung_table(result, settings))
     if result.top:
         console.print(_top_table(result, metric))
     failed = sum(1 for t in result.trials if not t.ok)

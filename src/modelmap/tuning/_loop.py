@@ -37,6 +37,9 @@ class TuningResult:
     seconds: float = 0.0
     reused: int = 0
     tuning_job: str = ""
+    #: multi-fidelity runs: per (bracket, rung) the configs, promotions, best score, seconds
+    #: and wall seconds of the search (see ``_rung_report.rung_usage``)
+    rungs: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def best(self) -> Trial | None:
@@ -65,6 +68,7 @@ class Tuner:
         self._ctrl_c = Interrupts()
         self.started = 0.0
         self.seconds = 0.0  # the search: from the first candidate to the last result
+        self.wall: dict[int, float] = {}  # trial number → its share of the search's wall time
         self.run_id = ""
 
     def identity(self) -> str:
@@ -139,7 +143,9 @@ class Tuner:
             time_left = self._time_left()
             if time_left is not None and time_left <= 0:
                 return "time budget"
-            self.strategy.time_left = time_left
+            # what a candidate may use: it is stopped a margin before the budget ends
+            self.strategy.time_left = None if time_left is None else \
+                time_left - self._stop_margin()
             asked = self.strategy.ask(self.settings.batch_size)
             if not asked:
                 return "time budget" if self.strategy.out_of_time else "strategy finished"
@@ -147,7 +153,9 @@ class Tuner:
             if not batch:
                 self.strategy.tell([])
                 return "time budget"
+            started = time.time()
             trials = self._evaluate(batch, time_left)
+            self._attribute(trials, time.time() - started)
             self.strategy.tell(trials)
             for text in self.strategy.notices:
                 self.events.notice(text)
@@ -155,6 +163,14 @@ class Tuner:
             for trial in trials:
                 self.events.trial(trial, self.strategy.decisions.get(trial.number, {}),
                                   self.strategy.best())
+
+    def _attribute(self, trials: list[Trial], wall: float) -> None:
+        """Split a batch's wall time among its evaluations by their seconds."""
+        fresh = [t for t in trials if not t.reused]
+        total = sum(t.seconds for t in fresh)
+        for t in trials:
+            self.wall[t.number] = 0.0 if t.reused else (
+                wall * t.seconds / total if total > 0 else wall / len(fresh))
 
     def _evaluations_left(self) -> int | None:
         limit = self.settings.max_evaluations
@@ -176,6 +192,7 @@ class Tuner:
         if time_left is None:
             return batch
         workers = self._workers()
+        usable = time_left - self._stop_margin()  # a candidate is stopped at this point
         seen = [t.seconds for t in self.trials if not t.reused]
         kept: list[Candidate] = []
         for candidate in batch:
@@ -186,9 +203,9 @@ class Tuner:
             if estimate is None and seen:
                 estimate = max(seen)
             rounds = math.ceil((len(kept) + 1) / workers)
-            if estimate is not None and estimate * rounds > time_left:
+            if estimate is not None and estimate * rounds > usable:
                 self.events.notice(f"not started: {self._title(candidate)} (estimated "
-                                   f"{estimate:.1f} s, {max(time_left, 0):.1f} s left)")
+                                   f"{estimate:.1f} s, {max(usable, 0):.1f} s left)")
                 continue
             kept.append(candidate)
         return kept

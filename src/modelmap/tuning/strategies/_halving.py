@@ -103,6 +103,7 @@ class _BracketSearch(TimeReserve, Strategy):
     def ask(self, n: int) -> list[Candidate]:
         self.pending = {}
         batch: list[Candidate] = []
+        leader = self._leader() if self.time_left is not None else None
         for bracket in [b for b in self.brackets if not b.finished]:
             batch += self._take(bracket, n - len(batch))
         while len(batch) < n and not self.exhausted:
@@ -110,8 +111,8 @@ class _BracketSearch(TimeReserve, Strategy):
             if bracket is None:
                 break
             batch += self._take(bracket, n - len(batch))
-        if self.time_left is not None and batch and not self._fits_the_reserve(batch):
-            forced = self._force_best()
+        if self.time_left is not None and batch and not self._fits_the_reserve(batch, leader):
+            forced = self._force_best(leader)
             if forced is not None:
                 return [forced]
             if self.best() is not None:  # what it would start could not reach the top

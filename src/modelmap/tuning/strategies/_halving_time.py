@@ -91,8 +91,19 @@ class TimeReserve:
         return max(self._scaled(seconds, r, rung) for seconds, r in measured)
 
     def _scaled(self, seconds: float, rung: int, to: int) -> float:
-        ratio = self.levels[to] / self.levels[rung]
-        return TIME_MARGIN * seconds * ratio ** self._exponent()
+        """``TIME_MARGIN`` x ``seconds`` at ``rung`` grown to rung ``to``: by the growth
+        measured on configs that ran on both, else by the fidelity ratio to the exponent."""
+        growth = self._measured_growth(rung, to)
+        if growth is None:
+            growth = (self.levels[to] / self.levels[rung]) ** self._exponent()
+        return TIME_MARGIN * seconds * growth
+
+    def _measured_growth(self, rung: int, to: int) -> float | None:
+        """A high quantile (0.8, at least 1) of ``seconds[to] / seconds[rung]`` over the
+        configs that ran on both rungs (a config sent to the top measures it at once)."""
+        ratios = [c.seconds[to] / c.seconds[rung] for c in self.configs
+                  if rung in c.seconds and to in c.seconds and c.seconds[rung] > 0]
+        return max(1.0, float(np.quantile(ratios, 0.8))) if ratios else None
 
     def _exponent(self) -> float:
         """How fit time grows with the fidelity: a high quantile of what was measured."""
@@ -130,33 +141,32 @@ class TimeReserve:
         _, rung, config = max(open_, key=lambda e: e[0])
         return config, rung
 
-    def _fits_the_reserve(self, batch: list[Candidate]) -> bool:
-        """Whether ``batch`` leaves the time of a full-fidelity evaluation of the leader, or
-        of a config of the batch (it may become the leader)."""
+    def _fits_the_reserve(self, batch: list[Candidate], leader: tuple[Config, int] | None
+                          ) -> bool:
+        """Whether ``batch`` leaves the time of a full-fidelity evaluation of the leader (as
+        it was before the batch was asked), or of a config of the batch (it may become the
+        leader)."""
         assert self.time_left is not None
-        leader = self._leader()
         if leader is not None and any(c.round == leader[0].number + 1 and c.rung == self.top
                                       for c in batch):
             return True  # the leader itself goes to the full fidelity
-        reserve = [self._direct(leader[0])] if leader is not None else []
+        reserve = [RESERVE * self._direct(leader[0])] if leader is not None else []
         cost: list[float] = []
         for candidate in batch:
-            estimate = self.estimate(candidate)
+            estimate = self.estimate(candidate)  # pessimistic already: no RESERVE on it
             if estimate is None:
                 continue
             cost.append(estimate)
             if candidate.rung is not None and candidate.rung < self.top:
-                ratio = self.levels[self.top] / self.levels[candidate.rung]
-                reserve.append(estimate * ratio ** self._exponent())
+                reserve.append(self._scaled(estimate / TIME_MARGIN, candidate.rung, self.top))
         spent = max(max(cost), sum(cost) / max(1, self.workers)) if cost else 0.0
-        return spent + RESERVE * max(reserve, default=0.0) <= self.time_left
+        return spent + max(reserve, default=0.0) <= self.time_left
 
-    def _force_best(self) -> Candidate | None:
+    def _force_best(self, leader: tuple[Config, int] | None) -> Candidate | None:
         """Instead of the asked batch (given back): the leader straight to the full fidelity
         when that fits the time left, else one rung up while no config has a full-fidelity
         result (climbing rung by rung costs the rungs between too); None (the batch stays)
         when neither would help."""
-        leader = self._leader()
         if leader is None:
             return None
         config, rung = leader
