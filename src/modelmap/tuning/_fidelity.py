@@ -72,6 +72,12 @@ class Fidelity:
             return f"{self.param} = {self.resource(fraction)}"
         return f"{fraction_label(fraction)} of the training set"
 
+    def short_label(self, fraction: float) -> str:
+        """``"1/9"`` or ``"n_estimators=44"`` (a table column)."""
+        if self.kind == PARAM:
+            return f"{self.param}={self.resource(fraction)}"
+        return fraction_label(fraction)
+
 
 def fraction_label(value: float) -> str:
     """``"1/9"``, ``"all"`` or ``"0.05"``."""

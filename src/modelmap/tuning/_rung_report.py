@@ -28,13 +28,15 @@ def rung_usage(trials: Sequence[Trial], wall: Mapping[int, float], settings: Any
     sign = 1.0 if settings.greater_is_better else -1.0
     rows = []
     for (bracket, rung), members in sorted(groups.items()):
-        above = {t.candidate.round for t in groups.get((bracket, rung + 1), [])}
+        above = {t.candidate.round for (b, r), ts in groups.items()  # climbed or sent up
+                 if b == bracket and r > rung for t in ts}
         ok = [t for t in members if t.ok]
         best = max((sign * t.score for t in ok), default=None)  # type: ignore[operator]
         fidelity = members[0].candidate.fidelity or 1.0
         rows.append({
             "bracket": bracket, "rung": rung, "fidelity": fidelity,
-            "label": settings.fidelity.label(fidelity), "configs": len(members),
+            "label": settings.fidelity.label(fidelity),
+            "short_label": settings.fidelity.short_label(fidelity), "configs": len(members),
             "failed": len(members) - len(ok),
             "promoted": sum(t.candidate.round in above for t in members),
             "best": None if best is None else sign * best,

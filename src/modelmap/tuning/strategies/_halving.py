@@ -103,7 +103,7 @@ class _BracketSearch(TimeReserve, Strategy):
     def ask(self, n: int) -> list[Candidate]:
         self.pending = {}
         batch: list[Candidate] = []
-        leader = self._leader() if self.time_left is not None else None
+        leader = self._protected() if self.time_left is not None else None
         for bracket in [b for b in self.brackets if not b.finished]:
             batch += self._take(bracket, n - len(batch))
         while len(batch) < n and not self.exhausted:

@@ -7,10 +7,12 @@ ratio to a power measured on the configs that ran on two rungs (a high quantile,
 climbing: the highest rung first, then the best score there (a config sent one rung up by
 the time budget ranks where it was before).  A batch is started only if, after it, the
 time left still holds ``RESERVE`` times the estimated full-fidelity evaluation of the
-leader, or of a config of the batch (it may become the leader).  Otherwise the leader goes
-straight to the full fidelity when that fits the time left, else one rung up while no
-config has a full-fidelity result; when it cannot reach the top in time and a config has
-one, nothing more is started (``out_of_time``).
+leader, or of a config of the batch (it may become the leader; a new config counts as a
+typical one of its rung).  Otherwise the leader goes
+to the full fidelity.  The leader is the best config that can still reach the full
+fidelity in the time left; while no config has a full-fidelity result and none can, the
+best one goes one rung up instead.  When none can and a config has one, nothing more is
+started (``out_of_time``): what would start could not reach the top either.
 """
 
 from __future__ import annotations
@@ -121,13 +123,26 @@ class TimeReserve:
         rung = max(config.seconds)
         return self._scaled(config.seconds[rung], rung, self.top)
 
-    def _leader(self) -> tuple[Config, int] | None:
+    def _protected(self) -> tuple[Config, int] | None:
+        """The leader the reserve is for: the best one that can still reach the full
+        fidelity in the time left; while no config has a full-fidelity result, else the
+        best one (it climbs rung by rung)."""
+        reachable = self._leader(reachable=True)
+        if reachable is not None or self.best() is not None:
+            return reachable
+        return self._leader()
+
+    def _leader(self, reachable: bool = False) -> tuple[Config, int] | None:
         """The best config still climbing (not at the full fidelity, not out of its
         bracket) and its highest rung: the highest rung first, then the best score there.
-        A config sent one rung up by the time budget ranks where it was before."""
+        A config sent one rung up by the time budget ranks where it was before.  With
+        ``reachable``, only configs whose full-fidelity estimate fits the time left."""
         open_ = []
         for c in self.configs:
             if not c.objective or not c.seconds:
+                continue
+            if reachable and self.time_left is not None and \
+                    self._direct(c) > self.time_left:
                 continue
             rung = max(c.objective)
             bracket = self.brackets[c.bracket]
@@ -153,14 +168,32 @@ class TimeReserve:
         reserve = [RESERVE * self._direct(leader[0])] if leader is not None else []
         cost: list[float] = []
         for candidate in batch:
-            estimate = self.estimate(candidate)  # pessimistic already: no RESERVE on it
+            estimate = self.estimate(candidate)
             if estimate is None:
                 continue
             cost.append(estimate)
-            if candidate.rung is not None and candidate.rung < self.top:
-                reserve.append(self._scaled(estimate / TIME_MARGIN, candidate.rung, self.top))
+            direct = self._direct_after(candidate)
+            if direct is not None:
+                reserve.append(direct)
         spent = max(max(cost), sum(cost) / max(1, self.workers)) if cost else 0.0
         return spent + max(reserve, default=0.0) <= self.time_left
+
+    def _direct_after(self, candidate: Candidate) -> float | None:
+        """Estimated seconds of ``candidate``'s config at the full fidelity once it ran at
+        its rung: from its own lower rung, or for a new config from the median of what its
+        rung took so far (a typical config: the pessimistic maximum would stop the search
+        whenever one slow config ran)."""
+        entry = self.pending.get(candidate.signature)
+        rung = candidate.rung
+        if entry is None or entry[0] is None or rung is None or rung >= self.top:
+            return None
+        config = entry[0]
+        if config.seconds:
+            return self._direct(config)
+        same = [c.seconds[rung] for c in self.configs if rung in c.seconds]
+        if not same:
+            return None
+        return self._scaled(float(np.median(same)), rung, self.top)
 
     def _force_best(self, leader: tuple[Config, int] | None) -> Candidate | None:
         """Instead of the asked batch (given back): the leader straight to the full fidelity
