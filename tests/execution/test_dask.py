@@ -153,9 +153,9 @@ def test_the_run_id_travels_with_each_task(monkeypatch):
     seen = []
     monkeypatch.setattr(_dask.mp, "current_process", lambda: type("P", (), {"daemon": True}))
     monkeypatch.setattr(_dask, "run_item", lambda context, item: seen.append(context) or [])
-    data = _dask.zip_folder(Path(__file__).parent, "bundle")
+    key, pieces = _dask.zip_chunks(Path(__file__).parent, "bundle")
     item = WorkItem(key="k", title="t", method="naive", args={})
-    _dask.run_on_worker((_dask.digest(data), data), None, item, None, None, 1, "run-42")
+    _dask.run_on_worker((key, list(pieces)), None, item, None, None, 1, "run-42")
     assert seen[0].run_id == "run-42"
 
 

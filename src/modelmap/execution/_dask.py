@@ -2,7 +2,8 @@
 
 The driver ships two byte blobs to every worker once (``client.scatter``): the prepared
 data (the bundle's ``.npy``/JSON files) and the workspace's ``plugins/`` folder, both as
-zip archives — no pickled objects.  Each Dask worker runs items in its own supervised
+zip archives — no pickled objects — sent in pieces of 4 MiB, one at a time, so the driver
+never holds a whole archive.  Each Dask worker runs items in its own supervised
 child process (a one-worker :class:`LocalExecutor`), so a segfault, ``os._exit``, a time
 or memory limit is recorded exactly as it is locally, and the Dask worker lives on.  A Dask
 worker that dies itself makes Dask retry its task elsewhere; when Dask gives up
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from modelmap.errors import ModelmapError
-from modelmap.execution._ship import digest, unpack, zip_folder
+from modelmap.execution._ship import MAX_PLUGIN_BYTES, unpack, zip_chunks
 from modelmap.execution._items import Context, WorkItem, run_item, time_limit
 from modelmap.training import TrainResult
 
@@ -72,7 +73,10 @@ async def prestart_worker(max_memory: int | None, retries: int) -> bool:
     return True
 
 
-def run_on_worker(bundle: tuple[str, bytes], plugins: tuple[str, bytes] | None, item: WorkItem,
+Shipped = tuple[str, list]  # an archive's digest and its pieces (futures on the driver)
+
+
+def run_on_worker(bundle: Shipped, plugins: Shipped | None, item: WorkItem,
                   timeout: float | None, max_memory: int | None,
                   retries: int, run_id: str = "") -> list[TrainResult]:
     """The Dask task: unpack data and plugins once, then train ``item`` in a child process
@@ -102,7 +106,7 @@ class DaskExecutor:
         self.stopping = False
         self.on_start = None
         self._cluster = None
-        self._scattered: dict[str, Any] = {}  # blob digest → future, kept across run() calls
+        self._scattered: dict[str, list] = {}  # digest → its pieces' futures, across run()s
         self._client = self._connect(address)
         self.n_jobs = max(1, len(self._client.scheduler_info(n_workers=-1)["workers"]))
 
@@ -155,10 +159,10 @@ class DaskExecutor:
         if not pending:
             return
         self.stopping = False
-        bundle = _zip_bundle(Path(context.bundle_path))
-        plugins = _zip_plugins(context.workspace)
-        bundle_f = self._scatter(bundle)
-        plugins_f = self._scatter(plugins) if plugins else None
+        bundle_f = self._ship(Path(context.bundle_path), "bundle")
+        plugins_dir = Path(context.workspace or "") / "plugins"
+        plugins_f = self._ship(plugins_dir, "plugins") if context.workspace and \
+            plugins_dir.is_dir() else None
         window = as_completed()
         inflight: dict[Any, WorkItem] = {}
 
@@ -181,11 +185,16 @@ class DaskExecutor:
             fut.release()
             submit()
 
-    def _scatter(self, blob: tuple[str, bytes]) -> Any:
-        """Send a blob to every worker once per executor (tuning calls run() many times)."""
-        if blob[0] not in self._scattered:
-            self._scattered[blob[0]] = self._client.scatter(blob, broadcast=True)
-        return self._scattered[blob[0]]
+    def _ship(self, folder: Path, arcroot: str) -> Shipped:
+        """Send ``folder`` as a zip to every worker once per executor (tuning calls run()
+        many times), a piece at a time: each piece is scattered to all workers and dropped
+        here before the next is read."""
+        key, pieces = zip_chunks(folder, arcroot,
+                                 limit=MAX_PLUGIN_BYTES if arcroot == "plugins" else None)
+        if key not in self._scattered:
+            self._scattered[key] = [self._client.scatter(piece, broadcast=True)
+                                    for piece in pieces]
+        return key, self._scattered[key]
 
     def _result(self, fut: Any, item: WorkItem) -> list[TrainResult]:
         try:
@@ -194,18 +203,6 @@ class DaskExecutor:
             name = type(exc).__name__
             cause = "worker died" if name == "KilledWorker" else name
             return [item.failed(f"{cause}: {exc}".strip())]
-
-
-def _zip_bundle(path: Path) -> tuple[str, bytes]:
-    blob = zip_folder(path, "bundle")
-    return digest(blob), blob
-
-
-def _zip_plugins(workspace: str | None) -> tuple[str, bytes] | None:
-    if not workspace or not (Path(workspace) / "plugins").is_dir():
-        return None
-    blob = zip_folder(Path(workspace) / "plugins", "plugins")
-    return digest(blob), blob
 
 
 def executor_for(cluster: str | None, n_jobs: int | None, **options: Any):
