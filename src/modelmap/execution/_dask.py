@@ -107,8 +107,37 @@ class DaskExecutor:
         self.on_start = None
         self._cluster = None
         self._scattered: dict[str, list] = {}  # digest → its pieces' futures, across run()s
-        self._client = self._connect(address)
-        self.n_jobs = max(1, len(self._client.scheduler_info(n_workers=-1)["workers"]))
+        self._client: Any = None
+        self._n_workers = 0
+        if address.startswith("local"):
+            self._start()  # its scheduler runs in this process anyway
+        else:
+            _check_reachable(address)
+
+    def _start(self) -> None:
+        """Connect (importing ``distributed``).  For a cluster's address this waits for
+        the first :meth:`run`: the driver's peak memory is while it prepares the data and
+        its projections, and Dask's client adds 25-30 MB to whatever is held then (361 MB
+        against 335 MB for a 100,000 x 50 table, over the 358 MB the issue allows)."""
+        self._client = self._connect(self.address)
+        self._n_workers = max(1, len(self._client.scheduler_info(n_workers=-1)["workers"]))
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            self._start()
+        return self._client
+
+    @property
+    def connected(self) -> bool:
+        return self._client is not None
+
+    @property
+    def n_jobs(self) -> int:
+        """The cluster's worker count (connects if not yet connected)."""
+        if self._client is None:
+            self._start()
+        return self._n_workers
 
     def _connect(self, address: str):
         import dask
@@ -125,14 +154,15 @@ class DaskExecutor:
                 return Client(self._cluster)
             return Client(address, timeout="20s")
         except (OSError, TimeoutError, ValueError) as exc:
-            raise ModelmapError(f"cannot reach the Dask scheduler at {address}: {exc}",
-                                hint="start one with `dask scheduler` and workers with "
-                                "`dask worker ADDRESS`, or use --cluster local:2") from None
+            raise _unreachable(address, exc) from None
 
     def prestart(self) -> None:
-        """Have every worker start its child process now (see :func:`prestart_worker`)."""
+        """Have every worker start its child process now (see :func:`prestart_worker`);
+        connects first if need be.  ``modelmap run`` calls it only when already connected
+        (``local:N``): with a cluster's address the first :meth:`run` connects and calls
+        it, so the children start while the data is shipped."""
         try:
-            self._client.run(prestart_worker, self.max_memory, self.retries,
+            self.client.run(prestart_worker, self.max_memory, self.retries,
                              wait=False)
         except Exception:  # noqa: BLE001 - only a head start: the first task does it too
             pass
@@ -147,6 +177,8 @@ class DaskExecutor:
         self.stopping = True
 
     def shutdown(self, kill: bool = False) -> None:
+        if self._client is None:
+            return
         logging.getLogger("distributed").setLevel(logging.CRITICAL)  # quiet teardown
         self._client.close()
         if self._cluster is not None:
@@ -159,6 +191,9 @@ class DaskExecutor:
         if not pending:
             return
         self.stopping = False
+        if self._client is None:
+            self._start()
+            self.prestart()
         bundle_f = self._ship(Path(context.bundle_path), "bundle")
         plugins_dir = Path(context.workspace or "") / "plugins"
         plugins_f = self._ship(plugins_dir, "plugins") if context.workspace and \
@@ -203,6 +238,28 @@ class DaskExecutor:
             name = type(exc).__name__
             cause = "worker died" if name == "KilledWorker" else name
             return [item.failed(f"{cause}: {exc}".strip())]
+
+
+def _unreachable(address: str, exc: BaseException) -> ModelmapError:
+    return ModelmapError(f"cannot reach the Dask scheduler at {address}: {exc}",
+                         hint="start one with `dask scheduler` and workers with "
+                         "`dask worker ADDRESS`, or use --cluster local:2")
+
+
+def _check_reachable(address: str) -> None:
+    """Fail at once, without importing ``distributed``, when nothing listens at a
+    ``tcp://host:port`` (or ``host:port``) scheduler address; other schemes are checked
+    when the client connects."""
+    import socket
+
+    scheme, _, rest = address.rpartition("://")
+    host, _, port = rest.rpartition(":")
+    if scheme not in ("", "tcp") or not host or not port.isdigit():
+        return
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=10).close()
+    except OSError as exc:
+        raise _unreachable(address, exc) from None
 
 
 def executor_for(cluster: str | None, n_jobs: int | None, **options: Any):
