@@ -198,9 +198,13 @@ def test_nested_stratified_subsamples() -> None:
 
 BAD = [
     ({"eta": 1.5}, "<job>: tuning.eta: must be a number >= 2; got 1.5"),
-    ({"fidelity": {"subsample": {"min": 0.5, "max": 0.5}}},
-     "<job>: tuning.fidelity.subsample.min: min 0.5 is not smaller than max 0.5\n"
+    ({"fidelity": {"subsample": {"min": 1, "max": 1}}},
+     "<job>: tuning.fidelity.subsample.min: min 1 is not smaller than max 1\n"
      "  hint: the lowest rung must train on fewer rows than the top"),
+    ({"fidelity": {"subsample": {"min": 0.05, "max": 0.5}}},  # it was accepted and ignored
+     "<job>: tuning.fidelity.subsample.max: must be 1 (the top rung trains on the whole "
+     "training set, as the chosen configs are scored); got 0.5\n"
+     "  hint: remove max; to tune on fewer rows, set data.subset_train"),
     ({"fidelity": {"subsample": {"min": 0}}},
      "<job>: tuning.fidelity.subsample.min: must be a fraction in (0, 1]; got 0\n"
      "  hint: e.g. 0.05 for 5 % of the training rows"),

@@ -267,6 +267,11 @@ def _subsample(value: Mapping[str, Any], path: str, eta: float, problems: Proble
             problems.add(join_path(where, key), f"unknown key{suggest(key, ('min', 'max'))}",
                          "valid keys are: min, max")
     low, high = body.get("min"), body.get("max", 1.0)
+    if is_number(high) and 0 < high < 1:  # the evaluator's top rung is every training row
+        problems.add(join_path(where, "max"), f"must be 1 (the top rung trains on the whole "
+                     f"training set, as the chosen configs are scored); got {show(high)}",
+                     "remove max; to tune on fewer rows, set data.subset_train")
+        return Fidelity()
     for key, number in (("min", low), ("max", high)):
         if number is not None and not (is_number(number) and 0 < number <= 1):
             problems.add(join_path(where, key), f"must be a fraction in (0, 1]; got "
