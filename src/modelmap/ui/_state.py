@@ -14,7 +14,7 @@ from modelmap.queries import QueryError
 from modelmap.ui import _theme
 from modelmap.ui._analysis import higher_is_better
 from modelmap.ui._data import UIData, label
-from modelmap.ui.views._common import error_text, fmt
+from modelmap.ui.views._common import error_text, first_job_of_link, fmt, url_param
 from modelmap.ui.views._filter import RANGES
 
 STATUSES = ("ok", "failed", "timeout")
@@ -79,21 +79,6 @@ def sort_arrow(sort: str | None, best_first: bool) -> str:
     return "best first" if best_first else "worst first"
 
 
-def url_job(search: str | None) -> int | None:
-    """The job id in the address (``?job=3``), if any."""
-    from urllib.parse import parse_qs
-
-    value = parse_qs((search or "").lstrip("?")).get("job", [None])[0]
-    return int(value) if value and value.isdigit() else None
-
-
-def url_value(search: str | None, name: str, default: Any) -> Any:
-    """The address's ``name`` parameter (``?sort=fit_time``), else ``default``."""
-    from urllib.parse import parse_qs
-
-    return parse_qs((search or "").lstrip("?")).get(name, [default])[0]
-
-
 def register(app: Any, data: UIData) -> None:
     _register_url(app)
     _register_jobs(app, data)
@@ -155,7 +140,7 @@ def _register_jobs(app: Any, data: UIData) -> None:
     def choose(picked: Any, _clicks: Any, jobs: list | None, current: Any,
                search: str | None = None) -> tuple:
         known = [j["id"] for j in jobs or []]
-        linked = url_job(search)
+        linked = url_param(search, "job", kind="id")
         if current is None and linked in known:  # a shared link names the job
             return linked, linked
         trigger = ctx.triggered_id
@@ -183,11 +168,9 @@ def _register_fields(app: Any, data: UIData) -> None:
                search: str | None = None) -> tuple:
         if job is None:
             return [], None, [], "method", [], [], None
-        if chosen_for is None and job == url_job(search):
-            # the page's first job is the link's: its sort and colour, whichever of this
-            # answer and the address's restore reaches the browser first
-            sort = url_value(search, "sort", sort)
-            colour = url_value(search, "colour", colour)
+        if first_job_of_link(search, job, chosen_for):  # the link's sort and colour
+            sort = url_param(search, "sort", sort)
+            colour = url_param(search, "colour", colour)
         table = data.table(int(job))
         f = table.fields
         sort_fields = f.scores + f.times + ["title", "method"]
@@ -209,8 +192,19 @@ def _register_fields(app: Any, data: UIData) -> None:
 
 
 def _register_selection(app: Any, data: UIData) -> None:
+    @app.callback(Output("mm-titles", "data"), Input("mm-job", "data"),
+                  Input("mm-new", "n_clicks"), Input("mm-deleted", "data"))
+    def titles(job: Any, _new: Any, _deleted: Any) -> dict[str, str]:
+        """Every title of the job by id (for the highlight's status line and Ranking's
+        Find): apart from the selection, whose answer is on the way of every view."""
+        try:
+            table = data.table(int(job)) if job is not None else None
+        except QueryError:
+            table = None
+        return {str(i): r["title"] for i, r in table.flat.items()} if table else {}
+
     @app.callback(Output("mm-selection", "data"), Output("mm-filter-error", "children"),
-                  Output("mm-titles", "data"), Output("mm-sort-desc", "children"),
+                  Output("mm-sort-desc", "children"),
                   Input("mm-job", "data"), Input("mm-methods", "value"),
                   Input("mm-status", "value"), Input("mm-folds", "value"),
                   Input("mm-q", "value"), Input("mm-filter-apply", "n_clicks"),
@@ -223,15 +217,15 @@ def _register_selection(app: Any, data: UIData) -> None:
                top: Any, _deleted: Any, restored: Any, ranges: dict | None = None,
                filters_text: str | None = None) -> tuple:
         if not restored:  # the views wait until the address has set the controls
-            return no_update, no_update, no_update, no_update
+            return no_update, no_update, no_update
         best_first = not (flips or 0) % 2
         arrow = sort_arrow(sort, best_first)
         if job is None:
-            return None, None, {}, arrow
+            return None, None, arrow
         try:
             table = data.table(int(job))
         except QueryError:  # the job was just deleted; the job list moves on to another
-            return None, None, {}, arrow
+            return None, None, arrow
         filters = [line.strip() for line in (filters_text or "").splitlines() if line.strip()]
         if ranges and ranges.get("job") == int(job):  # Filter's score sliders
             filters += ranges.get("filters", [])
@@ -251,8 +245,7 @@ def _register_selection(app: Any, data: UIData) -> None:
         selection = {"job": int(job), "ids": ids, "sort": sort, "desc": descending,
                      "version": list(table.version), "n_total": len(base),
                      "n_failed": sum(1 for i in base if i["status"] != "ok")}
-        titles = {str(i): r["title"] for i, r in table.flat.items()}
-        return selection, error, titles, arrow
+        return selection, error, arrow
 
 
 def _register_status(app: Any, data: UIData) -> None:
