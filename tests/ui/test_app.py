@@ -188,6 +188,10 @@ def test_csv_of_the_table_keeps_order_and_defuses_formulas(data):
     text = table_csv(rows, table.fields)
     parsed = list(csv.DictReader(io.StringIO(text)))
     assert [int(r["id"]) for r in parsed] == chosen["ids"]
+    stored = {item["id"]: item["title"] for item in table.items}
+    marked = list(csv.DictReader(io.StringIO(table_csv(rows, table.fields, stored))))
+    optimal = next(r for r in marked if r["method"] == "optimal")
+    assert (optimal["title"], optimal["shown_title"]) == ("🟊 Optimal", "★ Optimal")
     tricky = [{**rows[0], "title": "=HYPERLINK(1)"}]
     assert "'=HYPERLINK(1)" in table_csv(tricky, table.fields)
 

@@ -22,7 +22,8 @@ STATUSES = ("ok", "failed", "timeout")
 #: What the address holds besides the job and the views (``?job=3&view=map&beside=plot``,
 #: written by ``modelmap.js``): ``"component-id"`` (its ``value``) or ``"component-id.prop"``
 #: -> the URL parameter.  A parameter ending in ``[]`` is a list (comma-separated in the
-#: address), ``#`` marks a number, ``?`` a switch (``1`` or absent); the marks are not part
+#: address), ``#`` marks a number, ``?`` a switch (``1`` or absent; ``0`` for one that is on
+#: in the layout and turned off); the marks are not part
 #: of the address.  Each control listed is written to the address when it changes and
 #: restored from it when the page is reloaded or a link is opened, so a view only has to
 #: add its controls here.  Its callbacks must keep a value that is valid for the job, and
@@ -33,7 +34,8 @@ URL_STATE: dict[str, str] = {
     "mm-sort": "sort", "mm-sort-desc.n_clicks": "flip#", "mm-colour": "colour",
     "mm-top-n": "top#", "mm-folds": "folds?", "mm-status": "status[]", "mm-q": "q",
     "mm-filters": "where", "mm-picked.data": "pick#[]",
-    # Ranking, Map, Plot
+    # Table, Ranking, Map, Plot
+    "mm-table-ci": "ci?",
     "mm-rank-columns": "rank[]", "mm-rank-group": "group", "mm-rank-how": "rep",
     "mm-map-values": "mapof", "mm-map-projection": "proj", "mm-map-metric": "dist",
     "mm-map-labels": "labels?", "mm-plot-x": "x", "mm-plot-y": "y", "mm-plot-size": "size",
@@ -296,7 +298,8 @@ def _register_status(app: Any, data: UIData) -> None:
             return no_update
         table = data.table(selection["job"])
         name = "".join(c if c.isalnum() else "_" for c in table.job["title"]).strip("_")
-        return dcc.send_string(table_csv(table.rows(selection["ids"]), table.fields),
+        stored = {item["id"]: item["title"] for item in table.items}
+        return dcc.send_string(table_csv(table.rows(selection["ids"]), table.fields, stored),
                                f"{name or 'job'}-classifiers.csv")
 
 
@@ -324,13 +327,18 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-def table_csv(rows: list[dict[str, Any]], fields: Any) -> str:
-    """The rows as CSV: title, method, status, fold, scores, times, parameters, id."""
-    columns = ["title", "method", "status", "fold", *fields.scores, *fields.times,
-               *fields.params, "id"]
+def table_csv(rows: list[dict[str, Any]], fields: Any,
+              stored: dict[int, str] | None = None) -> str:
+    """The rows as CSV: title (as stored: ``stored`` maps ids to the store's titles), the
+    title as the app shows it (``shown_title``: 🟊 as ★), method, status, fold, scores,
+    times, parameters, id."""
+    columns = ["title", "shown_title", "method", "status", "fold", *fields.scores,
+               *fields.times, *fields.params, "id"]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
+        values = {**row, "shown_title": row.get("title"),
+                  "title": (stored or {}).get(row.get("id"), row.get("title"))}
+        writer.writerow([_cell(values.get(c)) for c in columns])
     return buffer.getvalue()
