@@ -282,10 +282,10 @@ def register(app: Any, data: UIData) -> None:
             picked: tuple = (no_update, no_update)  # keep a value from the address
             columns = current or []
         else:
-            if first_job_of_link(search, selection["job"], known or None):
-                current = url_param(search, "rank", current, kind="list")
+            wanted = url_param(search, "rank", current, kind="list") if first_job_of_link(
+                search, selection["job"], known or None) else current
             picked = pick_columns(data.table(int(selection["job"])).fields,
-                                  selection.get("sort"), current, known)
+                                  selection.get("sort"), wanted, current, known)
             columns = current if picked[1] is no_update else picked[1]
         if not visible:
             return *picked, no_update, no_update, no_update, no_update
@@ -297,12 +297,13 @@ def register(app: Any, data: UIData) -> None:
         return *picked, *_render(given, columns or [], group, how, data)
 
 
-def pick_columns(fields: Any, sort: str | None, current: list[str] | None,
-                 known: list | None) -> tuple:
-    """The picker's options and value (the current columns the job has, else the defaults),
-    each ``no_update`` when unchanged."""
+def pick_columns(fields: Any, sort: str | None, wanted: list[str] | None,
+                 current: list[str] | None, known: list | None) -> tuple:
+    """The picker's options and value (the ``wanted`` columns the job has, else the
+    defaults), each ``no_update`` when equal to the ``known`` options and ``current``
+    value."""
     options = [{"label": label(f), "value": f} for f in fields.numeric]
-    kept = [c for c in (current or []) if c in fields.numeric] or default_columns(fields, sort)
+    kept = [c for c in (wanted or []) if c in fields.numeric] or default_columns(fields, sort)
     return (no_update if options == known else options,
             no_update if kept == current else kept)
 
