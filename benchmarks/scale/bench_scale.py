@@ -34,6 +34,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -360,6 +361,8 @@ def main() -> None:
     parser.add_argument("--skip-dask", action="store_true")
     parser.add_argument("--out", type=Path, default=None,
                         help="write the figures as JSON (after every phase)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the temporary workspace (table, jobs, stores)")
     args = parser.parse_args()
     ws = Path(tempfile.mkdtemp(prefix="modelmap-scale-"))
     (ws / "data").mkdir()
@@ -415,6 +418,10 @@ def main() -> None:
     out["self_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     save("all")
     print(json.dumps(out, indent=2))
+    if args.keep:
+        print(f"workspace kept: {ws}", file=sys.stderr)
+    else:
+        shutil.rmtree(ws, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -119,8 +119,10 @@ def _worker_children(key: tuple) -> list[int]:
 
 
 def test_prestart_starts_every_workers_child_before_the_first_task(cluster):
-    """`modelmap run --cluster` has each worker start its training child (whose fork
-    server imports scikit-learn) while the driver still prepares the job."""
+    """Prestart has each worker start its training child (whose fork server imports
+    scikit-learn) before the first task: `modelmap run --cluster local:N` calls it while
+    the driver prepares the job, a cluster's address when the executor connects (at the
+    first run, so that the driver's memory peak, while it prepares, has no Dask client)."""
     from modelmap.execution._dask import DaskExecutor
 
     import cloudpickle
@@ -153,9 +155,9 @@ def test_the_run_id_travels_with_each_task(monkeypatch):
     seen = []
     monkeypatch.setattr(_dask.mp, "current_process", lambda: type("P", (), {"daemon": True}))
     monkeypatch.setattr(_dask, "run_item", lambda context, item: seen.append(context) or [])
-    data = _dask.zip_folder(Path(__file__).parent, "bundle")
+    key, pieces = _dask.zip_chunks(Path(__file__).parent, "bundle")
     item = WorkItem(key="k", title="t", method="naive", args={})
-    _dask.run_on_worker((_dask.digest(data), data), None, item, None, None, 1, "run-42")
+    _dask.run_on_worker((key, list(pieces)), None, item, None, None, 1, "run-42")
     assert seen[0].run_id == "run-42"
 
 
@@ -182,3 +184,28 @@ def test_dask_workers_read_the_data_once_each(ws, cluster):
     # the children live on between runs (a test before may have loaded other data): the
     # count is the same for all 12 configs, so none of them read the data again
     assert all(len(values) == 1 for values in seen.values()), seen
+
+
+def test_an_unreachable_scheduler_is_reported_at_once_without_importing_dask():
+    """The driver joins a cluster only when the first job's data is ready (its memory
+    peak is before that), so a wrong address must still fail at the start, and fast."""
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    code = ("import sys, modelmap.execution._dask as d\n"
+            "try:\n"
+            f"    d.DaskExecutor('tcp://127.0.0.1:{port}')\n"
+            "except Exception as e:\n"
+            "    print(type(e).__name__, e)\n"
+            "print('distributed' in sys.modules)\n")
+    start = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60).stdout.splitlines()
+    assert time.perf_counter() - start < 30
+    assert out[0].startswith("ModelmapError cannot reach the Dask scheduler at tcp://127.0.0.1:")
+    assert out[-1] == "False"  # distributed was never imported

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from modelmap.execution._ship import digest, unpack, zip_folder
+from modelmap.execution._ship import digest, forget_unpacked, unpack, zip_chunks, zip_folder
 
 
 def _blob(tmp_path: Path, name: str) -> bytes:
@@ -46,7 +46,7 @@ def test_a_half_unpacked_folder_from_a_crash_is_replaced(tmp_path):
     target = Path(tempfile.gettempdir()) / f"modelmap-shipped-{key}"
     (target / "bundle").mkdir(parents=True)  # no .complete: a crash in the middle
     (target / "bundle" / "partial").write_text("x")
-    unpack.cache_clear()
+    forget_unpacked()
     folder = Path(unpack(key, blob))
     assert folder == target and (folder / ".complete").exists()
     assert not (folder / "bundle" / "partial").exists()
@@ -61,3 +61,34 @@ def test_an_archive_pointing_outside_its_folder_is_refused(tmp_path):
     with pytest.raises(ValueError, match="unsafe path"):
         unpack(digest(blob), blob)
     assert not (Path(tempfile.gettempdir()) / "escape.txt").exists()
+
+
+def test_an_archive_sent_in_pieces_unpacks_to_the_same_files(tmp_path):
+    """The Dask driver sends an archive in pieces it reads one at a time: the digest is
+    the whole archive's, and the pieces joined on the worker unpack to the same files."""
+    folder = tmp_path / "pieces"
+    folder.mkdir()
+    rng = __import__("random").Random(0)
+    for i in range(5):  # incompressible, so the archive spans several pieces
+        (folder / f"f{i}.bin").write_bytes(rng.randbytes(30_000))
+    whole = zip_folder(folder, "bundle")
+    key, pieces = zip_chunks(folder, "bundle", chunk_bytes=40_000)
+    parts = list(pieces)
+    assert len(parts) == -(-len(whole) // 40_000) >= 4
+    assert b"".join(parts) == whole and key == digest(whole)
+    forget_unpacked()
+    out = Path(unpack(key, parts))
+    for i in range(5):
+        assert (out / "bundle" / f"f{i}.bin").read_bytes() == (folder / f"f{i}.bin").read_bytes()
+
+
+def test_only_a_plugins_folder_has_a_size_limit(tmp_path):
+    from modelmap.errors import WorkspaceError
+
+    folder = tmp_path / "big"
+    folder.mkdir()
+    (folder / "data.bin").write_bytes(b"\0" * 5000)
+    with pytest.raises(WorkspaceError, match="holds more than"):
+        zip_chunks(folder, "plugins", limit=4096)
+    key, pieces = zip_chunks(folder, "bundle", limit=None)
+    assert len(b"".join(pieces)) > 0

@@ -64,7 +64,7 @@ def open_job(page: Any, title: str) -> None:
     card = page.locator(".mm-job-card").filter(has=name).first
     card.get_by_role("button", name=re.compile("^Open")).click()
     page.wait_for_function("(t) => (document.getElementById('mm-status-job') || {}).textContent"
-                           "?.startsWith(t + ' ·')", arg=title)
+                           "?.startsWith(t + ' ·')", arg=title, timeout=60_000)  # a busy CI
     settle(page)
 
 

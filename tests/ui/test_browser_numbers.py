@@ -90,7 +90,8 @@ def test_filter_ranges_narrow_the_selection_and_describe_the_filtered_set(page, 
     settle(page)
     ok = [r for r in ui_store.result_rows("Iris") if r["status"] == "ok"
           and r["method"] not in ("optimal", "naive")]
-    page.wait_for_selector("#mm-filter-stats table")
+    page.wait_for_function("() => (document.querySelector('#mm-filter-stats table') || {})"
+                           ".innerText?.includes('test accuracy')")  # not the one before it
     stats = page.inner_text("#mm-filter-stats")
     accuracy = [r["scores"]["test"]["accuracy"] for r in ok]
     line = next(x for x in stats.splitlines() if x.startswith("test accuracy"))

@@ -82,7 +82,7 @@ def run(
 
     executor = executor_for(cluster, n_jobs, retries=retries, timeout=timeout,
                             max_memory=parse_size(max_memory))
-    if hasattr(executor, "prestart"):
+    if hasattr(executor, "prestart") and getattr(executor, "connected", True):
         executor.prestart()  # workers import scikit-learn while we load everything else
     from modelmap.batch import Service
     from modelmap.cli._progress import RichEvents, summary_table
@@ -92,8 +92,11 @@ def run(
     except BaseException:
         executor.shutdown(kill=True)
         raise
-    where = f" on the Dask cluster {cluster}" if cluster else ""
-    console.print(f"[dim]store: {escape(store.url)} · workers: {executor.n_jobs}{escape(where)}[/]")
+    if getattr(executor, "connected", True):
+        workers = f"{executor.n_jobs}" + (f" on the Dask cluster {cluster}" if cluster else "")
+    else:  # a cluster is joined once the first job's data is ready (see DaskExecutor)
+        workers = f"on the Dask cluster {cluster} (joined when the first job's data is ready)"
+    console.print(f"[dim]store: {escape(store.url)} · workers: {escape(workers)}[/]")
     # the command owns the executor (its `with` below) and the store (open to the end)
     service = Service(registry=registry, workspace=ws.root, store=store, executor=executor)
     with RichEvents(console, quiet=quiet) as events, executor:
