@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-
 from typing import Any
 
 import numpy as np
