@@ -10,6 +10,8 @@ validation score (at full resources), the wall time, and the ratios to HalvingRa
     python benchmarks/tuning/halving_live.py                    # 27 candidates, seed 0
     python benchmarks/tuning/halving_live.py --candidates 81 --seeds 0 1 2 --jobs 2
     python benchmarks/tuning/halving_live.py --tasks svc_digits --train-scores
+    python benchmarks/tuning/halving_live.py --tasks rf_generated hgb_generated --rows 5000 \
+        --no-optuna                  # the 20,000-row table at a quarter of its size, briefly
 
 The two halving searches run one after the other, HalvingRandomSearchCV first for even
 seeds and modelmap's first for odd ones.  ``return_train_score`` is each class's default
@@ -60,7 +62,7 @@ def tasks(rows: int) -> dict:
 
 
 def searches(estimator, space, X, y, n: int, seed: int, jobs: int,
-             train_scores: bool = False) -> dict:
+             train_scores: bool = False, optuna: bool = True) -> dict:
     common = dict(n_candidates=n, factor=3, cv=3, random_state=seed, n_jobs=jobs,
                   min_resources="exhaust")
     if train_scores:
@@ -73,6 +75,8 @@ def searches(estimator, space, X, y, n: int, seed: int, jobs: int,
         search = cls(estimator, space, **common).fit(X, y)
         out[name] = (search.best_score_, time.time() - started)
     out = {name: out[name] for name, _ in pair}
+    if not optuna:
+        return out
     out["optuna TPE + HyperbandPruner"] = _optuna(estimator, space, X, y, n, seed, jobs,
                                                   search.n_resources_)
     return out
@@ -135,6 +139,9 @@ def main() -> None:
     parser.add_argument("--tasks", nargs="+", help="svc_digits, rf_generated, hgb_generated")
     parser.add_argument("--train-scores", action="store_true",
                         help="return_train_score=True for both halving searches")
+    parser.add_argument("--no-optuna", action="store_true",
+                        help="only the two halving searches (Optuna's side takes 2-5 x their "
+                        "time)")
     options = parser.parse_args()
     print(f"load average before: {os.getloadavg()}")
     X, y = load_digits(return_X_y=True)  # start the worker pools before anything is timed
@@ -146,7 +153,7 @@ def main() -> None:
             continue
         for seed in options.seeds:
             results = searches(estimator, space, X, y, options.candidates, seed, options.jobs,
-                               options.train_scores)
+                               options.train_scores, optuna=not options.no_optuna)
             ref_score, ref_wall = results["HalvingRandomSearchCV"]
             for name, (score, wall) in results.items():
                 print(f"| {task} | {seed} | {name} | {score:.4f} | {wall:.1f} | "

@@ -267,3 +267,119 @@ def test_short_of_time_the_leader_goes_straight_to_the_full_fidelity() -> None:
     strategy.time_left = 1.2 * direct  # < 2 x the climb through rungs 1, 2 and 3
     asked = strategy.ask(1)
     assert [c.rung for c in asked] == [3] and asked[0].fidelity == 1.0
+
+
+# -- a tight time budget: the leader's full-fidelity evaluation is kept in reserve ---------------
+def small_data(family: int, v: dict, fidelity: float = 1.0) -> tuple[float | None, float]:
+    """Small data: a fit costs mostly fixed time (0.1 s per fold, +0.05 s at the full
+    fidelity), and configs with a > 100 fail below 1/9 (too few rows, like a calibration)."""
+    if v["a"] > 100 and fidelity < 0.1:
+        return None, 0.01
+    return quality(v) * fidelity - 3 * (1 - fidelity), 0.1 + 0.05 * fidelity
+
+
+def timed_run(strategy_name: str, seconds: float, objective=small_data, **changes: object):
+    """A run on one worker under a time budget of ``seconds`` of fit time, as the tuning
+    loop does it: the strategy is told the time left, and a candidate whose estimate does
+    not fit it is not started."""
+    from modelmap.tuning.strategies import make_strategy
+
+    s = settings(strategy_name, budget=10_000, time_budget=seconds, **changes)
+    strategy = make_strategy(SPACE, s)
+    trials: list[Trial] = []
+    spent = 0.0
+    while spent < seconds:
+        strategy.time_left = seconds - spent
+        asked = [c for c in strategy.ask(s.batch_size)
+                 if (strategy.estimate(c) or 0.0) <= seconds - spent]
+        if not asked:
+            break
+        told = []
+        for c in asked:
+            value, fit = objective(c.family, c.values, c.fidelity)
+            trial = Trial(len(trials) + 1, c, "t", str(len(trials) + 1),
+                          "ok" if value is not None else "failed", value, None, fit, 3 * fit)
+            spent += trial.seconds
+            trials.append(trial)
+            told.append(trial)
+        strategy.tell(told)
+    return strategy, trials, spent
+
+
+@pytest.mark.parametrize("strategy_name", ["halving", "hyperband"])
+@pytest.mark.parametrize("seconds", [4.0, 8.0, 15.0, 30.0])
+def test_a_tight_time_budget_ends_with_the_best_config_at_the_full_fidelity(
+        strategy_name: str, seconds: float) -> None:
+    strategy, trials, spent = timed_run(strategy_name, seconds)
+    assert spent <= seconds
+    full = [t for t in trials if t.candidate.fidelity == 1.0 and t.ok]
+    assert full and strategy.best() is not None
+    # the first bracket's best config at the lowest rung has a full-fidelity result
+    leader = max((t for t in trials if t.ok and t.candidate.rung == 0
+                  and t.candidate.bracket == 0), key=lambda t: t.score)
+    assert (0, leader.candidate.round) in {(t.candidate.bracket, t.candidate.round)
+                                           for t in full}
+
+
+def test_a_config_sent_up_by_the_time_budget_keeps_the_brackets_own_places() -> None:
+    """The leader sent straight to the top takes an extra place there: its bracket still
+    promotes its own best through every rung, and the leader does not climb them again."""
+    from modelmap.tuning.strategies import make_strategy
+
+    s = settings(budget=1000, time_budget=100)
+    strategy = make_strategy(SPACE, s)
+    replay(SPACE, s, score, budget=27, strategy=strategy)  # bracket 0's first rung
+    strategy.time_left = 1.1 * 1.25 * strategy.trials[0].seconds * 27  # < the reserve
+    [forced] = strategy.ask(1)
+    assert forced.rung == 3
+    value, fit = score(forced.family, forced.values, forced.fidelity)
+    strategy.tell([Trial(28, forced, "t", "28", "ok", value, None, fit, 3 * fit)])
+    strategy.time_left = None
+    replay(SPACE, s, score, budget=13, strategy=strategy)  # rungs 1, 2 and 3 of bracket 0
+    bracket0 = [t for t in strategy.trials if t.candidate.bracket == 0]
+    assert by_rung(bracket0) == Counter({0: 27, 1: 9, 2: 3, 3: 2})
+    assert [t.candidate.rung for t in bracket0 if t.candidate.round == forced.round] == [0, 3]
+
+
+def test_a_full_fidelity_evaluation_longer_than_the_budget_is_announced_at_the_first_result(
+        ) -> None:
+    strategy, trials, _ = timed_run("hyperband", 3.0)
+    assert len(strategy.notices) == 1
+    notice = strategy.notices[0]
+    assert notice.startswith("time budget: a full-fidelity evaluation is estimated at 10.3 s")
+    assert "more than the 3 s budget" in notice and "1/27 of the training set" in notice
+    assert trials  # it still runs: the best config climbs rung by rung
+    roomy, _, _ = timed_run("hyperband", 60.0)
+    assert roomy.notices == []
+
+
+def test_the_default_min_is_the_lowest_rung_that_leaves_every_class_enough_rows() -> None:
+    from modelmap.tuning._fidelity import default_min, fewest_train_rows
+
+    rng = np.random.default_rng(1)
+
+    def data(counts: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        y = np.repeat(np.arange(len(counts)), counts)
+        folds = np.zeros(len(y), dtype=int)
+        for c in range(len(counts)):  # stratified folds, as the validation folds are
+            members = rng.permutation(np.flatnonzero(y == c))
+            folds[members] = np.arange(len(members)) % 3
+        return y, folds
+
+    def check(counts: list[int]) -> tuple[float, int, int]:
+        y, folds = data(counts)
+        fraction, rows, fewest = default_min(3, y, folds, 7)
+        chosen = nested_subsample(y, folds, fraction, 7)
+        assert rows == len(chosen) and fewest == fewest_train_rows(y, folds, chosen)
+        return fraction, rows, fewest
+
+    fraction, rows, fewest = check([400] * 5)  # plenty of rows: the usual 1/27
+    assert fraction == pytest.approx(1 / 27) and rows >= 50 and fewest >= 5
+    fraction, rows, fewest = check([400] * 4 + [90])  # a rare class: 1/27 leaves it 2 a fold
+    assert fraction == pytest.approx(1 / 9) and fewest >= 5
+    y, folds = data([400] * 4 + [90])
+    assert fewest_train_rows(y, folds, nested_subsample(y, folds, 1 / 27, 7)) < 5
+    fraction, rows, _ = check([100, 100])  # 1/9 would be 22 rows: below the 50-row floor
+    assert fraction == pytest.approx(1 / 3) and rows >= 50
+    fraction, rows, fewest = check([40, 40, 6])  # too small for the rule: two rungs anyway
+    assert fraction == pytest.approx(1 / 3) and fewest < 5

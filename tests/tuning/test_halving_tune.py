@@ -37,7 +37,9 @@ def test_subsample_rungs_end_to_end(toy_ws: Path, executor, strategy: str) -> No
         frame = store.results("Toy · tuning")
     assert sorted(frame["key"]) == sorted(t.key for t in result.trials)
     fidelities = sorted(set(frame["tag_fidelity"].round(4)))
-    assert fidelities[-1] == 1.0 and fidelities[0] == pytest.approx(1 / 27, abs=1e-4)
+    # the default lowest rung fits the data: 1/27 of digits' 1437 training rows would leave
+    # a class fewer than 5 rows in a fold's training part, 1/9 leaves every class 10
+    assert fidelities == pytest.approx([1 / 9, 1 / 3, 1.0], abs=1e-4)
     rows = frame.groupby("tag_rung")["tag_resource"].first()
     assert rows.is_monotonic_increasing and rows.iloc[-1] == 1437  # digits' training rows
     assert frame["tag_config"].notna().all() and frame["tag_bracket"].notna().all()
@@ -48,7 +50,15 @@ def test_subsample_rungs_end_to_end(toy_ws: Path, executor, strategy: str) -> No
     batch = load_job(result.files["result"], registry=Registry.discover(toy_ws))
     assert [c.title for c in batch.classifiers] == [t.title for t in result.top]
     report = result.files["report"].read_text(encoding="utf-8")
-    assert "## Rungs" in report and "| 0 | 0 | 1/27 of the training set |" in report
+    assert "## Rungs" in report and "| 0 | 0 | 1/9 of the training set |" in report
+    # how the search's time went, per rung (no time budget: shares of the search itself)
+    assert sum(r["configs"] for r in result.rungs) == 14
+    assert sum(r["seconds"] for r in result.rungs) == pytest.approx(
+        sum(t.seconds for t in result.trials))
+    inside = sum(r["wall_seconds"] for r in result.rungs)
+    assert 0 < inside <= result.seconds
+    assert "Share of the search's wall time" in report
+    assert f"| | | **search** | | | | | | **{result.seconds:.1f}** | **100 %** |" in report
     history = pd.read_csv(result.files["history_csv"])
     assert history["rung"].tolist() == [t.candidate.rung for t in result.trials]
     assert all(result.test_score(t, "accuracy") is not None for t in result.top)
@@ -109,6 +119,51 @@ def test_time_budget_holds_and_ends_with_a_full_fidelity_result(toy_ws: Path, ex
     assert time.time() - started < 12 + 20
 
 
+@pytest.mark.parametrize("strategy", ["hyperband", "halving"])
+def test_a_tight_time_budget_from_the_command_line_ends_at_the_full_fidelity(
+        toy_ws: Path, strategy: str) -> None:
+    """A cold command (workers not started yet) with a 6 s budget: fits that cost about
+    the same at every rung (a sleep per depth level, as small data under load), so the
+    lowest rungs save little and one bracket does not fit. The run ends with the best
+    config at the full fidelity, and the search (what the budget covers: from the first
+    candidate to the last result) stays within 5 % of the budget."""
+    import os
+    import re
+    import subprocess
+    import sys
+
+    job = toy_job(dataset="sklearn_digits", tuning={"strategy": strategy, "budget": 1000},
+                  depth={"tune": True, "type": "int", "min": 1, "max": 12, "initial": 3},
+                  sleep_per_depth=0.02)
+    write(toy_ws, "tight", job)
+    env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
+    started = time.time()
+    proc = subprocess.run([sys.executable, "-m", "modelmap", "tune", "jobs/tight.json",
+                           "--time-budget", "6", "-j", "2", "--store", "tight.db"],
+                          cwd=toy_ws, env=env, text=True, capture_output=True, timeout=120)
+    wall = time.time() - started
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Best configs" in proc.stdout and "stopped: time budget" in proc.stdout
+    search = float(re.search(r"candidates \(.*\) in ([\d.]+) s", proc.stdout).group(1))
+    assert search <= 6 * 1.05, proc.stdout
+    # the rung table: each rung's wall seconds and share of the budget, summed in "search"
+    assert "Rungs (eta 3): wall seconds and share of the 6 s time budget" in proc.stdout
+    rows = re.findall(r"│\s*\d+\s*│\s*\d+\s*│ (.+?)\s*│.*│\s*([\d.]+)\s*│\s*(\d+) % │",
+                      proc.stdout)
+    assert rows and {name for name, _, _ in rows} <= {"1/9", "1/3", "all"}
+    [(total, percent)] = re.findall(r"│ search\s*│.*│\s*([\d.]+)\s*│\s*(\d+) % │",
+                                    proc.stdout)
+    assert float(total) == pytest.approx(search, abs=0.051)
+    assert abs(int(percent) - 100 * float(total) / 6) <= 1.5  # both rounded for print
+    assert sum(float(wall) for _, wall, _ in rows) <= float(total) + 0.05 * len(rows)
+    report = (toy_ws / "jobs" / "tight.report.md").read_text(encoding="utf-8")
+    assert "Share of the time budget" in report and "outside the rungs" in report
+    assert wall < 6 + 60  # the process, the workers' start and the test-set scoring
+    with Store(toy_ws / "tight.db") as store:
+        frame = store.results("Toy · tuning")
+    assert (frame["tag_fidelity"] == 1.0).any() and (frame["tag_fidelity"] < 1).any()
+
+
 def test_a_subsample_too_small_for_the_folds_is_rejected_before_training(
         toy_ws: Path, executor) -> None:
     job = toy_job(dataset="sklearn_iris",
@@ -120,6 +175,50 @@ def test_a_subsample_too_small_for_the_folds_is_rejected_before_training(
     assert "set min to at least" in str(info.value)
     with Store(toy_ws / "modelmap.db") as store:
         assert store.results("Toy · tuning").empty  # nothing ran
+
+
+def test_the_default_lowest_rung_leaves_a_calibrating_svm_enough_rows(toy_ws: Path, executor
+                                                                      ) -> None:
+    """The digits example (718 training rows): the old default 1/27 left about 2 rows per
+    class and every SVM failed there (its probabilities calibrate on 5 folds); the default
+    now is the lowest rung with 5 rows of every class in every fold's training part."""
+    from modelmap.tuning._events import SilentTuneEvents
+
+    job = {"data": {"title": "Digits SVM", "dataset": "sklearn_digits", "test_size": 0.2,
+                    "subset_train": 0.5, "scale": True, "random_state": 42},
+           "tuning": {"strategy": "halving", "budget": 4, "cv": 3},
+           "classifiers": [{"title": "SVM C{C}", "method": "svm", "kernel": "rbf",
+                            "C": {"tune": True, "type": "float", "min": 0.1, "max": 100,
+                                  "initial": 1, "log": True}}]}
+    events = SilentTuneEvents()
+    result = run(toy_ws, executor, job, outputs=False, events=events)
+    assert [t.status for t in result.trials] == ["ok"] * 4
+    assert [round(t.candidate.fidelity, 4) for t in result.trials] == [0.1111, 0.1111,
+                                                                       0.3333, 1.0]
+    [line] = [n for n in events.notices if n.startswith("rungs")]
+    assert line == ("rungs (training rows of the validation folds): 1/9 = 90, 1/3 = 240, "
+                    "all = 718; the lowest, 1/9, chosen from the data: it has at least 50 rows "
+                    "and every class at least 5 (here 6) in the training part of every "
+                    "validation fold (tuning.fidelity.subsample.min sets it)")
+
+
+def test_an_explicit_min_too_small_for_the_folds_is_refused_by_the_command_line(
+        toy_ws: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    write(toy_ws, "small", toy_job(dataset="sklearn_iris", tuning={
+        "strategy": "hyperband", "fidelity": {"subsample": {"min": 0.02}}}))
+    proc = subprocess.run([sys.executable, "-m", "modelmap", "tune", "jobs/small.json",
+                           "--store", "small.db"], cwd=toy_ws, text=True, capture_output=True,
+                          timeout=120, env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"})
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and "Traceback" not in out
+    assert "tuning.fidelity.subsample.min: the lowest rung" in out
+    assert "fewer than the 3 validation folds" in out and "set min to at least" in out
+    assert out.count("tuning.fidelity.subsample.min") == 1  # one message
+    assert "✓" not in out and "✗" not in out  # nothing ran
 
 
 def test_a_fidelity_parameter_must_be_the_plugins_and_not_tuned(toy_ws: Path) -> None:
@@ -152,7 +251,9 @@ def test_halving_from_the_command_line(toy_ws: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "halving search" in proc.stdout and "Best configs" in proc.stdout
     assert "14 candidates" in proc.stdout and "stopped: budget" in proc.stdout
-    assert "@ 1/27 of the training set" in proc.stdout  # lower rungs say their fidelity
+    assert "@ 1/9 of the training set" in proc.stdout  # lower rungs say their fidelity
+    assert proc.stdout.count("rungs (training rows of the validation folds): 1/9 = 150, "
+                             "1/3 = 478, all = 1437; the lowest, 1/9, chosen from the data") == 1
     report = (toy_ws / "jobs" / "cli.report.md").read_text(encoding="utf-8")
     assert "## Rungs" in report
     bad = subprocess.run([sys.executable, "-m", "modelmap", "tune", "jobs/cli.json",

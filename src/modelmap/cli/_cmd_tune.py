@@ -118,6 +118,31 @@ def _top_table(result: Any, metric: str) -> Table:
     return table
 
 
+def _rung_table(result: Any, settings: Any) -> Table:
+    """How much of the time budget (or of the search) each bracket's rung used (the report
+    also has each rung's failures and evaluation seconds)."""
+    from modelmap.tuning import rung_share, rung_usage_total
+
+    of = f"the {settings.time_budget:g} s time budget" if settings.time_budget else \
+        "the search"
+    table = Table(title=f"Rungs (eta {settings.eta:g}): wall seconds and share of {of}")
+    for name in ("Bracket", "Rung", "Fidelity", "Configs", "Promoted", "Best", "Wall s",
+                 "Share"):
+        table.add_column(name, justify="left" if name == "Fidelity" else "right")
+    for r in result.rungs:
+        table.add_row(str(r["bracket"]), str(r["rung"]), escape(r["short_label"]),
+                      str(r["configs"]), str(r["promoted"]),
+                      "—" if r["best"] is None else f"{r['best']:.4f}",
+                      f"{r['wall_seconds']:.1f}",
+                      rung_share(r["wall_seconds"], settings, result.seconds))
+    inside, outside = rung_usage_total(result.rungs, result.seconds)
+    table.add_row("", "", "outside", "", "", "", f"{outside:.1f}",
+                  rung_share(outside, settings, result.seconds))
+    table.add_row("", "", "search", "", "", "", f"{inside + outside:.1f}",
+                  rung_share(inside + outside, settings, result.seconds))
+    return table
+
+
 @reports_errors
 def tune(
     job: Annotated[str, typer.Argument(help="Tuning job file, or the name of a job in the "
@@ -178,10 +203,13 @@ def tune(
                                 registry=registry)
     finally:
         store.close()
-    _closing(result, settings.metric)
+    _closing(result, settings)
 
 
-def _closing(result: Any, metric: str) -> None:
+def _closing(result: Any, settings: Any) -> None:
+    metric = settings.metric
+    if result.rungs:
+        console.print(_rung_table(result, settings))
     if result.top:
         console.print(_top_table(result, metric))
     failed = sum(1 for t in result.trials if not t.ok)

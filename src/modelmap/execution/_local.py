@@ -168,6 +168,12 @@ class LocalExecutor:
         self._warming = threading.Thread(target=spawn, name="modelmap-warm-up", daemon=True)
         self._warming.start()
 
+    def start_workers(self, n_items: int) -> None:
+        """Start up to ``n_items`` workers and wait until they are running (a caller that
+        times what follows, e.g. a tuning run's time budget, leaves their start out)."""
+        self.warm_up(n_items)
+        self._warmed()
+
     def _warmed(self) -> None:
         if self._warming is not None:
             self._warming.join()

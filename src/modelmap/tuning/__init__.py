@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from modelmap.tuning._halving_cv import HalvingSearchCV
     from modelmap.tuning._job import TuningJob, load_tuning_job
     from modelmap.tuning._loop import TuningResult
+    from modelmap.tuning._rung_report import rung_share, rung_usage, rung_usage_total
     from modelmap.tuning._search_cv import StepSearchCV
     from modelmap.tuning._settings import Settings, StepwiseSettings
     from modelmap.tuning._space import Family, Param, Space
@@ -33,13 +34,15 @@ _LAZY = {
     "STRATEGIES": "strategies", "Space": "_space", "Family": "_space", "Param": "_space",
     "Strategy": "_strategy", "Candidate": "_strategy", "Trial": "_strategy",
     "make_strategy": "strategies", "TuneEvents": "_events", "SilentTuneEvents": "_events",
-    "HalvingSearchCV": "_halving_cv",
+    "HalvingSearchCV": "_halving_cv", "rung_usage": "_rung_report",
+    "rung_usage_total": "_rung_report", "rung_share": "_rung_report",
 }
 __all__ = [
     "STRATEGIES", "Candidate", "Family", "HalvingSearchCV", "Param", "Settings",
     "SilentTuneEvents", "Space",
     "StepSearchCV", "StepwiseSettings", "Strategy", "Trial", "TuneEvents", "TuningJob",
-    "TuningResult", "load_tuning_job", "make_strategy", "tune",
+    "TuningResult", "load_tuning_job", "make_strategy", "rung_share", "rung_usage",
+    "rung_usage_total", "tune",
 ]
 
 

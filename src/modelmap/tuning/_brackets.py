@@ -9,7 +9,9 @@ exactly successive halving) or **asynchronous** (ASHA: a config is promoted as s
 in the top ``1/eta`` of the scores its rung has so far, so a batch never waits for the
 slowest config of a rung).  Either way, once a rung is complete its best configs fill what
 is left of the next rung's quota, so the bracket always ends with full-fidelity scores.
-Failed configs are never promoted.
+Failed configs are never promoted.  A config a time budget sends straight up (a *jump*,
+:meth:`Bracket.jump`) takes an extra place at its target rung, not one of the bracket's own,
+and is never promoted through the rungs it skipped.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class Bracket:
         self.members: dict[int, list[int]] = {r: [] for r in self.quota}
         self.done: dict[int, dict[int, float]] = {r: {} for r in self.quota}
         self.new_left = n
+        self.jumped: dict[int, int] = {}  # config → the rung a time budget sent it to
 
     # -- state ------------------------------------------------------------------------------
     def remaining(self) -> int:
@@ -71,7 +74,8 @@ class Bracket:
         room = self.quota[rung + 1] - len(self.members[rung + 1])
         if room <= 0:
             return []
-        ranked = self.ranked(rung)
+        # a jumped config does not climb the rungs it skipped, nor take their places
+        ranked = [c for c in self.ranked(rung) if self.jumped.get(c, rung) <= rung]
         if self.complete(rung):
             allowed = ranked[: self.quota[rung + 1]]
         elif self.asynchronous:
@@ -96,10 +100,19 @@ class Bracket:
         return out
 
     def add(self, config: int, rung: int) -> None:
-        """A new config asked at the first rung, or a promotion forced by a time budget."""
+        """A new config asked at the first rung."""
         if config not in self.members[rung]:
             self.members[rung].append(config)
         self.quota[rung] = max(self.quota[rung], len(self.members[rung]))
+
+    def jump(self, config: int, rung: int) -> None:
+        """A promotion forced by a time budget: an extra place at ``rung`` (the bracket's
+        own places there stay for the configs that climb to it)."""
+        if config in self.members[rung]:
+            return
+        self.members[rung].append(config)
+        self.quota[rung] += 1
+        self.jumped[config] = rung
 
     def record(self, config: int, rung: int, objective: float) -> None:
         self.done[rung][config] = objective
@@ -108,8 +121,19 @@ class Bracket:
         """An asked config that was not evaluated (a budget cut it): ask it again later."""
         if config is not None and config in self.members[rung]:
             self.members[rung].remove(config)
+            if self.jumped.get(config) == rung:
+                del self.jumped[config]
+                self.quota[rung] -= 1
         if rung == self.start:
             self.new_left += 1
 
     def promoted(self, config: int, rung: int) -> bool:
-        return rung < self.top and config in self.members[rung + 1]
+        """``config`` was asked above ``rung`` (promoted, or sent up by a time budget)."""
+        return (rung < self.top and config in self.members[rung + 1]) or \
+            self.jumped.get(config, rung) > rung
+
+    def contending(self, config: int, rung: int) -> bool:
+        """``config``, scored at ``rung`` and not promoted, may still climb: the next rung
+        has a place left (a config that lost its rung's promotion is out)."""
+        return rung < self.top and not self.promoted(config, rung) and \
+            len(self.members[rung + 1]) < self.quota[rung + 1]

@@ -68,6 +68,10 @@ class Evaluator:
         key = content_hash(data_key, "validation", folds.fingerprint)
         self.validation = self._stage(f"{job.title} · tuning", folds, key)
 
+    def choose_fidelity(self) -> Any:
+        """A multi-fidelity evaluator's (fidelity, line naming its rungs); None here."""
+        return None
+
     @property
     def has_test(self) -> bool:
         b = self.bundle

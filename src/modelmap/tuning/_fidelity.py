@@ -13,10 +13,11 @@
 The rungs are the fidelities ``max * eta**-k`` for ``k = R, ..., 1, 0`` with ``R`` the
 largest for which the lowest is still at least ``min``; the last rung is always the full
 fidelity.  A subsample is stratified by class and validation fold, seeded, and nested: a
-larger rung contains every row of a smaller one.  Without an explicit ``min`` the rungs are
-1/27, 1/9, 1/3 and 1 (for ``eta`` 3) and every class keeps at least one row in every
-validation fold; an explicit ``min`` that leaves a class with fewer rows than validation
-folds is rejected.
+larger rung contains every row of a smaller one.  Without an explicit ``min`` the data
+chooses it (:func:`default_min`): the lowest of 1/27, 1/9, 1/3 (for ``eta`` 3) whose rung
+keeps every class at least ``MIN_TRAIN_ROWS`` rows in the training part of every validation
+fold and has at least ``MIN_ROWS`` rows; an explicit ``min`` that leaves a class with fewer
+rows than validation folds is rejected.
 """
 
 from __future__ import annotations
@@ -30,7 +31,10 @@ import numpy as np
 from modelmap.errors import JobError
 
 SUBSAMPLE, PARAM = "subsample", "param"
-DEFAULT_RUNGS = 3  # without an explicit min: eta**-3 (1/27 for eta 3) up to 1
+DEFAULT_RUNGS = 3  # without an explicit min: at most eta**-3 (1/27 for eta 3) up to 1
+MIN_TRAIN_ROWS = 5  # default min: rows of every class in every fold's training part (what
+#                     an internal 5-fold calibration needs, e.g. the svm plugin's)
+MIN_ROWS = 50  # default min: rows of the lowest rung (below, fits cost the same anyway)
 SAMPLERS = ("random", "tpe")
 
 
@@ -66,10 +70,17 @@ class Fidelity:
         """``"1/9 of the training set"`` or ``"n_estimators = 44"``."""
         if self.kind == PARAM:
             return f"{self.param} = {self.resource(fraction)}"
-        return f"{_fraction(fraction)} of the training set"
+        return f"{fraction_label(fraction)} of the training set"
+
+    def short_label(self, fraction: float) -> str:
+        """``"1/9"`` or ``"n_estimators=44"`` (a table column)."""
+        if self.kind == PARAM:
+            return f"{self.param}={self.resource(fraction)}"
+        return fraction_label(fraction)
 
 
-def _fraction(value: float) -> str:
+def fraction_label(value: float) -> str:
+    """``"1/9"``, ``"all"`` or ``"0.05"``."""
     if value >= 1:
         return "all"
     inverse = 1 / value
@@ -99,6 +110,34 @@ def nested_subsample(y: np.ndarray, folds: np.ndarray, fraction: float, seed: in
         count = max(1, int(round(fraction * len(members))))
         keep[members[:count]] = True
     return np.flatnonzero(keep)
+
+
+def fewest_train_rows(y: np.ndarray, folds: np.ndarray, rows: np.ndarray) -> int:
+    """The fewest rows of a class (of ``y``'s classes) in the training part of a validation
+    fold, among ``rows``."""
+    counts = np.bincount(y)
+    present = np.flatnonzero(counts)
+    sub_y, sub_folds = y[rows], folds[rows]
+    fewest = len(rows)
+    for fold in np.unique(folds):
+        train = sub_y[sub_folds != fold]
+        fewest = min(fewest, int(np.bincount(train, minlength=len(counts))[present].min()))
+    return fewest
+
+
+def default_min(eta: float, y: np.ndarray, folds: np.ndarray, seed: int
+                ) -> tuple[float, int, int]:
+    """The lowest rung without an explicit ``min``: ``eta**-R`` for the largest ``R`` up to
+    ``DEFAULT_RUNGS`` whose nested subsample has at least ``MIN_ROWS`` rows and leaves every
+    class ``MIN_TRAIN_ROWS`` rows in the training part of every validation fold; ``R`` is
+    at least 1 (two rungs).  Returns (fraction, its rows, the fewest class rows there)."""
+    for rungs in range(DEFAULT_RUNGS, 0, -1):
+        fraction = float(eta) ** -rungs
+        rows = nested_subsample(y, folds, fraction, seed)
+        fewest = fewest_train_rows(y, folds, rows)
+        if (len(rows) >= MIN_ROWS and fewest >= MIN_TRAIN_ROWS) or rungs == 1:
+            return fraction, len(rows), fewest
+    raise AssertionError("unreachable")
 
 
 def check_subsample(fidelity: Fidelity, eta: float, y: np.ndarray, cv: int,

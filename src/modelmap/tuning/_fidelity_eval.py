@@ -24,8 +24,10 @@ from modelmap.execution import Context, WorkItem
 from modelmap.jobs import content_hash
 from modelmap.training import TrainResult
 from modelmap.tuning._evaluate import Evaluator, _Stage
-from modelmap.tuning._fidelity import (PARAM, SUBSAMPLE, check_subsample, fidelity_args,
-                                       nested_subsample)
+from modelmap.tuning._fidelity import (MIN_ROWS, MIN_TRAIN_ROWS, PARAM, SUBSAMPLE, Fidelity,
+                                       check_subsample, default_min, fidelity_args,
+                                       fraction_label, nested_subsample)
+from modelmap.tuning._job import TuningJob
 from modelmap.tuning._strategy import Candidate
 
 PER_ROW = ("pred_test", "proba_test", "folds")
@@ -40,6 +42,7 @@ class FidelityEvaluator(Evaluator):
         self._stages: dict[float, _Stage] = {}
         self._rows: dict[float, int] = {}
         self._of: dict[str, tuple[_Stage, dict[str, Any]]] = {}  # item key → stage, tags
+        self._validation_folds: Any = None
 
     def prepare(self) -> None:
         super().prepare()
@@ -48,6 +51,49 @@ class FidelityEvaluator(Evaluator):
         check_subsample(self.fidelity, float(s.eta), self.bundle.y_train, s.cv,
                         self.bundle.class_names, self.bundle.multilabel)
         self._rows[1.0] = len(self.bundle.y_train)
+
+    def choose_fidelity(self) -> tuple[Fidelity, str]:
+        """The fidelity of this data and a line that names its rungs: without an explicit
+        subsample ``min``, the lowest rung the data allows (see ``default_min``)."""
+        s = self.tjob.settings
+        eta, fidelity = float(s.eta), self.fidelity
+        if fidelity.kind == PARAM:
+            values = ", ".join(str(fidelity.resource(f)) for f in fidelity.levels(eta))
+            return fidelity, f"rungs: {fidelity.param} = {values}"
+        folds = self._folds()
+        y, fold_of, multilabel = folds.y_train, folds.folds, folds.multilabel
+        assert fold_of is not None
+        why = ""
+        if fidelity.min is None and not multilabel:
+            fraction, rows, fewest = default_min(eta, y, fold_of, s.random_state)
+            fidelity = dataclasses.replace(fidelity, min=fraction * (fidelity.max or 1.0))
+            if rows >= MIN_ROWS and fewest >= MIN_TRAIN_ROWS:
+                why = (f"; the lowest, {fraction_label(fraction)}, chosen from the data: it has "
+                       f"at least {MIN_ROWS} rows and every class at least {MIN_TRAIN_ROWS} "
+                       f"(here {fewest}) in the training part of every validation fold")
+            else:
+                why = (f"; the lowest, {fraction_label(fraction)}, is the only rung below all "
+                       f"the data, and it leaves a class {fewest} rows in the training part of "
+                       f"a validation fold (a plugin that calibrates on {MIN_TRAIN_ROWS} folds "
+                       "fails there)")
+            why += " (tuning.fidelity.subsample.min sets it)"
+        sizes = ", ".join(f"{fraction_label(f)} = "
+                          f"{len(nested_subsample(y, fold_of, f, s.random_state, multilabel))}"
+                          for f in fidelity.levels(eta))
+        return fidelity, f"rungs (training rows of the validation folds): {sizes}{why}"
+
+    def use(self, tjob: TuningJob) -> None:
+        """Evaluate for ``tjob`` (the same job with the fidelity :meth:`choose_fidelity`
+        chose)."""
+        self.tjob = tjob
+        self.fidelity = tjob.settings.fidelity
+
+    def _folds(self) -> Any:
+        if self._validation_folds is None:
+            assert self.bundle is not None
+            s = self.tjob.settings
+            self._validation_folds = validation_bundle(self.bundle, s.cv, s.random_state)
+        return self._validation_folds
 
     def rows(self, fraction: float) -> int:
         """Training rows (all folds) a subsample rung uses."""
@@ -60,7 +106,7 @@ class FidelityEvaluator(Evaluator):
             return self._stages[fraction]
         assert self.bundle is not None and self.validation is not None
         s = self.tjob.settings
-        folds = validation_bundle(self.bundle, s.cv, s.random_state)
+        folds = self._folds()
         assert folds.folds is not None
         rows = nested_subsample(folds.y_train, folds.folds, fraction, s.random_state,
                                 folds.multilabel)

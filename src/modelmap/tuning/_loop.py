@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from dataclasses import dataclass, field
@@ -36,6 +37,9 @@ class TuningResult:
     seconds: float = 0.0
     reused: int = 0
     tuning_job: str = ""
+    #: multi-fidelity runs: per (bracket, rung) the configs, promotions, best score, seconds
+    #: and wall seconds of the search (see ``_rung_report.rung_usage``)
+    rungs: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def best(self) -> Trial | None:
@@ -57,11 +61,14 @@ class Tuner:
         self.resume = resume
         self.events = events or SilentTuneEvents()
         self.strategy = strategy or make_strategy(tjob.space, tjob.settings)
+        self._strategy_given = strategy is not None
         self.trials: list[Trial] = []
         self.by_signature: dict[str, Trial] = {}
         self.stored: dict[str, Any] = {}
         self._ctrl_c = Interrupts()
         self.started = 0.0
+        self.seconds = 0.0  # the search: from the first candidate to the last result
+        self.wall: dict[int, float] = {}  # trial number → its share of the search's wall time
         self.run_id = ""
 
     def identity(self) -> str:
@@ -73,20 +80,53 @@ class Tuner:
     def search(self) -> str:
         """Run the search until a budget or the strategy ends it; return why it stopped."""
         self.evaluator.prepare()
+        rungs = self._choose_fidelity()
         self.run_id = self.identity()
         self.stored = self.evaluator.stored(self.run_id) if self.resume else {}
         if hasattr(self.evaluator.executor, "on_start"):
             self.evaluator.executor.on_start = lambda item: self.events.started(item.title)
         self.events.run_started(self.tjob.title, self.strategy.name, self.run_id,
                                 self.settings.max_evaluations, len(self.stored))
+        if rungs:
+            self.events.notice(rungs)
         if self.resume and not self.stored:
             self.events.notice(f"nothing stored for run {self.run_id} yet; starting from the "
                                "beginning")
+        self._start_workers()
         self.started = time.time()
         notice = partial(self.events.notice, "Ctrl-C: finishing the running candidates, then "
                          "writing the report (press Ctrl-C again to cancel them)")
         with graceful_interrupts(self.evaluator.executor, notice) as self._ctrl_c:
-            return self._loop()
+            try:
+                return self._loop()
+            finally:
+                self.seconds = time.time() - self.started  # what the time budget covers
+
+    def _choose_fidelity(self) -> str:
+        """A multi-fidelity run's rungs, from the data where the job leaves the subsample
+        ``min`` out (the run's identity then has the chosen one); the line that names them."""
+        chosen = self.evaluator.choose_fidelity()
+        if chosen is None:
+            return ""
+        fidelity, line = chosen
+        if fidelity != self.settings.fidelity:
+            self.settings = dataclasses.replace(self.settings, fidelity=fidelity)
+            self.tjob = dataclasses.replace(self.tjob, settings=self.settings)
+            self.evaluator.use(self.tjob)
+            if not self._strategy_given:
+                self.strategy = make_strategy(self.tjob.space, self.settings)
+        return line
+
+    def _start_workers(self) -> None:
+        """Under a time budget, start the workers before the clock does (the budget covers
+        the search, not the workers' start: importing scikit-learn takes seconds)."""
+        executor = self.evaluator.executor
+        self.strategy.workers = self._workers()
+        if self.settings.time_budget is not None and hasattr(executor, "start_workers"):
+            executor.start_workers(self.strategy.workers)
+
+    def _workers(self) -> int:
+        return max(1, int(getattr(self.evaluator.executor, "n_jobs", 1) or 1))
 
     @property
     def interrupts(self) -> int:
@@ -103,19 +143,34 @@ class Tuner:
             time_left = self._time_left()
             if time_left is not None and time_left <= 0:
                 return "time budget"
-            self.strategy.time_left = time_left
+            # what a candidate may use: it is stopped a margin before the budget ends
+            self.strategy.time_left = None if time_left is None else \
+                time_left - self._stop_margin()
             asked = self.strategy.ask(self.settings.batch_size)
             if not asked:
-                return "strategy finished"
+                return "time budget" if self.strategy.out_of_time else "strategy finished"
             batch = self._fit(asked[:left] if left is not None else asked, time_left)
             if not batch:
                 self.strategy.tell([])
                 return "time budget"
+            started = time.time()
             trials = self._evaluate(batch, time_left)
+            self._attribute(trials, time.time() - started)
             self.strategy.tell(trials)
+            for text in self.strategy.notices:
+                self.events.notice(text)
+            self.strategy.notices.clear()
             for trial in trials:
                 self.events.trial(trial, self.strategy.decisions.get(trial.number, {}),
                                   self.strategy.best())
+
+    def _attribute(self, trials: list[Trial], wall: float) -> None:
+        """Split a batch's wall time among its evaluations by their seconds."""
+        fresh = [t for t in trials if not t.reused]
+        total = sum(t.seconds for t in fresh)
+        for t in trials:
+            self.wall[t.number] = 0.0 if t.reused else (
+                wall * t.seconds / total if total > 0 else wall / len(fresh))
 
     def _evaluations_left(self) -> int | None:
         limit = self.settings.max_evaluations
@@ -136,7 +191,8 @@ class Tuner:
         """Drop the candidates whose pessimistic time estimate does not fit the time left."""
         if time_left is None:
             return batch
-        workers = max(1, int(getattr(self.evaluator.executor, "n_jobs", 1) or 1))
+        workers = self._workers()
+        usable = time_left - self._stop_margin()  # a candidate is stopped at this point
         seen = [t.seconds for t in self.trials if not t.reused]
         kept: list[Candidate] = []
         for candidate in batch:
@@ -147,9 +203,9 @@ class Tuner:
             if estimate is None and seen:
                 estimate = max(seen)
             rounds = math.ceil((len(kept) + 1) / workers)
-            if estimate is not None and estimate * rounds > time_left:
+            if estimate is not None and estimate * rounds > usable:
                 self.events.notice(f"not started: {self._title(candidate)} (estimated "
-                                   f"{estimate:.1f} s, {max(time_left, 0):.1f} s left)")
+                                   f"{estimate:.1f} s, {max(usable, 0):.1f} s left)")
                 continue
             kept.append(candidate)
         return kept

@@ -12,6 +12,10 @@ Contract of a :class:`Strategy`:
   (``improved``, ``score_improvement_anticipated`` …); the history table shows them.
 * ``estimate(candidate)`` may return a pessimistic estimate of a candidate's fit time
   (seconds); the run does not start a candidate whose estimate exceeds the time left.
+* ``out_of_time``: set when ``ask`` returns ``[]`` because nothing useful fits the time
+  left (the run then stops for its time budget).
+* ``notices`` collects what the user should be told (the run shows them after each
+  ``tell`` and empties the list).
 
 A strategy never sees test data: trials carry validation scores only.
 
@@ -127,6 +131,9 @@ class Strategy(ABC):
         self.trials: list[Trial] = []
         self.seen: set[str] = set()
         self.time_left: float | None = None  # seconds left of a time budget (set by the run)
+        self.workers = 1  # candidates the run trains at once (set by the run)
+        self.notices: list[str] = []  # for the user; the run shows and empties it
+        self.out_of_time = False  # ask() returned [] because the time left is too short
 
     def objective(self, trial: Trial) -> float:
         """Higher is better; failed trials are worst."""

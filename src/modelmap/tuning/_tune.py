@@ -6,7 +6,6 @@ import dataclasses
 import json
 import math
 import os
-import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from modelmap.jobs import escape_title
 from modelmap.tuning._evaluate import Evaluator
 from modelmap.tuning._events import SilentTuneEvents, TuneEvents
 from modelmap.tuning._fidelity import fidelity_args
+from modelmap.tuning._rung_report import rung_usage
 from modelmap.tuning._history import history_frame, top_list, write_tables
 from modelmap.tuning._job import TuningJob, load_tuning_job
 from modelmap.tuning._loop import Tuner, TuningResult
@@ -54,9 +54,8 @@ def tune(job: str | os.PathLike | Mapping[str, Any] | TuningJob, *, strategy: st
         events.notice(text)
     try:
         tuner = Tuner(tjob, evaluator, resume=resume, events=events)
-        started = time.time()
         reason = tuner.search()
-        result = _result(tuner, reason, time.time() - started)
+        result = _result(tuner, reason, tuner.seconds)  # the clock of the time budget
         if not result.interrupted:
             _test(result, tuner, events)
         if outputs:
@@ -92,7 +91,8 @@ def _result(tuner: Tuner, reason: str, seconds: float) -> TuningResult:
         trials=list(trials), decisions=dict(tuner.strategy.decisions),
         top=top_list(full, s.keep, sign), snapshots=snapshots,
         interrupted=reason == "interrupted", stop_reason=reason, seconds=seconds,
-        reused=sum(t.reused for t in trials), tuning_job=tuner.evaluator.validation.job_title)
+        reused=sum(t.reused for t in trials), tuning_job=tuner.evaluator.validation.job_title,
+        rungs=rung_usage(trials, tuner.wall, s))
 
 
 def sections(trials: list[Trial], strategy: str) -> dict[int, list[Trial]]:

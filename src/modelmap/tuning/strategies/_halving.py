@@ -17,47 +17,30 @@ Candidates carry their ``fidelity`` (fraction), ``rung`` and ``bracket``; a conf
 its number (``round``) through the rungs.  Only full-fidelity scores count as results
 (``best``, the top list); promotions are decided on validation scores, as every choice.
 
-Under a time budget (``time_left``) the fit time of a config at the next rung is estimated
-from its time at the lower one (scaled by the fidelity ratio to a power measured on the
-configs that ran on two rungs); once the time left only just covers taking the best config
-to the full fidelity, no new config is started and the best one is promoted instead —
-straight to the full fidelity when that fits the time left.
+Under a time budget the full-fidelity evaluation of the best config still climbing is held
+in reserve, so the run ends with full-fidelity results of its best configs (see
+:mod:`._halving_time`).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
-
-import numpy as np
 
 from modelmap.errors import JobError
 from modelmap.tuning._brackets import Bracket, evaluations, largest_bracket
 from modelmap.tuning._strategy import Candidate, Strategy, Trial
+from modelmap.tuning.strategies._halving_time import Config, TimeReserve
 from modelmap.tuning.strategies._tpe import TPE
 
 if TYPE_CHECKING:  # pragma: no cover
     from modelmap.tuning._settings import Settings
 
 MAX_DUPLICATES = 50
-TIME_MARGIN = 1.25  # pessimistic factor on scaled fit times
-RESERVE = 2.0  # stop starting new configs when time left < RESERVE x the best's climb
 
 
-@dataclass
-class _Config:
-    number: int
-    family: int
-    values: dict[str, Any]
-    bracket: int
-    origin: str
-    plain: Candidate  # without fidelity (what a sampler was given)
-    seconds: dict[int, float]
-    objective: dict[int, float]
-
-
-class _BracketSearch(Strategy):
+class _BracketSearch(TimeReserve, Strategy):
     """Brackets of successive halving over proposed configs (see the module docstring)."""
 
     multi_fidelity = True
@@ -77,12 +60,13 @@ class _BracketSearch(Strategy):
         asynchronous = s.halving.asynchronous
         self.asynchronous = s.batch_size > 1 if asynchronous is None else bool(asynchronous)
         self.brackets: list[Bracket] = []
-        self.configs: list[_Config] = []
-        self.pending: dict[str, tuple[_Config | None, Bracket, int]] = {}
+        self.configs: list[Config] = []
+        self.pending: dict[str, tuple[Config | None, Bracket, int]] = {}
         self.starts = self.initial_candidates()
         self.known: set[str] = set()
         self.shapes = 0  # brackets opened so far
         self.exhausted = False
+        self._warned = False  # the time-budget notice of _warn_once
         limit = s.max_evaluations
         if limit is not None and limit < len(self.levels):
             raise JobError(f"{limit} evaluations cannot take a config through the "
@@ -93,10 +77,6 @@ class _BracketSearch(Strategy):
         self.tpe: Any = None
         if s.halving.sampler == "tpe":
             self.tpe = TPE(self.space, s, s.random_state)
-
-    @property
-    def top(self) -> int:
-        return len(self.levels) - 1
 
     # -- brackets ---------------------------------------------------------------------------
     def shape(self, index: int) -> tuple[int, int]:
@@ -123,9 +103,7 @@ class _BracketSearch(Strategy):
     def ask(self, n: int) -> list[Candidate]:
         self.pending = {}
         batch: list[Candidate] = []
-        if self._short_of_time():
-            forced = self._force_best()
-            return [forced] if forced is not None else []
+        leader = self._protected() if self.time_left is not None else None
         for bracket in [b for b in self.brackets if not b.finished]:
             batch += self._take(bracket, n - len(batch))
         while len(batch) < n and not self.exhausted:
@@ -133,6 +111,14 @@ class _BracketSearch(Strategy):
             if bracket is None:
                 break
             batch += self._take(bracket, n - len(batch))
+        if self.time_left is not None and batch and not self._fits_the_reserve(batch, leader):
+            forced = self._force_best(leader)
+            if forced is not None:
+                return [forced]
+            if self.best() is not None:  # what it would start could not reach the top
+                self._release()
+                self.out_of_time = True
+                return []
         return batch
 
     def _take(self, bracket: Bracket, n: int) -> list[Candidate]:
@@ -149,7 +135,7 @@ class _BracketSearch(Strategy):
                                        else config.origin))
         return out
 
-    def _candidate(self, config: _Config, rung: int, origin: str) -> Candidate:
+    def _candidate(self, config: Config, rung: int, origin: str) -> Candidate:
         fidelity = self.levels[rung]
         label = self.settings.fidelity.label(fidelity)
         candidate = Candidate(config.family, dict(config.values), config.number + 1, origin,
@@ -158,14 +144,14 @@ class _BracketSearch(Strategy):
         self.pending[candidate.signature] = (config, self.brackets[config.bracket], rung)
         return candidate
 
-    def _new(self, bracket: Bracket) -> _Config | None:
+    def _new(self, bracket: Bracket) -> Config | None:
         for _ in range(MAX_DUPLICATES):
             plain = self._propose()
             if plain is None:
                 return None
             if plain.signature not in self.known:
                 self.known.add(plain.signature)
-                config = _Config(len(self.configs), plain.family, dict(plain.values),
+                config = Config(len(self.configs), plain.family, dict(plain.values),
                                  bracket.index, plain.origin, plain, {}, {})
                 self.configs.append(config)
                 return config
@@ -199,16 +185,23 @@ class _BracketSearch(Strategy):
             self.decisions[trial.number] = {"improved": improved, "rung": rung,
                                             "fidelity": self.levels[rung],
                                             "bracket": bracket.index}
-        for config, bracket, rung in self.pending.values():  # cut short by a budget
+        self._release()  # what a budget cut short is asked again
+        if self.tpe is not None and (first_rung or self.tpe.pending):
+            self.tpe.tell(first_rung)
+        self._warn_once()
+
+    def _release(self) -> None:
+        """Give the pending (asked, not evaluated) candidates back to their brackets."""
+        for config, bracket, rung in reversed(list(self.pending.values())):
             assert config is not None
             bracket.drop(config.number, rung)
             if rung == bracket.start:
                 self.known.discard(config.plain.signature)
                 if config.plain.origin == "initial":
                     self.starts.insert(0, config.plain)
+                if not config.seconds and config.number == len(self.configs) - 1:
+                    self.configs.pop()  # never evaluated: its number is given again
         self.pending = {}
-        if self.tpe is not None and (first_rung or self.tpe.pending):
-            self.tpe.tell(first_rung)
 
     def best_objective(self, exclude: list[Trial] | None = None) -> float:
         """The best full-fidelity objective so far (without ``exclude``)."""
@@ -219,81 +212,6 @@ class _BracketSearch(Strategy):
     def best(self) -> Trial | None:
         full = [t for t in self.trials if t.ok and _full(t)]
         return max(full, key=self.objective) if full else None
-
-    # -- time -------------------------------------------------------------------------------
-    def estimate(self, candidate: Candidate) -> float | None:
-        entry = self.pending.get(candidate.signature)
-        if entry is None or entry[0] is None:
-            return None
-        config, _, rung = entry
-        lower = [r for r in config.seconds if r < rung]
-        if lower:
-            r0 = max(lower)
-            return self._scaled(config.seconds[r0], r0, rung)
-        same = [c.seconds[rung] for c in self.configs if rung in c.seconds]
-        if same:
-            return TIME_MARGIN * max(same)
-        measured = [(c.seconds[r], r) for c in self.configs for r in c.seconds]
-        if not measured:
-            return None
-        return max(self._scaled(seconds, r, rung) for seconds, r in measured)
-
-    def _scaled(self, seconds: float, rung: int, to: int) -> float:
-        ratio = self.levels[to] / self.levels[rung]
-        return TIME_MARGIN * seconds * ratio ** self._exponent()
-
-    def _exponent(self) -> float:
-        """How fit time grows with the fidelity: a high quantile of what was measured."""
-        slopes = []
-        for c in self.configs:
-            rungs = sorted(c.seconds)
-            for a, b in zip(rungs, rungs[1:]):
-                if c.seconds[a] > 0 and c.seconds[b] > 0:
-                    slopes.append(math.log(c.seconds[b] / c.seconds[a])
-                                  / math.log(self.levels[b] / self.levels[a]))
-        return max(0.5, float(np.quantile(slopes, 0.8))) if slopes else 1.0
-
-    def _climb(self, config: _Config) -> float | None:
-        """Estimated seconds to take ``config`` from its highest rung to the full fidelity."""
-        rung = max(config.seconds)
-        return sum(self._scaled(config.seconds[rung], rung, r)
-                   for r in range(rung + 1, self.top + 1))
-
-    def _leader(self) -> tuple[_Config, int] | None:
-        """The best config that has not reached the full fidelity: highest rung first."""
-        open_ = [(max(c.objective), c) for c in self.configs
-                 if c.objective and max(c.objective) < self.top
-                 and c.objective[max(c.objective)] > -math.inf
-                 and not self.brackets[c.bracket].promoted(c.number, max(c.objective))]
-        if not open_:
-            return None
-        rung, config = max(open_, key=lambda e: (e[0], e[1].objective[e[0]]))
-        return config, rung
-
-    def _short_of_time(self) -> bool:
-        if self.time_left is None or self.best() is not None:
-            return False
-        leader = self._leader()
-        if leader is None:
-            return False
-        climb = self._climb(leader[0])
-        return climb is not None and self.time_left < RESERVE * climb
-
-    def _force_best(self) -> Candidate | None:
-        """The leader one rung up — or straight to the full fidelity when that alone fits
-        the time left (a climb rung by rung would not: it costs the rungs between too)."""
-        leader = self._leader()
-        if leader is None:
-            return None
-        config, rung = leader
-        target = rung + 1
-        direct = self._scaled(config.seconds[rung], rung, self.top)
-        if self.time_left is not None and direct <= self.time_left:
-            target = self.top
-        bracket = self.brackets[config.bracket]
-        bracket.add(config.number, target)
-        return self._candidate(config, target, "promoted")
-
 
 def _full(trial: Trial) -> bool:
     return trial.candidate.fidelity is None or trial.candidate.fidelity >= 1
