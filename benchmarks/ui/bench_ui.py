@@ -151,7 +151,7 @@ def time_to_open(page: Any, other: str, target: str, n: int, wait: str = WAIT_RA
     settle(page)
     page.evaluate(ARM_CLICK)
     name = page.locator(".mm-job-title", has_text=re.compile("^" + re.escape(target) + "$"))
-    page.locator(".mm-job-card").filter(has=name).first.get_by_role("button").click()
+    page.locator(".mm-job-card").filter(has=name).first.get_by_role("button", name="Open").click()
     return page.evaluate(wait, [n])
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from typing import Any
 
 import numpy as np
 import pytest
@@ -188,6 +189,10 @@ def test_csv_of_the_table_keeps_order_and_defuses_formulas(data):
     text = table_csv(rows, table.fields)
     parsed = list(csv.DictReader(io.StringIO(text)))
     assert [int(r["id"]) for r in parsed] == chosen["ids"]
+    stored = {item["id"]: item["title"] for item in table.items}
+    marked = list(csv.DictReader(io.StringIO(table_csv(rows, table.fields, stored))))
+    optimal = next(r for r in marked if r["method"] == "optimal")
+    assert (optimal["title"], optimal["shown_title"]) == ("🟊 Optimal", "★ Optimal")
     tricky = [{**rows[0], "title": "=HYPERLINK(1)"}]
     assert "'=HYPERLINK(1)" in table_csv(tricky, table.fields)
 
@@ -264,3 +269,32 @@ def test_the_address_spec_names_every_control_once_with_its_layout_default(data)
     app = create_dash(data.store)
     defaults = dict(zip((e["param"] for e in spec), _state.layout_values(app.layout, spec)))
     assert defaults["proj"] == "pca" and defaults["alpha"] == 0.05 and defaults["by"] == "method"
+
+
+def _callback(app: Any, first_output: str) -> Any:
+    """The Python function of the callback whose outputs start with ``first_output``."""
+    key = next(k for k in app.callback_map if k.startswith(f"..{first_output}."))
+    return app.callback_map[key]["callback"].__wrapped__
+
+
+def test_a_links_ranking_columns_and_plot_axes_win_over_the_first_job_answer(ui_store, data):
+    """The first job's answer can reach the browser before the address's restore has set
+    the controls (a slow machine): the callbacks then take the link's values themselves."""
+    from dash import no_update
+
+    from modelmap.ui._app import create_dash
+
+    app = create_dash(ui_store)
+    rank, axes = _callback(app, "mm-rank-columns"), _callback(app, "mm-plot-x")
+    chosen = selection(data, "Iris")
+    link = f"?job={chosen['job']}&rank=train_accuracy,fit_time&x=param_max_depth&y=fit_time"
+    first = rank(chosen, "method", None, False, None, "auto", "mean", None, link)
+    assert first[1] == ["train_accuracy", "fit_time"]
+    plain = rank(chosen, "method", None, False, None, "auto", "mean", None, "")
+    assert plain[1] == ["test_accuracy", "test_f1_macro", "train_accuracy"]  # the defaults
+    later = rank(chosen, "method", None, False, ["fit_time"], "auto", "mean", first[0], link)
+    assert later[1] is no_update  # after the first answer the dropdown's value counts
+    x_opts, x, y_opts, y, *_ = axes(chosen, None, None, None, link)
+    assert (x, y) == ("param_max_depth", "fit_time")
+    assert axes(chosen, None, None, chosen["job"], link)[1:4:2] != ("param_max_depth",
+                                                                    "fit_time")

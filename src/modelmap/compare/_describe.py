@@ -190,7 +190,7 @@ def pareto_front(times: Sequence[Any], scores: Sequence[Any],
 def aggregate(values: Sequence[Any], how: str, higher_better: bool = True) -> tuple[float, int]:
     """A group's value (``mean``, ``median`` or ``best``) and the index of its member
     closest to it (the representative that hovering highlights)."""
-    v = np.array([_number(x) if _number(x) is not None else np.nan for x in values])
+    v = np.array([_number(x) for x in values], dtype=float)  # None -> nan
     finite = np.flatnonzero(np.isfinite(v))
     if not len(finite):
         return float("nan"), 0

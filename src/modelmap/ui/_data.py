@@ -199,11 +199,16 @@ class UIData:
     def select(self, job_id: int, *, methods: Sequence[str] | None, statuses: Sequence[str],
                filters: Sequence[str], q: str | None, sort: str | None,
                include_folds: bool) -> list[int]:
-        """Ids of the results that pass the filters, in the sort order (query layer)."""
+        """Ids of the results that pass the filters, in the sort order (query layer).
+
+        ``q`` (Filter's "title contains") matches the title as stored or as shown
+        (:func:`readable`: "★ Optimal" and "🟊 Optimal" both find the seed's optimal)."""
         items = self._all(job=job_id, method=list(methods) if methods is not None else None,
-                          status=list(statuses), filters=list(filters), q=q or None,
-                          sort=sort, include_folds=include_folds)
-        return [item["id"] for item in items]
+                          status=list(statuses), filters=list(filters), sort=sort,
+                          include_folds=include_folds)
+        needle = q.lower() if q else None
+        return [item["id"] for item in items if needle is None
+                or needle in item["title"].lower() or needle in readable(item["title"]).lower()]
 
     # -- arrays ------------------------------------------------------------------------
     def labels(self, job_id: int) -> tuple[np.ndarray, np.ndarray]:

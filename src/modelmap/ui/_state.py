@@ -14,7 +14,7 @@ from modelmap.queries import QueryError
 from modelmap.ui import _theme
 from modelmap.ui._analysis import higher_is_better
 from modelmap.ui._data import UIData, label
-from modelmap.ui.views._common import error_text, fmt
+from modelmap.ui.views._common import error_text, first_job_of_link, fmt, url_param
 from modelmap.ui.views._filter import RANGES
 
 STATUSES = ("ok", "failed", "timeout")
@@ -22,7 +22,8 @@ STATUSES = ("ok", "failed", "timeout")
 #: What the address holds besides the job and the views (``?job=3&view=map&beside=plot``,
 #: written by ``modelmap.js``): ``"component-id"`` (its ``value``) or ``"component-id.prop"``
 #: -> the URL parameter.  A parameter ending in ``[]`` is a list (comma-separated in the
-#: address), ``#`` marks a number, ``?`` a switch (``1`` or absent); the marks are not part
+#: address), ``#`` marks a number, ``?`` a switch (``1`` or absent; ``0`` for one that is on
+#: in the layout and turned off); the marks are not part
 #: of the address.  Each control listed is written to the address when it changes and
 #: restored from it when the page is reloaded or a link is opened, so a view only has to
 #: add its controls here.  Its callbacks must keep a value that is valid for the job, and
@@ -33,7 +34,8 @@ URL_STATE: dict[str, str] = {
     "mm-sort": "sort", "mm-sort-desc.n_clicks": "flip#", "mm-colour": "colour",
     "mm-top-n": "top#", "mm-folds": "folds?", "mm-status": "status[]", "mm-q": "q",
     "mm-filters": "where", "mm-picked.data": "pick#[]",
-    # Ranking, Map, Plot
+    # Table, Ranking, Map, Plot
+    "mm-table-ci": "ci?",
     "mm-rank-columns": "rank[]", "mm-rank-group": "group", "mm-rank-how": "rep",
     "mm-map-values": "mapof", "mm-map-projection": "proj", "mm-map-metric": "dist",
     "mm-map-labels": "labels?", "mm-plot-x": "x", "mm-plot-y": "y", "mm-plot-size": "size",
@@ -77,21 +79,6 @@ def sort_arrow(sort: str | None, best_first: bool) -> str:
     if sort in (None, "title", "method"):
         return "A→Z" if best_first else "Z→A"
     return "best first" if best_first else "worst first"
-
-
-def url_job(search: str | None) -> int | None:
-    """The job id in the address (``?job=3``), if any."""
-    from urllib.parse import parse_qs
-
-    value = parse_qs((search or "").lstrip("?")).get("job", [None])[0]
-    return int(value) if value and value.isdigit() else None
-
-
-def url_value(search: str | None, name: str, default: Any) -> Any:
-    """The address's ``name`` parameter (``?sort=fit_time``), else ``default``."""
-    from urllib.parse import parse_qs
-
-    return parse_qs((search or "").lstrip("?")).get(name, [default])[0]
 
 
 def register(app: Any, data: UIData) -> None:
@@ -155,7 +142,7 @@ def _register_jobs(app: Any, data: UIData) -> None:
     def choose(picked: Any, _clicks: Any, jobs: list | None, current: Any,
                search: str | None = None) -> tuple:
         known = [j["id"] for j in jobs or []]
-        linked = url_job(search)
+        linked = url_param(search, "job", kind="id")
         if current is None and linked in known:  # a shared link names the job
             return linked, linked
         trigger = ctx.triggered_id
@@ -183,11 +170,9 @@ def _register_fields(app: Any, data: UIData) -> None:
                search: str | None = None) -> tuple:
         if job is None:
             return [], None, [], "method", [], [], None
-        if chosen_for is None and job == url_job(search):
-            # the page's first job is the link's: its sort and colour, whichever of this
-            # answer and the address's restore reaches the browser first
-            sort = url_value(search, "sort", sort)
-            colour = url_value(search, "colour", colour)
+        if first_job_of_link(search, job, chosen_for):  # the link's sort and colour
+            sort = url_param(search, "sort", sort)
+            colour = url_param(search, "colour", colour)
         table = data.table(int(job))
         f = table.fields
         sort_fields = f.scores + f.times + ["title", "method"]
@@ -209,8 +194,19 @@ def _register_fields(app: Any, data: UIData) -> None:
 
 
 def _register_selection(app: Any, data: UIData) -> None:
+    @app.callback(Output("mm-titles", "data"), Input("mm-job", "data"),
+                  Input("mm-new", "n_clicks"), Input("mm-deleted", "data"))
+    def titles(job: Any, _new: Any, _deleted: Any) -> dict[str, str]:
+        """Every title of the job by id (for the highlight's status line and Ranking's
+        Find): apart from the selection, whose answer is on the way of every view."""
+        try:
+            table = data.table(int(job)) if job is not None else None
+        except QueryError:
+            table = None
+        return {str(i): r["title"] for i, r in table.flat.items()} if table else {}
+
     @app.callback(Output("mm-selection", "data"), Output("mm-filter-error", "children"),
-                  Output("mm-titles", "data"), Output("mm-sort-desc", "children"),
+                  Output("mm-sort-desc", "children"),
                   Input("mm-job", "data"), Input("mm-methods", "value"),
                   Input("mm-status", "value"), Input("mm-folds", "value"),
                   Input("mm-q", "value"), Input("mm-filter-apply", "n_clicks"),
@@ -223,15 +219,15 @@ def _register_selection(app: Any, data: UIData) -> None:
                top: Any, _deleted: Any, restored: Any, ranges: dict | None = None,
                filters_text: str | None = None) -> tuple:
         if not restored:  # the views wait until the address has set the controls
-            return no_update, no_update, no_update, no_update
+            return no_update, no_update, no_update
         best_first = not (flips or 0) % 2
         arrow = sort_arrow(sort, best_first)
         if job is None:
-            return None, None, {}, arrow
+            return None, None, arrow
         try:
             table = data.table(int(job))
         except QueryError:  # the job was just deleted; the job list moves on to another
-            return None, None, {}, arrow
+            return None, None, arrow
         filters = [line.strip() for line in (filters_text or "").splitlines() if line.strip()]
         if ranges and ranges.get("job") == int(job):  # Filter's score sliders
             filters += ranges.get("filters", [])
@@ -251,8 +247,7 @@ def _register_selection(app: Any, data: UIData) -> None:
         selection = {"job": int(job), "ids": ids, "sort": sort, "desc": descending,
                      "version": list(table.version), "n_total": len(base),
                      "n_failed": sum(1 for i in base if i["status"] != "ok")}
-        titles = {str(i): r["title"] for i, r in table.flat.items()}
-        return selection, error, titles, arrow
+        return selection, error, arrow
 
 
 def _register_status(app: Any, data: UIData) -> None:
@@ -303,7 +298,8 @@ def _register_status(app: Any, data: UIData) -> None:
             return no_update
         table = data.table(selection["job"])
         name = "".join(c if c.isalnum() else "_" for c in table.job["title"]).strip("_")
-        return dcc.send_string(table_csv(table.rows(selection["ids"]), table.fields),
+        stored = {item["id"]: item["title"] for item in table.items}
+        return dcc.send_string(table_csv(table.rows(selection["ids"]), table.fields, stored),
                                f"{name or 'job'}-classifiers.csv")
 
 
@@ -331,13 +327,18 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-def table_csv(rows: list[dict[str, Any]], fields: Any) -> str:
-    """The rows as CSV: title, method, status, fold, scores, times, parameters, id."""
-    columns = ["title", "method", "status", "fold", *fields.scores, *fields.times,
-               *fields.params, "id"]
+def table_csv(rows: list[dict[str, Any]], fields: Any,
+              stored: dict[int, str] | None = None) -> str:
+    """The rows as CSV: title (as stored: ``stored`` maps ids to the store's titles), the
+    title as the app shows it (``shown_title``: 🟊 as ★), method, status, fold, scores,
+    times, parameters, id."""
+    columns = ["title", "shown_title", "method", "status", "fold", *fields.scores,
+               *fields.times, *fields.params, "id"]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
+        values = {**row, "shown_title": row.get("title"),
+                  "title": (stored or {}).get(row.get("id"), row.get("title"))}
+        writer.writerow([_cell(values.get(c)) for c in columns])
     return buffer.getvalue()

@@ -9,7 +9,7 @@ colour in every view, and a legend for the status bar.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -162,6 +162,22 @@ def _numeric(value: Any) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
+def _memo_category() -> Callable[[Any], str]:
+    """:func:`category`, remembered per value (and type: 1, 1.0 and True label apart)."""
+    known: dict[tuple[type, Any], str] = {}
+
+    def of(value: Any) -> str:
+        try:
+            key = (type(value), value)
+            if key not in known:
+                known[key] = category(value)
+            return known[key]
+        except TypeError:  # a list or dict value
+            return category(value)
+
+    return of
+
+
 def colouring(rows: Sequence[dict[str, Any]], by: str, settings: dict[str, str],
               universe: Sequence[dict[str, Any]] | None = None) -> Colouring:
     """Colours of ``rows`` (flat records) by the field ``by`` (categorical or numeric).
@@ -174,6 +190,7 @@ def colouring(rows: Sequence[dict[str, Any]], by: str, settings: dict[str, str],
     every = values if universe is None else [row.get(by) for row in universe] + values
     muted = MUTED[settings["theme"]]
     if by in ("method", "status", "fold") or is_categorical(every):
+        category = _memo_category()  # 10,000s of rows share a handful of values
         palette = PALETTES[settings["palette"]]
         labels = sorted({category(v) for v in every}, key=str.lower)
         chosen = {lab: palette[k % len(palette)] for k, lab in enumerate(labels)}

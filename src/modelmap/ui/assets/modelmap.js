@@ -241,6 +241,7 @@
       var v = values[k];
       if (JSON.stringify(v) === JSON.stringify(e.default === undefined ? null : e.default)) {
         patch[e.param] = null;
+      } else if (v === false && e.default === true) { patch[e.param] = "0";  /* on by default */
       } else if (v === null || v === undefined || v === "" || v === false || v === 0 ||
           (Array.isArray(v) && !v.length)) { patch[e.param] = null; }
       else if (Array.isArray(v)) { patch[e.param] = v.map(function (x) {

@@ -167,3 +167,29 @@ def fmt(value: Any, digits: int = 3) -> str:
         return f"{value:.{digits}f}".rstrip("0").rstrip(".") if "." in f"{value:.{digits}f}" \
             else f"{value}"
     return str(value)
+
+
+def url_param(search: str | None, name: str, default: Any = None, kind: str = "text") -> Any:
+    """The address's ``name`` parameter (``?job=3&sort=fit_time&rank=a,b``) as the browser
+    decodes it (``decode`` in ``modelmap.js``): ``kind`` ``"text"``, ``"id"`` (a whole
+    number, else ``default``) or ``"list"`` (comma-separated, each item URL-decoded); a
+    parameter that is absent is ``default``."""
+    from urllib.parse import parse_qs, unquote
+
+    value = parse_qs((search or "").lstrip("?")).get(name, [None])[0]
+    if value is None:
+        return default
+    if kind == "id":
+        return int(value) if value.isdigit() else default
+    if kind == "list":
+        return [unquote(item) for item in value.split(",")] if value else []
+    return value
+
+
+def first_job_of_link(search: str | None, job: Any, answered_for: Any) -> bool:
+    """Whether ``job`` is the job the page opened with from the address and the callback
+    has not answered for a job yet (``answered_for`` is None): its controls then take
+    their values from the address, whichever of the address's restore and the job's
+    first answer reaches the browser first."""
+    return answered_for is None and job is not None and job == url_param(search, "job",
+                                                                         kind="id")

@@ -12,7 +12,7 @@ from dash import Input, Output, State, ctx, dcc, html, no_update
 
 from modelmap.ui import _theme
 from modelmap.ui._analysis import higher_is_better, mcnemar, wrong_matrix
-from modelmap.ui._data import UIData, is_reference
+from modelmap.ui._data import UIData, is_reference, readable
 from modelmap.ui.views import _comparison_many as many
 from modelmap.ui.views._common import (PICKED, SELECTION, SETTINGS, container, control, fmt,
                                        graph, guarded, state, vis_id)
@@ -202,7 +202,9 @@ def register(app: Any, data: UIData) -> None:
         if a_id is None or b_id is None or a_id == b_id:
             text = "Pick two different classifiers (a job with one classifier has no pair)."
             return state(text), None, _theme.message_figure(chosen, "Nothing to compare.")
-        a, b = data.result(int(a_id)), data.result(int(b_id))
+        # the titles as every view shows them (🟊 as ★), in the verdict and the headers
+        a, b = ({**r, "title": readable(r["title"])} for r in (data.result(int(a_id)),
+                                                                data.result(int(b_id))))
         names = data.table(a["job_id"]).job.get("class_names") or []
         return (verdict(data, a, b), tables(a, b),
                 difference_figure(a, b, split, names, chosen))

@@ -12,7 +12,7 @@ from dash import Input, Output, State, ctx, html, no_update
 
 from modelmap import queries
 from modelmap.ui import _theme
-from modelmap.ui._data import Table, UIData, is_reference
+from modelmap.ui._data import Table, UIData, is_reference, readable
 from modelmap.ui.views._summary import MAX_OPTIONS
 from modelmap.ui.views._common import (PICKED, SELECTION, SETTINGS, fmt, guarded, state,
                                        vis_id)
@@ -47,7 +47,7 @@ def colorscale(alpha: float, theme: str) -> list[list[Any]]:
 
 def pairwise_figure(answer: dict[str, Any], settings: dict[str, str]) -> dict[str, Any]:
     """Heatmap of the Holm-adjusted p-values of every pair, the value in each cell."""
-    titles, holm, raw = answer["titles"], answer["p_holm"], answer["p"]
+    titles, holm, raw = [readable(t) for t in answer["titles"]], answer["p_holm"], answer["p"]
     n = len(titles)
     labels = [f"{t} ·{k + 1}" if titles.count(t) > 1 else t for k, t in enumerate(titles)]
     text = [[p_text(p) for p in row] for row in holm]
@@ -106,7 +106,7 @@ def pairwise(data: UIData, table: Table, ids: list[int], score: str,
     keys = [item["key"] for item in usable[:MAX_MATRIX]]
     answer = queries.compare_pairwise(data.store, keys, score=score, alpha=alpha,
                                       job=table.job["id"])
-    return answer, dropped, [item["title"] for item in skipped]
+    return answer, dropped, [readable(item["title"]) for item in skipped]
 
 
 def _shown(value: Any) -> str:

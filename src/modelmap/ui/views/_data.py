@@ -36,7 +36,7 @@ def layout() -> html.Div:
     ]
     body = html.Div([
         graph("samples", linked=False, height="calc(100vh - 430px)", receives=True),
-        graph("classes", linked=False, height="200px"),
+        graph("classes", linked=False, height="230px"),
     ])
     return container(NAME, "Data", controls, body, note_id="mm-data-note")
 
@@ -49,7 +49,8 @@ def class_label(y: Any, names: list[str]) -> str:
 
 
 def classes_figure(job: dict[str, Any], settings: dict[str, str]) -> dict:
-    names = job.get("class_names") or []
+    counts = max((len(job.get(f"{s}_counts") or []) for s in ("train", "test")), default=0)
+    names = [str(n) for n in job.get("class_names") or []] or [str(k) for k in range(counts)]
     palette = _theme.PALETTES[settings["palette"]]
     data = [{"type": "bar", "name": split, "x": names, "y": job.get(f"{split}_counts") or [],
              "marker": {"color": palette[k]}, "hovertemplate": f"{split} %{{x}}: %{{y}}"
@@ -57,10 +58,14 @@ def classes_figure(job: dict[str, Any], settings: dict[str, str]) -> dict:
             for k, split in enumerate(("train", "test")) if any(job.get(f"{split}_counts") or [])]
     if not data:
         return _theme.message_figure(settings, "No class counts stored for this job.")
+    # a category axis naming every class: names such as "0".."9" made Plotly draw a number
+    # axis (every other class labelled); the margin leaves room for the names
     return {"data": data, "layout": _theme.layout(
-        settings, barmode="group", showlegend=True, legend={"orientation": "h", "y": 1.15},
+        settings, barmode="group", showlegend=True, legend={"orientation": "h", "y": 1.2},
+        xaxis={"type": "category", "tickmode": "array", "tickvals": names, "ticktext": names,
+               "automargin": True},
         title={"text": "Samples per " + ("label" if job.get("multilabel") else "class"),
-               "font": {"size": 13}}, margin={"l": 10, "r": 10, "t": 50, "b": 10})}
+               "font": {"size": 13}}, margin={"l": 10, "r": 10, "t": 50, "b": 40})}
 
 
 def hard_samples(data: UIData, given: ViewInput, n_eval: int, y: np.ndarray,

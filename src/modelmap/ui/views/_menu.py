@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, dcc, html
+from dash import ALL, Input, Output, State, dcc, html
 
 from modelmap.ui._data import UIData
 from modelmap.ui.views import _menu_delete
@@ -66,17 +66,32 @@ def _card(job: dict[str, Any], active: bool, writes: bool = True) -> dbc.Card:
                                      f"{job.get('n_train') or 0} train · "
                                      f"{job.get('n_test') or 0} test · {mode}",
                                      className="mm-job-meta")]),
-    ]), className="mm-job-card" + (" mm-job-active" if active else ""))
+    ]), className="mm-job-card" + (" mm-job-active" if active else ""),
+        id={"type": "mm-job-card", "job": job["id"]})
 
 
 def register(app: Any, data: UIData) -> None:
+    # the cards are drawn when the job list changes; opening a job only marks its card (in
+    # the browser): new cards make Dash re-read the page's callbacks, which held the
+    # selection of the opened job back by 200 ms
     @app.callback(Output("mm-menu-jobs", "children"), Input("mm-jobs", "data"),
-                  Input("mm-job", "data"))
+                  State("mm-job", "data"))
     def jobs(jobs: list | None, current: Any) -> Any:
         if not jobs:
             return state("The store has no jobs yet. Run one, e.g. `modelmap run "
                          "jobs/iris.json`; it shows up here while it runs.")
         return [_card(job, job["id"] == current, data.keep_maps) for job in jobs]
+
+    app.clientside_callback(
+        """function (job, ids) {
+            return [ids.map(i => i.job === job ? 'Open ✓' : 'Open'),
+                    ids.map(i => i.job !== job),
+                    ids.map(i => 'mm-job-card' + (i.job === job ? ' mm-job-active' : ''))];
+        }""",
+        Output({"type": "mm-open", "job": ALL}, "children"),
+        Output({"type": "mm-open", "job": ALL}, "outline"),
+        Output({"type": "mm-job-card", "job": ALL}, "className"),
+        Input("mm-job", "data"), Input({"type": "mm-open", "job": ALL}, "id"))
 
     @app.callback(Output("mm-delete-results", "disabled"), Output("mm-delete-reason", "children"),
                   Output("mm-folds-note", "children"), Input("mm-jobs", "data"),

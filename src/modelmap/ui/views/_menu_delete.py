@@ -71,36 +71,45 @@ def _delete(data: UIData, target: dict[str, Any]) -> None:
 
 
 def register(app: Any, data: UIData) -> None:
+    # Two callbacks: the one the Delete buttons trigger does not write mm-deleted, so that
+    # the selection (which listens to mm-deleted) does not wait for it each time the Menu
+    # redraws its job cards (new buttons fire it) when a job opens.
     @app.callback(Output("mm-delete-modal", "is_open"), Output("mm-delete-text", "children"),
-                  Output("mm-delete-target", "data"), Output("mm-deleted", "data"),
+                  Output("mm-delete-target", "data"),
                   Input({"type": "mm-delete-job", "job": ALL}, "n_clicks"),
                   Input("mm-delete-results", "n_clicks"), Input("mm-delete-cancel", "n_clicks"),
-                  Input("mm-delete-confirm", "n_clicks"), State(SELECTION, "data"),
-                  State("mm-delete-target", "data"), State("mm-deleted", "data"),
-                  prevent_initial_call=True)
-    def delete(_jobs: Any, _results: Any, _cancel: Any, _confirm: Any, selection: dict | None,
-               target: dict | None, deleted: int | None) -> tuple:
+                  State(SELECTION, "data"), prevent_initial_call=True)
+    def ask(_jobs: Any, _results: Any, _cancel: Any, selection: dict | None) -> tuple:
         trigger = ctx.triggered_id
         if not any(t.get("value") for t in ctx.triggered):  # a button was (re)created
-            return no_update, no_update, no_update, no_update
+            return no_update, no_update, no_update
         if trigger == "mm-delete-cancel":
-            return False, no_update, None, no_update
-        if trigger == "mm-delete-confirm":
-            if not target or not data.keep_maps:
-                return False, no_update, None, no_update
-            try:
-                _delete(data, target)
-            except Exception as exc:  # noqa: BLE001 - shown in the dialog
-                return True, html.Div(error_text(exc), className="alert alert-danger"), \
-                    None, (deleted or 0) + 1
-            return False, no_update, None, (deleted or 0) + 1
+            return False, no_update, None
         if not data.keep_maps:
-            return True, READ_ONLY, None, no_update
+            return True, READ_ONLY, None
         if isinstance(trigger, dict):
             target = {"kind": "job", "job": int(trigger["job"])}
         elif selection and selection.get("ids"):
             target = {"kind": "results", "job": int(selection["job"]),
                       "ids": list(selection["ids"])}
         else:
-            return True, "No classifier is selected.", None, no_update
-        return True, _ask(data, target), target, no_update
+            return True, "No classifier is selected.", None
+        return True, _ask(data, target), target
+
+    @app.callback(Output("mm-delete-modal", "is_open", allow_duplicate=True),
+                  Output("mm-delete-text", "children", allow_duplicate=True),
+                  Output("mm-delete-target", "data", allow_duplicate=True),
+                  Output("mm-deleted", "data"),
+                  Input("mm-delete-confirm", "n_clicks"), State("mm-delete-target", "data"),
+                  State("mm-deleted", "data"), prevent_initial_call=True)
+    def confirm(clicks: Any, target: dict | None, deleted: int | None) -> tuple:
+        if not clicks:
+            return no_update, no_update, no_update, no_update
+        if not target or not data.keep_maps:
+            return False, no_update, None, no_update
+        try:
+            _delete(data, target)
+        except Exception as exc:  # noqa: BLE001 - shown in the dialog
+            return True, html.Div(error_text(exc), className="alert alert-danger"), \
+                None, (deleted or 0) + 1
+        return False, no_update, None, (deleted or 0) + 1

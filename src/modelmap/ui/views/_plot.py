@@ -15,7 +15,8 @@ from modelmap.ui._analysis import (association_matrix, category, is_categorical,
 from modelmap.ui._data import Fields, UIData, is_reference, label
 from modelmap.ui.views import _rungs
 from modelmap.ui.views._common import (COLOUR, SELECTION, SETTINGS, ViewInput, container,
-                                       control, fmt, graph, guarded, view_input, vis_id)
+                                       control, first_job_of_link, fmt, graph, guarded,
+                                       url_param, view_input, vis_id)
 
 NAME = "plot"
 #: Parameters where 0 (or no value) means "no limit".
@@ -246,12 +247,16 @@ def register(app: Any, data: UIData) -> None:
                   Output("mm-plot-size", "options"), Output("mm-plot-imp-method", "options"),
                   Output("mm-plot-axes-job", "data"),
                   Input(SELECTION, "data"), Input("mm-plot-x", "value"),
-                  Input("mm-plot-y", "value"), State("mm-plot-axes-job", "data"))
-    def axes(selection: dict | None, x: str | None, y: str | None, chosen_for: Any) -> tuple:
+                  Input("mm-plot-y", "value"), State("mm-plot-axes-job", "data"),
+                  State("mm-url", "search"))
+    def axes(selection: dict | None, x: str | None, y: str | None, chosen_for: Any,
+             search: str | None = None) -> tuple:
         if not selection or selection.get("job") is None:  # keep values from the address
             return (no_update,) * 7
         if chosen_for is not None and chosen_for != selection["job"]:
             x = y = None  # another job: its own defaults, not the last job's axes
+        if first_job_of_link(search, selection["job"], chosen_for):  # the link's axes
+            x, y = url_param(search, "x", x), url_param(search, "y", y)
         f = data.table(int(selection["job"])).fields
         every = f.params + f.scores + f.times + ["method"]
         options = [{"label": label(n), "value": n} for n in every]

@@ -14,7 +14,8 @@ from modelmap.ui import _theme
 from modelmap.ui._analysis import aggregate, higher_is_better
 from modelmap.ui._data import UIData, is_reference, label
 from modelmap.ui.views._common import (COLOUR, log, SELECTION, SETTINGS, ViewInput, container,
-                                       control, fmt, graph, guarded, state, view_input, vis_id)
+                                       control, first_job_of_link, fmt, graph, guarded, state,
+                                       url_param, view_input, vis_id)
 
 NAME = "ranking"
 GROUPS = {"auto": "auto (method above 1,000)", "none": "no grouping", "method": "method",
@@ -259,36 +260,52 @@ def register(app: Any, data: UIData) -> None:
                             Output("mm-rank-found", "children"),
                             Input("mm-rank-find", "value"), State("mm-titles", "data"))
 
-    @app.callback(Output("mm-rank-columns", "options"), Output("mm-rank-columns", "value"),
-                  Input(SELECTION, "data"), Input("mm-rank-columns", "value"))
-    def columns(selection: dict | None, current: list[str] | None) -> tuple:
-        if not selection or selection.get("job") is None:
-            return no_update, no_update  # keep a value from the address (see _state)
-        fields = data.table(int(selection["job"])).fields
-        options = [{"label": label(f), "value": f} for f in fields.numeric]
-        kept = [c for c in (current or []) if c in fields.numeric]
-        return options, kept or default_columns(fields, selection.get("sort"))
-
     def failed(text: str) -> tuple:
-        return _theme.message_figure(_theme.settings_of(None), text), {}, \
-            state(text, kind="danger", icon="!"), ""
+        return no_update, no_update, _theme.message_figure(_theme.settings_of(None), text), \
+            {}, state(text, kind="danger", icon="!"), ""
 
-    @app.callback(Output({"type": "mm-linked", "name": NAME}, "figure"),
+    # the column picker and the chart in one callback: a picker answered first held the
+    # chart's request back by a round trip when a job opens
+    @app.callback(Output("mm-rank-columns", "options"), Output("mm-rank-columns", "value"),
+                  Output({"type": "mm-linked", "name": NAME}, "figure"),
                   Output({"type": "mm-linked", "name": NAME}, "style"),
                   Output("mm-rank-state", "children"), Output("mm-rank-note", "children"),
                   Input(SELECTION, "data"), Input(COLOUR, "value"), Input(SETTINGS, "data"),
                   Input(vis_id(NAME), "data"), Input("mm-rank-columns", "value"),
-                  Input("mm-rank-group", "value"), Input("mm-rank-how", "value"))
+                  Input("mm-rank-group", "value"), Input("mm-rank-how", "value"),
+                  State("mm-rank-columns", "options"), State("mm-url", "search"))
     @guarded(failed)
     def render(selection: dict | None, colour: str | None, settings: dict | None,
-               visible: bool, columns: list[str] | None, group: str, how: str) -> tuple:
+               visible: bool, current: list[str] | None, group: str, how: str,
+               known: list | None = None, search: str | None = None) -> tuple:
+        if not selection or selection.get("job") is None:
+            picked: tuple = (no_update, no_update)  # keep a value from the address
+            columns = current or []
+        else:
+            wanted = url_param(search, "rank", current, kind="list") if first_job_of_link(
+                search, selection["job"], known or None) else current
+            picked = pick_columns(data.table(int(selection["job"])).fields,
+                                  selection.get("sort"), wanted, current, known)
+            columns = current if picked[1] is no_update else picked[1]
         if not visible:
-            return no_update, no_update, no_update, no_update
+            return *picked, no_update, no_update, no_update, no_update
         given = view_input(data, selection, colour, settings)
         if isinstance(given, str):
             chosen = _theme.settings_of(settings)
-            return _theme.message_figure(chosen, given), {"height": "240px"}, state(given), ""
-        return _render(given, columns or [], group, how, data)
+            return *picked, _theme.message_figure(chosen, given), {"height": "240px"}, \
+                state(given), ""
+        return *picked, *_render(given, columns or [], group, how, data)
+
+
+def pick_columns(fields: Any, sort: str | None, wanted: list[str] | None,
+                 current: list[str] | None, known: list | None) -> tuple:
+    """The picker's options and value (the ``wanted`` columns the job has, else the
+    defaults), each ``no_update`` when equal to the ``known`` options and ``current``
+    value."""
+    options = [{"label": label(f), "value": f} for f in fields.numeric]
+    kept = [c for c in (wanted or []) if c in fields.numeric] or default_columns(fields, sort)
+    return (no_update if options == known else options,
+            no_update if kept == current else kept)
 
 
 def _render(given: ViewInput, columns: list[str], group: str, how: str,

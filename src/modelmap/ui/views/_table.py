@@ -149,57 +149,71 @@ def row_data(rows: list[dict[str, Any]], fields: Fields, shown: list[str] | None
 
 
 def register(app: Any, data: UIData) -> None:
-    @app.callback(Output("mm-table-columns", "options"), Output("mm-table-columns", "value"),
-                  Input(SELECTION, "data"), State("mm-table-columns", "value"))
-    def columns(selection: dict | None, current: list[str] | None) -> tuple:
-        if not selection or selection.get("job") is None:
-            return [], []
-        fields = data.table(int(selection["job"])).fields
-        every = ["method", "status", *fields.scores, *fields.times, *fields.params]
-        options = [{"label": label(f), "value": f} for f in every]
-        kept = [c for c in (current or []) if c in every]
-        return options, kept or default_columns(fields)
+    _register_clientside(app)
 
     def failed(text: str) -> tuple:
-        return no_update, no_update, state(text, kind="danger", icon="!"), text
+        return no_update, no_update, no_update, no_update, state(text, kind="danger",
+                                                                 icon="!"), text
 
-    @app.callback(Output(GRID, "rowData"), Output(GRID, "columnDefs"),
+    # the column picker and the grid in one callback: a picker answered first held the
+    # grid's request back by a round trip when a job opens
+    @app.callback(Output("mm-table-columns", "options"), Output("mm-table-columns", "value"),
+                  Output(GRID, "rowData"), Output(GRID, "columnDefs"),
                   Output("mm-table-state", "children"), Output("mm-table-note", "children"),
                   Input(SELECTION, "data"), Input(vis_id(NAME), "data"),
-                  Input("mm-table-columns", "value"), Input("mm-table-ci", "value"))
+                  Input("mm-table-columns", "value"), Input("mm-table-ci", "value"),
+                  State("mm-table-columns", "options"))
     @guarded(failed)
-    def render(selection: dict | None, visible: bool, shown: list[str] | None,
-               with_ci: bool = True) -> tuple:
-        if not visible:
-            return no_update, no_update, no_update, no_update
+    def render(selection: dict | None, visible: bool, current: list[str] | None,
+               with_ci: bool = True, known: list | None = None) -> tuple:
         if not selection or selection.get("job") is None:
             text = "Pick a job in the Menu (or the job list at the top) to see its classifiers."
-            return [], [], state(text), ""
-        table = data.table(int(selection["job"]))
-        rows = table.rows(selection.get("ids") or [])
-        if not rows:
-            text = "No classifier passes the current filters. Loosen them in Filter or Menu."
-            return [], [], state(text), ""
-        note = (f"{len(rows)} classifiers, one per row, in the toolbar's order: click a header "
-                "to sort, type under it to filter (numbers: =, <, > and ranges), Search looks "
-                "in every cell; Columns picks what is shown.")
-        stats: dict[str, dict[str, Any]] = {}
-        if with_ci and len(rows) <= MAX_INTERVALS:
-            wanted = [s for s in table.fields.scores if s.startswith("test_")
-                      and not s.startswith("test_std") and (shown is None or s in shown)]
-            stats = intervals(data, table, wanted)
-        elif with_ci:
-            note += (f" Intervals are computed for up to {MAX_INTERVALS} classifiers: filter "
-                     "to fewer to see them.")
-        if stats:
-            alpha = next(iter(stats.values()))["alpha"]
-            note += (" Intervals [brackets]: " + "; ".join(
-                f"{label(k)}: {v['method'].split(' over ')[0]}" for k, v in stats.items()) +
-                f". ≈best: not distinguishable from the best at α = {alpha:g} (the test is in "
-                "each header's tooltip); references (italics, 'ref') are never best.")
-        return (row_data(rows, table.fields, shown, stats),
-                column_defs(table.fields, shown, stats), None, note)
+            return [], [], [], [], state(text), ""
+        options, shown = picker(data.table(int(selection["job"])).fields, current)
+        picked = (no_update if options == known else options,
+                  no_update if shown == current else shown)
+        if not visible:
+            return *picked, no_update, no_update, no_update, no_update
+        return (*picked, *_grid(data, selection, shown, with_ci))
 
+
+def picker(fields: Fields, current: list[str] | None) -> tuple[list[dict], list[str]]:
+    """The column picker's options and value (the current columns the job has, else the
+    default ones)."""
+    every = ["method", "status", *fields.scores, *fields.times, *fields.params]
+    kept = [c for c in (current or []) if c in every]
+    return [{"label": label(f), "value": f} for f in every], kept or default_columns(fields)
+
+
+def _grid(data: UIData, selection: dict, shown: list[str], with_ci: bool) -> tuple:
+    """The grid's rows and columns, the empty state and the note."""
+    table = data.table(int(selection["job"]))
+    rows = table.rows(selection.get("ids") or [])
+    if not rows:
+        text = "No classifier passes the current filters. Loosen them in Filter or Menu."
+        return [], [], state(text), ""
+    note = (f"{len(rows)} classifiers, one per row, in the toolbar's order: click a header "
+            "to sort, type under it to filter (numbers: =, <, > and ranges), Search looks "
+            "in every cell; Columns picks what is shown.")
+    stats: dict[str, dict[str, Any]] = {}
+    if with_ci and len(rows) <= MAX_INTERVALS:
+        wanted = [s for s in table.fields.scores if s.startswith("test_")
+                  and not s.startswith("test_std") and (shown is None or s in shown)]
+        stats = intervals(data, table, wanted)
+    elif with_ci:
+        note += (f" Intervals are computed for up to {MAX_INTERVALS} classifiers: filter "
+                 "to fewer to see them.")
+    if stats:
+        alpha = next(iter(stats.values()))["alpha"]
+        note += (" Intervals [brackets]: " + "; ".join(
+            f"{label(k)}: {v['method'].split(' over ')[0]}" for k, v in stats.items()) +
+            f". ≈best: not distinguishable from the best at α = {alpha:g} (the test is in "
+            "each header's tooltip); references (italics, 'ref') are never best.")
+    return (row_data(rows, table.fields, shown, stats),
+            column_defs(table.fields, shown, stats), None, note)
+
+
+def _register_clientside(app: Any) -> None:
     app.clientside_callback(ClientsideFunction("modelmap", "gridSearch"),
                             Output(GRID, "dashGridOptions"),
                             Input("mm-table-search", "value"), State(GRID, "dashGridOptions"))
