@@ -102,6 +102,11 @@ def job(title: str, classifiers: list[dict], subset: int | None = None) -> dict:
 
 DRIVER = r'''
 import resource, sys, time
+def _peak_kb():  # VmHWM: this process's own peak; ru_maxrss also counts the parent's RSS at fork
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 import modelmap.batch._data as data
 from modelmap.cli import app
 prepares = [0]
@@ -118,12 +123,17 @@ except SystemExit as exc:
     if exc.code:
         print("EXIT", exc.code)
 print("WALL", time.perf_counter() - start)
-print("RSS", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print("RSS", _peak_kb())
 print("PREPARES", prepares[0])
 '''
 
 LOOP = r'''
 import json, resource, sys, time
+def _peak_kb():  # VmHWM: this process's own peak; ru_maxrss also counts the parent's RSS at fork
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 import numpy as np, pandas as pd
 from joblib import Parallel, delayed
 from sklearn.compose import ColumnTransformer
@@ -166,7 +176,7 @@ def one(a):
 
 scores = Parallel(n_jobs=n_jobs)(delayed(one)(a) for a in configs)
 print("WALL", time.perf_counter() - start)
-print("RSS", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print("RSS", _peak_kb())
 '''
 
 
@@ -351,6 +361,20 @@ def app_figures(db: Path, title: str) -> dict[str, float]:
     return {"open_job_s": opened, "map_s": mapped, "map_results": len(ids)}
 
 
+def local_phase(ws: Path, args: argparse.Namespace, out: dict[str, Any], save: Any) -> None:
+    """``modelmap run -j N`` of both jobs, the store's figures, the app's and compare's."""
+    db = ws / "modelmap.db"
+    out["modelmap"] = run_modelmap(ws, "jobs/main.json", args.jobs, str(db))
+    out["modelmap_knn"] = run_modelmap(ws, "jobs/knn.json", args.jobs, str(db))
+    out["modelmap_wall_s"] = out["modelmap"]["wall_s"] + out["modelmap_knn"]["wall_s"]
+    out["data_loads"] = {t: data_loads(db, t) for t in ("Scale", "Scale kNN")}
+    out.update(store_figures(db))
+    save("modelmap run")
+    out.update(app_figures(db, "Scale"))
+    out["compare"] = run_cli(ws, ["compare", "Scale", "--store", str(db)])
+    save("app and compare")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
@@ -359,6 +383,8 @@ def main() -> None:
     parser.add_argument("-j", "--jobs", type=int, default=2)
     parser.add_argument("--skip-loop", action="store_true")
     parser.add_argument("--skip-dask", action="store_true")
+    parser.add_argument("--skip-local", action="store_true",
+                        help="skip the local run and the app/compare figures (Dask only)")
     parser.add_argument("--out", type=Path, default=None,
                         help="write the figures as JSON (after every phase)")
     parser.add_argument("--keep", action="store_true",
@@ -390,19 +416,12 @@ def main() -> None:
         if args.out:
             args.out.write_text(json.dumps(out, indent=2))
 
-    db = ws / "modelmap.db"
-    out["modelmap"] = run_modelmap(ws, "jobs/main.json", args.jobs, str(db))
-    out["modelmap_knn"] = run_modelmap(ws, "jobs/knn.json", args.jobs, str(db))
-    out["modelmap_wall_s"] = out["modelmap"]["wall_s"] + out["modelmap_knn"]["wall_s"]
-    out["data_loads"] = {t: data_loads(db, t) for t in ("Scale", "Scale kNN")}
-    out.update(store_figures(db))
-    save("modelmap run")
-    out.update(app_figures(db, "Scale"))
-    out["compare"] = run_cli(ws, ["compare", "Scale", "--store", str(db)])
-    save("app and compare")
+    if not args.skip_local:
+        local_phase(ws, args, out, save)
     if not args.skip_loop:
         out["loop"] = run_loop(table, main_configs + knn_configs, args.jobs)
-        out["ratio"] = out["modelmap_wall_s"] / out["loop"]["wall_s"]
+        if "modelmap_wall_s" in out:
+            out["ratio"] = out["modelmap_wall_s"] / out["loop"]["wall_s"]
         save("plain loop")
     if not args.skip_dask:
         dask_db = ws / "dask.db"
