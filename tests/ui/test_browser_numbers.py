@@ -108,6 +108,21 @@ def test_filter_ranges_narrow_the_selection_and_describe_the_filtered_set(page, 
       return gd.data[0].z;
     }""")
     assert len(confusion) == 3 and sum(map(sum, confusion)) == pytest.approx(30, abs=0.01)
+    marks = page.evaluate("""() => [...document.querySelectorAll('.mm-range')].map(r => ({
+      label: r.querySelector('.mm-range-label').innerText,
+      ends: [...r.querySelectorAll('.dash-slider-mark')].map(m => {
+        const b = m.getBoundingClientRect();
+        return {text: m.innerText, left: b.left, right: b.right, top: b.top};
+      })}))""")
+    section = page.locator("section.mm-view[data-view=filter]").bounding_box()
+    ends = [e for m in marks for e in m["ends"]]
+    assert all(section["x"] <= e["left"] and e["right"] <= section["x"] + section["width"]
+               for e in ends)  # no end label cut at the view's edge
+    for a in ends:  # and none runs into another (the neighbour slider's, on the same line)
+        assert not [b for b in ends if b is not a and abs(a["top"] - b["top"]) < 4
+                    and a["left"] < b["right"] and b["left"] < a["right"]], (a, ends)
+    log_loss = next(m for m in marks if m["label"] == "test log loss")
+    assert log_loss["ends"][0]["text"] == "0"  # 2.15e-15, read as the 0 it is
     shown, total = selected_count(page)
     handle = page.locator(".mm-range").first.locator("[role=slider]").first
     box = handle.bounding_box()

@@ -95,13 +95,19 @@ def bounds_of(rows: list[dict[str, Any]], scores: list[str]) -> dict[str, tuple[
     return out
 
 
+def _end(value: float, span: float) -> str:
+    """A slider end's label: 3 digits, and 0 for a value within 1e-4 of the range from it
+    (a log loss of 2.15e-15 is 0 to whoever reads the slider)."""
+    return fmt(0.0 if abs(value) < span * 1e-4 else value, 3)
+
+
 def _slider(score: str, low: float, high: float) -> html.Div:
     step = float(f"{(high - low) / 200:.1g}")
     return html.Div([
         html.Div(label(score), className="mm-range-label"),
         dcc.RangeSlider(id={"type": RANGE, "field": score}, min=low, max=high,
                         value=[low, high], step=step, allowCross=False,
-                        marks={low: fmt(low, 3), high: fmt(high, 3)},
+                        marks={low: _end(low, high - low), high: _end(high, high - low)},
                         updatemode="mouseup",
                         tooltip={"placement": "bottom", "always_visible": False})],
         className="mm-range")
@@ -189,9 +195,10 @@ def _register_statistics(app: Any, data: UIData) -> None:
             text = "No finished classifier (references aside) passes the filters."
             return state(text), _theme.message_figure(chosen, text)
         n_ref = sum(1 for r in table.rows(selection["ids"]) if is_reference(r))
-        lead = html.P(f"{len(rows)} finished classifiers" + (
-            f" ({n_ref} references left out)" if n_ref else "") + ": each score's n, mean, "
-            "median, min and max.", className="mb-1")
+        left_out = f" ({n_ref} reference{'' if n_ref == 1 else 's'} left out)" if n_ref else ""
+        lead = html.P(f"{len(rows)} finished classifier{'' if len(rows) == 1 else 's'}"
+                      f"{left_out}: each score's n, mean, median, min and max.",
+                      className="mb-1")
         figure = mean_confusion(data, rows, table.job.get("class_names") or [], chosen)
         return [lead, summary_table(rows, table.fields.scores)], figure
 
