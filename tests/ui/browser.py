@@ -57,6 +57,16 @@ def pick(page: Any, dropdown_id: str, label: str) -> None:
     option.first.click()
 
 
+def search_pick(page: Any, dropdown_id: str, text: str) -> None:
+    """Type ``text`` into a Dash dropdown's search and choose the option ending with it
+    (one the server finds among more than it lists)."""
+    page.click(f"#{dropdown_id}")
+    page.fill("input.dash-dropdown-search", text)
+    target = page.get_by_role("option", name=re.compile(re.escape(text) + "$"))
+    target.first.wait_for()
+    target.first.click()
+
+
 def open_job(page: Any, title: str) -> None:
     """Open a job from the Menu and wait for the status bar to name it."""
     view(page, "menu")
@@ -66,6 +76,20 @@ def open_job(page: Any, title: str) -> None:
     page.wait_for_function("(t) => (document.getElementById('mm-status-job') || {}).textContent"
                            "?.startsWith(t + ' ·')", arg=title, timeout=60_000)  # a busy CI
     settle(page)
+
+
+def new_tab(page: Any) -> tuple[Any, list[str]]:
+    """A new tab in ``page``'s browser (no session state) and the list its console errors
+    go to; it counts its Dash requests like ``page`` does, so :func:`settle` works on it."""
+    tab = page.context.new_page()
+    errors: list[str] = []
+    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    tab.mm_pending = {"n": 0}
+    tab.on("request", lambda r: tab.mm_pending.update(
+        n=tab.mm_pending["n"] + ("_dash-update-component" in r.url)))
+    tab.on("requestfinished", lambda r: tab.mm_pending.update(
+        n=tab.mm_pending["n"] - ("_dash-update-component" in r.url)))
+    return tab, errors
 
 
 def settle(page: Any, quiet_ms: int = 400, timeout_ms: int = 20_000) -> None:

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 
 from modelmap import queries
-from tests.ui.browser import beside, open_job, pick, settle, view, wait_chart
+from tests.ui.browser import beside, new_tab, open_job, pick, settle, view, wait_chart
 from tests.ui.test_browser_numbers import both_themes
 
 pytestmark = pytest.mark.slow
@@ -122,14 +122,7 @@ def test_a_link_with_ranking_columns_and_plot_y_restores_them_off_screen(page, s
     link = served.url + "/?" + urlencode({"job": job, "view": "menu", "beside": "table",
                                           "rank": "train_accuracy,fit_time",
                                           "y": "fit_time", "x": "param_max_depth"})
-    fresh = page.context.new_page()  # a new tab on a slow machine: only the link
-    errors: list[str] = []
-    fresh.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    fresh.mm_pending = {"n": 0}
-    fresh.on("request", lambda r: fresh.mm_pending.update(
-        n=fresh.mm_pending["n"] + ("_dash-update-component" in r.url)))
-    fresh.on("requestfinished", lambda r: fresh.mm_pending.update(
-        n=fresh.mm_pending["n"] - ("_dash-update-component" in r.url)))
+    fresh, errors = new_tab(page)  # a new tab on a slow machine: only the link
     cdp = fresh.context.new_cdp_session(fresh)
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": 6})
     try:

@@ -15,7 +15,7 @@ import pytest
 
 from modelmap import queries
 from modelmap.ui._data import readable
-from tests.ui.browser import open_job, screenshot, selected_count, settle, view
+from tests.ui.browser import open_job, screenshot, search_pick, selected_count, settle, view
 
 pytestmark = pytest.mark.slow
 CELL = re.compile(r"^\d\.\d{3} \[\d\.\d\d, \d\.\d\d\]( ≈best| ref)?$")
@@ -161,11 +161,7 @@ def test_pickers_list_a_few_hundred_of_thousands_and_search_the_rest(page, ui_st
     view(page, "summary")
     settle(page)
     assert sent and 0 < sent[-1] <= 200
-    page.click("#mm-summary-pick")
-    page.fill("input.dash-dropdown-search", "#987")
-    target = page.get_by_role("option", name=re.compile(r"#987$"))
-    target.first.wait_for()
-    target.first.click()
+    search_pick(page, "mm-summary-pick", "#987")
     page.wait_for_function("() => document.getElementById('mm-summary-info').innerText"
                            ".includes('#987')")
     screenshot(page, "summary-search-1000")
@@ -194,11 +190,7 @@ def test_comparisons_pickers_list_a_few_hundred_of_thousands_and_search_the_rest
     # every classifier as an option (836 KB at 10,000) held the browser for seconds
     assert sent["mm-compare-a"] and 0 < sent["mm-compare-a"][-1] <= 201
     assert sent["mm-compare-many"] and sent["mm-compare-many"][-1] <= 200 + 10
-    page.click("#mm-compare-a")
-    page.fill("input.dash-dropdown-search", "#987")
-    target = page.get_by_role("option", name=re.compile(r"#987$"))
-    target.first.wait_for()
-    target.first.click()
+    search_pick(page, "mm-compare-a", "#987")
     page.wait_for_function("() => document.getElementById('mm-compare-a').innerText"
                            ".includes('#987')")
 

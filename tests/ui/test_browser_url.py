@@ -8,7 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.ui.browser import beside, open_job, pick, screenshot, settle, view, wait_chart
+from tests.ui.browser import (beside, new_tab, open_job, pick, screenshot, settle, view,
+                              wait_chart)
 
 pytestmark = pytest.mark.slow
 
@@ -53,14 +54,7 @@ def test_a_link_restores_the_selection_and_every_views_options(page, ui_store):
     assert {"sort", "flip", "colour", "top", "group", "proj", "alpha", "pick", "by"} <= set(
         expected), expected
     assert len(expected["pick"][0].split(",")) == 9
-    fresh = page.context.new_page()  # a new tab: no session state, only the link
-    errors: list[str] = []
-    fresh.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    fresh.mm_pending = {"n": 0}
-    fresh.on("request", lambda r: fresh.mm_pending.update(
-        n=fresh.mm_pending["n"] + ("_dash-update-component" in r.url)))
-    fresh.on("requestfinished", lambda r: fresh.mm_pending.update(
-        n=fresh.mm_pending["n"] - ("_dash-update-component" in r.url)))
+    fresh, errors = new_tab(page)  # a new tab: no session state, only the link
     try:
         fresh.goto(link)
         fresh.wait_for_selector("section.mm-view[data-view=comparison]", state="visible")
