@@ -155,7 +155,10 @@ def test_a_tight_time_budget_from_the_command_line_ends_at_the_full_fidelity(
                                     proc.stdout)
     assert float(total) == pytest.approx(search, abs=0.051)
     assert abs(int(percent) - 100 * float(total) / 6) <= 1.5  # both rounded for print
-    assert sum(float(wall) for _, wall, _ in rows) <= float(total) + 0.05 * len(rows)
+    # every printed figure, the total too, is rounded to 0.1 s: 0.05 each (3.5 + 1.9 is
+    # 5.4 against a total of 5.3 printed for 5.35)
+    assert sum(float(wall) for _, wall, _ in rows) <= float(total) + 0.05 * (len(rows) + 1) \
+        + 1e-9
     report = (toy_ws / "jobs" / "tight.report.md").read_text(encoding="utf-8")
     assert "Share of the time budget" in report and "outside the rungs" in report
     assert wall < 6 + 60  # the process, the workers' start and the test-set scoring
