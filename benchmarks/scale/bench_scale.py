@@ -100,13 +100,18 @@ def job(title: str, classifiers: list[dict], subset: int | None = None) -> dict:
     return {"data": data, "projections": projections, "classifiers": classifiers}
 
 
-DRIVER = r'''
-import resource, sys, time
+# Both scripts report their process's own peak RSS with this
+PEAK = r'''
+import resource
 def _peak_kb():  # VmHWM: this process's own peak; ru_maxrss also counts the parent's RSS at fork
     for line in open("/proc/self/status"):
         if line.startswith("VmHWM:"):
             return int(line.split()[1])
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+'''
+
+DRIVER = PEAK + r'''
+import sys, time
 import modelmap.batch._data as data
 from modelmap.cli import app
 prepares = [0]
@@ -127,13 +132,8 @@ print("RSS", _peak_kb())
 print("PREPARES", prepares[0])
 '''
 
-LOOP = r'''
-import json, resource, sys, time
-def _peak_kb():  # VmHWM: this process's own peak; ru_maxrss also counts the parent's RSS at fork
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+LOOP = PEAK + r'''
+import json, sys, time
 import numpy as np, pandas as pd
 from joblib import Parallel, delayed
 from sklearn.compose import ColumnTransformer

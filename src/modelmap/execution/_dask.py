@@ -135,9 +135,7 @@ class DaskExecutor:
     @property
     def n_jobs(self) -> int:
         """The cluster's worker count (connects if not yet connected)."""
-        if self._client is None:
-            self._start()
-        return self._n_workers
+        return self.client and self._n_workers
 
     def _connect(self, address: str):
         import dask
@@ -191,9 +189,9 @@ class DaskExecutor:
         if not pending:
             return
         self.stopping = False
-        if self._client is None:
-            self._start()
-            self.prestart()
+        if not self.connected:
+            self._start()  # a connection error must reach the caller (prestart swallows)
+            self.prestart()  # the workers' children start while the data is shipped
         bundle_f = self._ship(Path(context.bundle_path), "bundle")
         plugins_dir = Path(context.workspace or "") / "plugins"
         plugins_f = self._ship(plugins_dir, "plugins") if context.workspace and \
